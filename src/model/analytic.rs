@@ -1,0 +1,1 @@
+//! Analytic pricing (placeholder until the analytic module lands).
