@@ -3,6 +3,7 @@
 //! iron-condor book.
 
 pub mod cpu;
+pub mod mc;
 pub mod model;
 pub mod rng;
 pub mod sim;
