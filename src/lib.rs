@@ -2,6 +2,7 @@
 //! CPU, to test whether layered VIX hedges cut the drawdowns of an SPX
 //! iron-condor book.
 
+pub mod config;
 pub mod cpu;
 pub mod model;
 pub mod rng;
