@@ -2,6 +2,9 @@
 //! CPU, to test whether layered VIX hedges cut the drawdowns of an SPX
 //! iron-condor book.
 
+pub mod cli;
+pub mod commands;
+pub mod config;
 pub mod cpu;
 pub mod mc;
 pub mod model;

@@ -1,1 +1,41 @@
-fn main() {}
+//! `vixhedge`: parse, dispatch, map errors to one stderr line and exit status 2.
+
+use std::process::ExitCode;
+
+use clap::error::ErrorKind;
+use clap::Parser;
+use vixhedge::cli::{usage_error_line, Cli};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err)
+            if matches!(
+                err.kind(),
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+            ) =>
+        {
+            // Help and version go to stdout with status 0.
+            return if err.print().is_ok() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+        Err(err) => {
+            eprintln!("error: {}", usage_error_line(&err));
+            return ExitCode::from(2);
+        }
+    };
+    match vixhedge::commands::dispatch(cli) {
+        Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        Err(err) => {
+            let message = format!("{err:#}");
+            eprintln!(
+                "error: {}",
+                message.split_whitespace().collect::<Vec<_>>().join(" ")
+            );
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Command-line arguments (DESIGN.md section 8): clap-derive structs only, no side
+//! effects. The commands turn them into a validated [`crate::config::Config`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::HedgeProgram;
+
+/// Monte Carlo of SPX/VIX paths under SVCJ to test VIX hedges on an SPX iron-condor book.
+#[derive(Debug, Parser)]
+#[command(
+    name = "vixhedge",
+    version,
+    about,
+    subcommand_required = true,
+    arg_required_else_help = false
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate the condor book and each hedge program; write summary.json, report.md, CSVs and plots.
+    Run(RunArgs),
+    /// Price SPX options analytically and by Monte Carlo under Q.
+    Price(PriceArgs),
+    /// Run the pricing and random-number oracles (DESIGN.md section 9).
+    Validate(ValidateArgs),
+    /// Time the path kernel on each backend and compare their paths.
+    Bench(BenchArgs),
+    /// Print the VIX and the VIX futures curve at a variance level.
+    Vix(VixArgs),
+    /// List the shipped presets.
+    Presets,
+    /// Print the full resolved TOML of a preset.
+    Config(ConfigArgs),
+}
+
+/// Where paths are simulated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// Rust on all CPU cores (rayon).
+    Cpu,
+    /// WGSL compute shaders through wgpu.
+    Gpu,
+    /// A hardware GPU when one exists, else the CPU.
+    Auto,
+}
+
+impl Backend {
+    /// The name used on the command line and in JSON output.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Cpu => "cpu",
+            Backend::Gpu => "gpu",
+            Backend::Auto => "auto",
+        }
+    }
+}
+
+/// `vixhedge run`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// TOML config file, merged over the preset.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Preset the config starts from (see `vixhedge presets`) [default: default].
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Number of paths (sets simulation.paths).
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// Horizon in trading days (sets simulation.horizon_days).
+    #[arg(long, value_name = "DAYS")]
+    pub horizon_days: Option<u32>,
+    /// 64-bit Philox seed (sets simulation.seed).
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u64>,
+    /// Where to simulate.
+    #[arg(long, value_enum, default_value_t = Backend::Auto)]
+    pub backend: Backend,
+    /// Hedge programs to run, comma separated; `none` is always run as the baseline.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "none,alvh,static,vxth,alvh-seed,alvh-30-110-220,static-seed,static-30-110-220"
+    )]
+    pub hedges: Vec<HedgeProgram>,
+    /// Override one config key, e.g. `condor.short_delta=0.2` or `hedge.layers[2].tenor_days=15` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Output directory for summary.json, config.toml, report.md, CSVs and SVGs.
+    #[arg(long, value_name = "DIR", default_value = "vixhedge-out")]
+    pub out: PathBuf,
+    /// Print one JSON document (the summary) on stdout and nothing else there.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl RunArgs {
+    /// The `--set` list followed by the dedicated flags as assignments, so
+    /// `--paths` and friends win over a `--set` of the same key.
+    #[must_use]
+    pub fn sets(&self) -> Vec<String> {
+        let mut sets = self.set.clone();
+        sets.extend(self.paths.map(|n| format!("simulation.paths={n}")));
+        sets.extend(
+            self.horizon_days
+                .map(|d| format!("simulation.horizon_days={d}")),
+        );
+        sets.extend(self.seed.map(|s| format!("simulation.seed={s}")));
+        sets
+    }
+}
+
+/// `vixhedge price`.
+#[derive(Debug, Clone, Args)]
+pub struct PriceArgs {
+    /// TOML config file, merged over the `default` preset.
+    #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+    pub config: Option<PathBuf>,
+    /// Preset to price under (see `vixhedge presets`) [default: default].
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Time to expiry, trading days.
+    #[arg(long, value_name = "DAYS")]
+    pub expiry_days: u32,
+    /// Strikes, index points, comma separated.
+    #[arg(
+        long,
+        value_name = "K1,K2,..",
+        value_delimiter = ',',
+        required = true,
+        allow_negative_numbers = true
+    )]
+    pub strikes: Vec<f64>,
+    /// Number of Monte Carlo paths (sets simulation.paths).
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// 64-bit Philox seed (sets simulation.seed).
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u64>,
+    /// Where to simulate.
+    #[arg(long, value_enum, default_value_t = Backend::Auto)]
+    pub backend: Backend,
+    /// Print one JSON document on stdout and nothing else there.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl PriceArgs {
+    /// The dedicated flags as config assignments.
+    #[must_use]
+    pub fn sets(&self) -> Vec<String> {
+        let mut sets = Vec::new();
+        sets.extend(self.paths.map(|n| format!("simulation.paths={n}")));
+        sets.extend(self.seed.map(|s| format!("simulation.seed={s}")));
+        sets
+    }
+}
+
+/// `vixhedge validate`.
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Where to simulate.
+    #[arg(long, value_enum, default_value_t = Backend::Auto)]
+    pub backend: Backend,
+    /// Print one JSON document on stdout and nothing else there.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `vixhedge bench`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// Number of paths (sets simulation.paths of the `default` preset).
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// Horizon in trading days (sets simulation.horizon_days).
+    #[arg(long, value_name = "DAYS")]
+    pub horizon_days: Option<u32>,
+    /// Backends to time, comma separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "cpu,gpu")]
+    pub backends: Vec<Backend>,
+    /// Print one JSON document on stdout and nothing else there.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl BenchArgs {
+    /// The dedicated flags as config assignments.
+    #[must_use]
+    pub fn sets(&self) -> Vec<String> {
+        let mut sets = Vec::new();
+        sets.extend(self.paths.map(|n| format!("simulation.paths={n}")));
+        sets.extend(
+            self.horizon_days
+                .map(|d| format!("simulation.horizon_days={d}")),
+        );
+        sets
+    }
+}
+
+/// `vixhedge vix`.
+#[derive(Debug, Clone, Args)]
+pub struct VixArgs {
+    /// TOML config file, merged over the `default` preset.
+    #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+    pub config: Option<PathBuf>,
+    /// Preset to use (see `vixhedge presets`) [default: default].
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Instantaneous variance v, annualised variance [default: market.v0].
+    #[arg(long = "v", value_name = "V", allow_negative_numbers = true)]
+    pub v: Option<f64>,
+    /// Print one JSON document on stdout and nothing else there.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `vixhedge config`.
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Preset to print.
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub preset: String,
+}
+
+/// A clap error as one line without the `error: ` prefix: the message and any
+/// hint lines, without the usage block.
+#[must_use]
+pub fn usage_error_line(err: &clap::Error) -> String {
+    let rendered = err.render().to_string();
+    let lines: Vec<&str> = rendered
+        .lines()
+        .map(str::trim)
+        .take_while(|line| !line.starts_with("Usage:"))
+        .filter(|line| !line.is_empty() && !line.starts_with("For more information"))
+        .collect();
+    let text = lines.join(" ");
+    text.strip_prefix("error: ").unwrap_or(&text).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn flags_win_over_sets() {
+        let cli = Cli::try_parse_from([
+            "vixhedge",
+            "run",
+            "--set",
+            "simulation.paths=5",
+            "--paths",
+            "7",
+        ])
+        .unwrap();
+        let Command::Run(args) = cli.command else {
+            panic!("not run")
+        };
+        assert_eq!(
+            args.sets(),
+            vec![
+                "simulation.paths=5".to_string(),
+                "simulation.paths=7".to_string()
+            ]
+        );
+    }
+}
