@@ -1,1 +1,0 @@
-//! Analytic pricing (placeholder until the analytic module lands).

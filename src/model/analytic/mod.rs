@@ -1,0 +1,36 @@
+//! Analytic European pricing (DESIGN.md section 4).
+//!
+//! - [`norm_cdf`], [`norm_pdf`]: the standard normal, to about 1e-16.
+//! - [`bs_price`], [`black76_price`] and their deltas; [`implied_vol_bs`],
+//!   [`implied_vol_black76`]: robust implied volatility.
+//! - [`log_return_cf`]: the risk-neutral SVCJ characteristic function with
+//!   scheduled events; [`european_price`]: SPX European options from it by Lewis's
+//!   (2001) Fourier integral.
+//!
+//! Units: time in years, prices and strikes in index points, volatilities
+//! annualised, variances annualised variance, rates continuously compounded per
+//! year.
+
+mod black;
+mod cf;
+mod implied;
+mod lewis;
+mod normal;
+mod quadrature;
+
+pub use black::{black76_delta, black76_price, bs_delta, bs_price};
+pub use cf::{log_return_cf, JumpTransform};
+pub use implied::{implied_vol_black76, implied_vol_bs};
+pub use lewis::{european_price, european_price_with, LewisSettings};
+pub use normal::{norm_cdf, norm_pdf};
+/// Complex numbers of the characteristic function (`num_complex::Complex64`).
+pub use num_complex::Complex64;
+
+/// Call or put.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    /// Right to buy at the strike.
+    Call,
+    /// Right to sell at the strike.
+    Put,
+}
