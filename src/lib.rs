@@ -3,6 +3,7 @@
 //! iron-condor book.
 
 pub mod cpu;
+pub mod gpu;
 pub mod model;
 pub mod rng;
 pub mod sim;
