@@ -1,8 +1,18 @@
 // GPU twin of src/cpu/path_step.rs (`simulate_path_scalar`): one invocation per
 // path simulates SVCJ with scheduled events to the horizon and writes the
 // terminal (ln(S_T / S_0), v_T). The module doc of src/cpu/path_step.rs is the
-// algorithm; this kernel follows it operation for operation, in the same order
-// and with the same draw blocks, so both sides agree path by path.
+// algorithm. Every lane performs the same float operations in the same order
+// and with the same draw blocks as the CPU, so both sides agree path by path
+// (bit for bit on lavapipe).
+//
+// Control flow is flattened into one loop that does one draw per iteration:
+// the diffusion draw of a step (block 0), then that step's SVCJ jumps (blocks
+// 16 + j), then, at a day's end, its events (blocks 1 + e). The CPU nests
+// these as loops inside the step loop. A SIMD rasteriser such as lavapipe runs
+// every branch and at least one pass of every loop whether or not any lane
+// needs it, so the nested form paid for a jump draw and an event draw on every
+// step; flattened, a rare jump or event costs one extra iteration for the
+// lanes that have one. The order of the updates of y and v is unchanged.
 //
 // Assembled after shared/params.wgsl, shared/philox.wgsl and shared/math.wgsl.
 
@@ -11,22 +21,19 @@ override WORKGROUP_SIZE: u32 = 64u;
 
 @group(0) @binding(0) var<uniform> params: SimParams;
 @group(0) @binding(1) var<storage, read_write> out_state: array<TerminalState>;
+// Event calendar: bit e of entry d - 1 is set when event type e occurs at the
+// end of trading day d (built on the host from params.events).
+@group(0) @binding(2) var<storage, read> event_days: array<u32>;
 
-// Whether an event with this calendar happens on trading day `day` (1-based).
-fn event_on(first_day: u32, every_days: u32, day: u32) -> bool {
-    if (day < first_day) {
-        return false;
-    }
-    if (every_days == 0u) {
-        return day == first_day;
-    }
-    return (day - first_day) % every_days == 0u;
-}
+// What the current iteration draws for.
+const PHASE_DIFFUSION: u32 = 0u;
+const PHASE_JUMP: u32 = 1u;
+const PHASE_EVENT: u32 = 2u;
 
 // `x`, hidden from the optimiser: `_pad0` is always 0 (src/sim.rs) but only
 // known at run time. Without it Mesa rewrites `y + (a - t)` on the event line
 // as `(y + a) - t`, one ulp away from the CPU; with it lavapipe matches the CPU
-// bit for bit. Costs one select per event occurrence.
+// bit for bit.
 fn opaque(x: f32) -> f32 {
     return select(x, 0.0f, params._pad0 != 0.0f);
 }
@@ -36,84 +43,120 @@ fn simulate_path(path: u32) -> TerminalState {
     let a_mc = params.k2 + 0.5f * params.k4;
     var y = 0.0f;
     var v = params.v0;
-    for (var step = 0u; step < params.n_steps; step = step + 1u) {
-        // 1. Diffusion draws.
-        let w = draw(key, path, step, BLOCK_DIFFUSION);
+    // v' of the current step (step 2, then + jumps and bumps).
+    var vn = 0.0f;
+    var step = 0u;
+    var step_in_day = 0u;
+    var day = 0u;
+    var phase = PHASE_DIFFUSION;
+    // Jumps of the current step still to draw, and the index of the next one.
+    var jumps_left = 0u;
+    var j = 0u;
+    // Event types of the current day still to apply (bit e = type e).
+    var events_left = 0u;
+    if (params.n_steps == 0u) {
+        return TerminalState(y, v);
+    }
+    loop {
+        let e = firstTrailingBit(events_left);
+        let block = select(select(BLOCK_DIFFUSION, BLOCK_JUMP0 + j, phase == PHASE_JUMP), BLOCK_EVENT0 + e, phase == PHASE_EVENT);
+        let w = draw(key, path, step, block);
         let zz = box_muller(w.x, w.y);
-        let z_v = zz.x;
-        let z_x = zz.y;
-        let u_v = uniform_open(w.z);
-        let u_j = uniform_open(w.w);
 
-        // 2. Andersen QE step of the variance.
-        let m = params.theta + (v - params.theta) * params.exp_kdt;
-        let s2 = v * params.qe_c1 + params.qe_c2;
-        let psi = s2 / (m * m);
-        var vn: f32;
-        var ln_m: f32;
-        if (psi <= 1.5f) {
-            let t = 2.0f / psi;
-            let b2 = t - 1.0f + sqrt(t) * sqrt(t - 1.0f);
-            let a = m / (1.0f + b2);
-            let b = sqrt(b2);
-            let zb = b + z_v;
-            let d = max(1.0f - 2.0f * a_mc * a, 1e-6f);
-            vn = a * (zb * zb);
-            ln_m = a_mc * b2 * a / d - 0.5f * ln_portable(d);
-        } else {
-            let pz = (psi - 1.0f) / (psi + 1.0f);
-            let beta = (1.0f - pz) / m;
-            if (u_v <= pz) {
-                vn = 0.0f;
+        if (phase == PHASE_DIFFUSION) {
+            // 1. Diffusion draws.
+            let z_v = zz.x;
+            let z_x = zz.y;
+            let u_v = uniform_open(w.z);
+            let u_j = uniform_open(w.w);
+
+            // 2. Andersen QE step of the variance.
+            let m = params.theta + (v - params.theta) * params.exp_kdt;
+            let s2 = v * params.qe_c1 + params.qe_c2;
+            let psi = s2 / (m * m);
+            var ln_m: f32;
+            if (psi <= 1.5f) {
+                let t = 2.0f / psi;
+                let b2 = t - 1.0f + sqrt(t) * sqrt(t - 1.0f);
+                let a = m / (1.0f + b2);
+                let b = sqrt(b2);
+                let zb = b + z_v;
+                let d = max(1.0f - 2.0f * a_mc * a, 1e-6f);
+                vn = a * (zb * zb);
+                ln_m = a_mc * b2 * a / d - 0.5f * ln_portable(d);
             } else {
-                vn = ln_portable((1.0f - pz) / (1.0f - u_v)) / beta;
+                let pz = (psi - 1.0f) / (psi + 1.0f);
+                let beta = (1.0f - pz) / m;
+                if (u_v <= pz) {
+                    vn = 0.0f;
+                } else {
+                    vn = ln_portable((1.0f - pz) / (1.0f - u_v)) / beta;
+                }
+                let den = max(beta - a_mc, 1e-6f);
+                ln_m = ln_portable(pz + beta * (1.0f - pz) / den);
             }
-            let den = max(beta - a_mc, 1e-6f);
-            ln_m = ln_portable(pz + beta * (1.0f - pz) / den);
-        }
 
-        // 3. Log price with the martingale correction (K1 terms cancel).
-        let dy = params.drift_dt - ln_m - 0.5f * params.k3 * v + params.k2 * vn
-            + sqrt(params.k3 * v + params.k4 * vn) * z_x;
-        y = y + dy;
+            // 3. Log price with the martingale correction (K1 terms cancel).
+            let dy = params.drift_dt - ln_m - 0.5f * params.k3 * v + params.k2 * vn
+                + sqrt(params.k3 * v + params.k4 * vn) * z_x;
+            y = y + dy;
 
-        // 4. SVCJ jumps: Poisson count by inversion, truncated at max_jumps.
-        if (u_j > params.poisson_p0) {
-            var n = 1u;
-            var prob = params.poisson_p0 * params.lambda_dt;
-            var cum = params.poisson_p0 + prob;
-            while (u_j > cum && n < params.max_jumps) {
-                n = n + 1u;
-                prob = prob * (params.lambda_dt / f32(n));
-                cum = cum + prob;
-            }
-            for (var j = 0u; j < n; j = j + 1u) {
-                let wj = draw(key, path, step, BLOCK_JUMP0 + j);
-                let z = box_muller(wj.x, wj.y).x;
-                let zv = params.mu_v * exponential(wj.z);
-                let zs = params.mu_s + params.rho_j * zv + params.sigma_s * z;
-                y = y + zs;
-                vn = vn + zv;
-            }
-        }
-
-        // 5. Scheduled events on the last step of a trading day.
-        if ((step + 1u) % params.steps_per_day == 0u) {
-            let day = (step + 1u) / params.steps_per_day;
-            for (var e = 0u; e < params.n_events; e = e + 1u) {
-                let ev = params.events[e];
-                if (event_on(ev.first_day, ev.every_days, day)) {
-                    let we = draw(key, path, step, BLOCK_EVENT0 + e);
-                    let z = box_muller(we.x, we.y).x;
-                    let de = ev.jump_sd * z - params.event_comp * 0.5f * ev.jump_sd * ev.jump_sd;
-                    y = y + opaque(de);
-                    vn = vn + ev.var_bump;
+            // 4a. Jump count: Poisson by inversion of u_j, truncated at max_jumps.
+            var n = 0u;
+            if (u_j > params.poisson_p0) {
+                n = 1u;
+                var prob = params.poisson_p0 * params.lambda_dt;
+                var cum = params.poisson_p0 + prob;
+                while (u_j > cum && n < params.max_jumps) {
+                    n = n + 1u;
+                    prob = prob * (params.lambda_dt / f32(n));
+                    cum = cum + prob;
                 }
             }
+            jumps_left = n;
+            j = 0u;
+        } else if (phase == PHASE_JUMP) {
+            // 4b. Jump j of this step.
+            let zv = params.mu_v * exponential(w.z);
+            let zs = params.mu_s + params.rho_j * zv + params.sigma_s * zz.x;
+            y = y + zs;
+            vn = vn + zv;
+            j = j + 1u;
+            jumps_left = jumps_left - 1u;
+        } else {
+            // 5. Event type e on this day, in increasing e like the CPU loop.
+            let ev = params.events[e];
+            let de = ev.jump_sd * zz.x - params.event_comp * 0.5f * ev.jump_sd * ev.jump_sd;
+            y = y + opaque(de);
+            vn = vn + ev.var_bump;
+            events_left = events_left & (events_left - 1u);
         }
 
-        // 6.
-        v = vn;
+        // What comes next: more jumps, then (once per step) the day's events.
+        var step_done = false;
+        if (jumps_left > 0u) {
+            phase = PHASE_JUMP;
+        } else if (phase == PHASE_EVENT) {
+            step_done = events_left == 0u;
+        } else {
+            step_in_day = step_in_day + 1u;
+            if (step_in_day == params.steps_per_day) {
+                step_in_day = 0u;
+                day = day + 1u;
+                events_left = event_days[day - 1u];
+            }
+            phase = PHASE_EVENT;
+            step_done = events_left == 0u;
+        }
+        if (step_done) {
+            // 6.
+            v = vn;
+            step = step + 1u;
+            phase = PHASE_DIFFUSION;
+            if (step == params.n_steps) {
+                break;
+            }
+        }
     }
     return TerminalState(y, v);
 }
