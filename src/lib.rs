@@ -2,11 +2,16 @@
 //! CPU, to test whether layered VIX hedges cut the drawdowns of an SPX
 //! iron-condor book.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod cpu;
+pub mod engine;
+pub mod gpu;
 pub mod mc;
 pub mod model;
+pub mod price;
 pub mod rng;
 pub mod sim;
+pub mod validate;

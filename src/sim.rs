@@ -1,7 +1,8 @@
 //! The parameter block shared by the path kernels (CPU and WGSL) and the
 //! per-path terminal state they return.
 //!
-//! Keep in sync with `shaders/shared/params.wgsl`.
+//! Keep in sync with `shaders/shared/params.wgsl`: the uniform buffer of the path
+//! kernels is the raw bytes of [`SimParams`], so field order, types and offsets match.
 
 use bytemuck::{Pod, Zeroable};
 
@@ -83,7 +84,8 @@ pub struct SimParams {
     pub rho_j: f32,
     /// 1 under Q (event jumps compensated by -s^2/2), 0 under P.
     pub event_comp: f32,
-    /// Padding to a 16-byte multiple.
+    /// Padding to a 16-byte multiple. Must stay 0: `shaders/path_step.wgsl`
+    /// reads it as a zero the shader compiler cannot see (an optimisation barrier).
     pub _pad0: f32,
     /// Padding to a 16-byte multiple.
     pub _pad1: f32,

@@ -1,0 +1,176 @@
+// GPU twin of src/cpu/path_step.rs (`simulate_path_scalar`): one invocation per
+// path simulates SVCJ with scheduled events to the horizon and writes the
+// terminal (ln(S_T / S_0), v_T). The module doc of src/cpu/path_step.rs is the
+// algorithm. Every lane performs the same float operations in the same order
+// and with the same draw blocks as the CPU, so both sides agree path by path
+// (bit for bit on lavapipe).
+//
+// Control flow is flattened into one loop that does one draw per iteration:
+// the diffusion draw of a step (block 0), then that step's SVCJ jumps (blocks
+// 16 + j), then, at a day's end, its events (blocks 1 + e). The CPU nests
+// these as loops inside the step loop. A SIMD rasteriser such as lavapipe runs
+// every branch and at least one pass of every loop whether or not any lane
+// needs it, so the nested form paid for a jump draw and an event draw on every
+// step; flattened, a rare jump or event costs one extra iteration for the
+// lanes that have one. The order of the updates of y and v is unchanged.
+//
+// Assembled after shared/params.wgsl, shared/philox.wgsl and shared/math.wgsl.
+
+// Invocations per workgroup; set per pipeline (see src/gpu/path_step.rs).
+override WORKGROUP_SIZE: u32 = 64u;
+
+@group(0) @binding(0) var<uniform> params: SimParams;
+@group(0) @binding(1) var<storage, read_write> out_state: array<TerminalState>;
+// Event calendar: bit e of entry d - 1 is set when event type e occurs at the
+// end of trading day d (built on the host from params.events).
+@group(0) @binding(2) var<storage, read> event_days: array<u32>;
+
+// What the current iteration draws for.
+const PHASE_DIFFUSION: u32 = 0u;
+const PHASE_JUMP: u32 = 1u;
+const PHASE_EVENT: u32 = 2u;
+
+// `x`, hidden from the optimiser: `_pad0` is always 0 (src/sim.rs) but only
+// known at run time. Without it Mesa rewrites `y + (a - t)` on the event line
+// as `(y + a) - t`, one ulp away from the CPU; with it lavapipe matches the CPU
+// bit for bit.
+fn opaque(x: f32) -> f32 {
+    return select(x, 0.0f, params._pad0 != 0.0f);
+}
+
+fn simulate_path(path: u32) -> TerminalState {
+    let key = vec2<u32>(params.key0, params.key1);
+    let a_mc = params.k2 + 0.5f * params.k4;
+    var y = 0.0f;
+    var v = params.v0;
+    // v' of the current step (step 2, then + jumps and bumps).
+    var vn = 0.0f;
+    var step = 0u;
+    var step_in_day = 0u;
+    var day = 0u;
+    var phase = PHASE_DIFFUSION;
+    // Jumps of the current step still to draw, and the index of the next one.
+    var jumps_left = 0u;
+    var j = 0u;
+    // Event types of the current day still to apply (bit e = type e).
+    var events_left = 0u;
+    if (params.n_steps == 0u) {
+        return TerminalState(y, v);
+    }
+    loop {
+        let e = firstTrailingBit(events_left);
+        let block = select(select(BLOCK_DIFFUSION, BLOCK_JUMP0 + j, phase == PHASE_JUMP), BLOCK_EVENT0 + e, phase == PHASE_EVENT);
+        let w = draw(key, path, step, block);
+        let zz = box_muller(w.x, w.y);
+
+        if (phase == PHASE_DIFFUSION) {
+            // 1. Diffusion draws.
+            let z_v = zz.x;
+            let z_x = zz.y;
+            let u_v = uniform_open(w.z);
+            let u_j = uniform_open(w.w);
+
+            // 2. Andersen QE step of the variance.
+            let m = params.theta + (v - params.theta) * params.exp_kdt;
+            let s2 = v * params.qe_c1 + params.qe_c2;
+            let psi = s2 / (m * m);
+            var ln_m: f32;
+            if (psi <= 1.5f) {
+                let t = 2.0f / psi;
+                let b2 = t - 1.0f + sqrt(t) * sqrt(t - 1.0f);
+                let a = m / (1.0f + b2);
+                let b = sqrt(b2);
+                let zb = b + z_v;
+                let d = max(1.0f - 2.0f * a_mc * a, 1e-6f);
+                vn = a * (zb * zb);
+                ln_m = a_mc * b2 * a / d - 0.5f * ln_portable(d);
+            } else {
+                let pz = (psi - 1.0f) / (psi + 1.0f);
+                let beta = (1.0f - pz) / m;
+                if (u_v <= pz) {
+                    vn = 0.0f;
+                } else {
+                    vn = ln_portable((1.0f - pz) / (1.0f - u_v)) / beta;
+                }
+                let den = max(beta - a_mc, 1e-6f);
+                ln_m = ln_portable(pz + beta * (1.0f - pz) / den);
+            }
+
+            // 3. Log price with the martingale correction (K1 terms cancel).
+            let dy = params.drift_dt - ln_m - 0.5f * params.k3 * v + params.k2 * vn
+                + sqrt(params.k3 * v + params.k4 * vn) * z_x;
+            y = y + dy;
+
+            // 4a. Jump count: Poisson by inversion of u_j, truncated at max_jumps.
+            var n = 0u;
+            if (u_j > params.poisson_p0) {
+                n = 1u;
+                var prob = params.poisson_p0 * params.lambda_dt;
+                var cum = params.poisson_p0 + prob;
+                while (u_j > cum && n < params.max_jumps) {
+                    n = n + 1u;
+                    prob = prob * (params.lambda_dt / f32(n));
+                    cum = cum + prob;
+                }
+            }
+            jumps_left = n;
+            j = 0u;
+        } else if (phase == PHASE_JUMP) {
+            // 4b. Jump j of this step.
+            let zv = params.mu_v * exponential(w.z);
+            let zs = params.mu_s + params.rho_j * zv + params.sigma_s * zz.x;
+            y = y + zs;
+            vn = vn + zv;
+            j = j + 1u;
+            jumps_left = jumps_left - 1u;
+        } else {
+            // 5. Event type e on this day, in increasing e like the CPU loop.
+            let ev = params.events[e];
+            let de = ev.jump_sd * zz.x - params.event_comp * 0.5f * ev.jump_sd * ev.jump_sd;
+            y = y + opaque(de);
+            vn = vn + ev.var_bump;
+            events_left = events_left & (events_left - 1u);
+        }
+
+        // What comes next: more jumps, then (once per step) the day's events.
+        var step_done = false;
+        if (jumps_left > 0u) {
+            phase = PHASE_JUMP;
+        } else if (phase == PHASE_EVENT) {
+            step_done = events_left == 0u;
+        } else {
+            step_in_day = step_in_day + 1u;
+            if (step_in_day == params.steps_per_day) {
+                step_in_day = 0u;
+                day = day + 1u;
+                events_left = event_days[day - 1u];
+            }
+            phase = PHASE_EVENT;
+            step_done = events_left == 0u;
+        }
+        if (step_done) {
+            // 6.
+            v = vn;
+            step = step + 1u;
+            phase = PHASE_DIFFUSION;
+            if (step == params.n_steps) {
+                break;
+            }
+        }
+    }
+    return TerminalState(y, v);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+    @builtin(global_invocation_id) gid: vec3<u32>,
+    @builtin(num_workgroups) nwg: vec3<u32>,
+) {
+    // 2D dispatch when a batch needs more than max_compute_workgroups_per_dimension
+    // workgroups along x.
+    let i = gid.x + gid.y * (nwg.x * WORKGROUP_SIZE);
+    if (i >= params.n_paths) {
+        return;
+    }
+    out_state[i] = simulate_path(params.path_offset + i);
+}

@@ -1,0 +1,58 @@
+// Kernel parameter block and per-path output of the path kernels.
+//
+// Keep in sync with src/sim.rs (`EventBlock`, `SimParams`, `TerminalState`):
+// the uniform buffer is the raw bytes of `SimParams` (240 bytes, u32/f32 only),
+// so every field here has the same type, order and offset as there.
+
+// One scheduled event type (16 bytes).
+struct EventBlock {
+    // First event day (trading days, 1-based).
+    first_day: u32,
+    // Trading days between occurrences; 0 for a one-off event.
+    every_days: u32,
+    // Standard deviation of the log-price jump.
+    jump_sd: f32,
+    // Deterministic variance bump (annualised variance).
+    var_bump: f32,
+}
+
+// Uniform parameter block (240 bytes); see src/sim.rs for each field's meaning.
+struct SimParams {
+    path_offset: u32,   // byte 0
+    n_paths: u32,       // 4
+    n_steps: u32,       // 8
+    steps_per_day: u32, // 12
+    key0: u32,          // 16
+    key1: u32,          // 20
+    n_events: u32,      // 24
+    max_jumps: u32,     // 28
+    dt: f32,            // 32, years
+    drift_dt: f32,      // 36
+    v0: f32,            // 40
+    exp_kdt: f32,       // 44
+    theta: f32,         // 48
+    qe_c1: f32,         // 52
+    qe_c2: f32,         // 56
+    lambda_dt: f32,     // 60
+    k1: f32,            // 64
+    k2: f32,            // 68
+    k3: f32,            // 72
+    k4: f32,            // 76
+    poisson_p0: f32,    // 80
+    mu_s: f32,          // 84
+    sigma_s: f32,       // 88
+    mu_v: f32,          // 92
+    rho_j: f32,         // 96
+    event_comp: f32,    // 100
+    _pad0: f32,         // 104
+    _pad1: f32,         // 108
+    events: array<EventBlock, 8>, // 112..240
+}
+
+// Per-path state at the horizon (8 bytes).
+struct TerminalState {
+    // Log return ln(S_T / S_0).
+    y: f32,
+    // Variance v_T.
+    v: f32,
+}

@@ -1,0 +1,48 @@
+// Philox4x32-10 (Salmon et al. 2011), the twin of `philox4x32_10` in src/rng.rs.
+// WGSL has no 32x32 -> 64 multiply, so the high word is built from 16-bit halves.
+
+const PHILOX_M0: u32 = 0xD2511F53u;
+const PHILOX_M1: u32 = 0xCD9E8D57u;
+const PHILOX_W0: u32 = 0x9E3779B9u;
+const PHILOX_W1: u32 = 0xBB67AE85u;
+
+// Draw blocks; keep in sync with src/rng.rs.
+const BLOCK_DIFFUSION: u32 = 0u;
+const BLOCK_EVENT0: u32 = 1u;
+const BLOCK_JUMP0: u32 = 16u;
+
+// High 32 bits of the 64-bit product a * b.
+fn mulhi32(a: u32, b: u32) -> u32 {
+    let a_lo = a & 0xffffu;
+    let a_hi = a >> 16u;
+    let b_lo = b & 0xffffu;
+    let b_hi = b >> 16u;
+    let ll = a_lo * b_lo;
+    let lh = a_lo * b_hi;
+    let hl = a_hi * b_lo;
+    let hh = a_hi * b_hi;
+    // At most 3 * 0xffff: cannot overflow.
+    let mid = (ll >> 16u) + (lh & 0xffffu) + (hl & 0xffffu);
+    return hh + (lh >> 16u) + (hl >> 16u) + (mid >> 16u);
+}
+
+fn philox4x32_10(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
+    var c = ctr;
+    var k = key;
+    for (var round = 0u; round < 10u; round = round + 1u) {
+        if (round > 0u) {
+            k = k + vec2<u32>(PHILOX_W0, PHILOX_W1);
+        }
+        let hi0 = mulhi32(PHILOX_M0, c.x);
+        let lo0 = PHILOX_M0 * c.x;
+        let hi1 = mulhi32(PHILOX_M1, c.z);
+        let lo1 = PHILOX_M1 * c.z;
+        c = vec4<u32>(hi1 ^ c.y ^ k.x, lo1, hi0 ^ c.w ^ k.y, lo0);
+    }
+    return c;
+}
+
+// The four words of draw block `block` of step `step` on global path `path`.
+fn draw(key: vec2<u32>, path: u32, step: u32, block: u32) -> vec4<u32> {
+    return philox4x32_10(vec4<u32>(path, step, block, 0u), key);
+}

@@ -1,0 +1,203 @@
+//! Adapter and device selection, and the error type of the GPU backend.
+
+use std::fmt::Write as _;
+
+/// Errors of the GPU backend.
+#[derive(Debug, thiserror::Error)]
+pub enum GpuError {
+    /// No adapter matched: none exists for the enabled backends, or none carries
+    /// the name given in `WGPU_ADAPTER_NAME`.
+    #[error("no GPU adapter: {0}")]
+    NoAdapter(String),
+    /// The adapter refused to create a device with its own limits.
+    #[error("requesting a device: {0}")]
+    RequestDevice(#[from] wgpu::RequestDeviceError),
+    /// Building a shader module or pipeline failed validation.
+    #[error("building pipeline {label}: {message}")]
+    Pipeline {
+        /// Label of the pipeline (`"vixhedge.path_step"`, ...).
+        label: &'static str,
+        /// The validation error reported by wgpu.
+        message: String,
+    },
+    /// Recording or submitting a dispatch failed validation or ran out of memory.
+    #[error("dispatching {label}: {message}")]
+    Dispatch {
+        /// Label of the pipeline.
+        label: &'static str,
+        /// The error reported by wgpu.
+        message: String,
+    },
+    /// Mapping a staging buffer for readback failed.
+    #[error("mapping a readback buffer: {0}")]
+    Map(String),
+    /// Waiting for the device failed (device lost or timeout).
+    #[error("waiting for the device: {0}")]
+    Poll(#[from] wgpu::PollError),
+    /// The requested work cannot be expressed in one dispatch or in the kernel's
+    /// 32-bit path index.
+    #[error("{0}")]
+    TooLarge(String),
+}
+
+/// The one adapter, device and queue of a run. Create it once and share it by
+/// reference.
+#[derive(Debug)]
+pub struct GpuContext {
+    /// The logical device, created with the adapter's own limits.
+    pub device: wgpu::Device,
+    /// The device's queue.
+    pub queue: wgpu::Queue,
+    /// Name, backend and type of the adapter.
+    pub adapter_info: wgpu::AdapterInfo,
+}
+
+impl GpuContext {
+    /// Picks an adapter and creates a device with the adapter's own limits.
+    ///
+    /// Environment (wgpu's conventions): `WGPU_BACKEND` (for example `vulkan`)
+    /// restricts the backends, `WGPU_ADAPTER_NAME` picks the first adapter whose
+    /// name contains it (case-insensitive), `WGPU_POWER_PREF` (`low`/`high`)
+    /// steers the default choice, which otherwise prefers high performance.
+    ///
+    /// # Errors
+    /// [`GpuError::NoAdapter`] when nothing matches, [`GpuError::RequestDevice`]
+    /// when the device cannot be created.
+    pub fn new() -> Result<Self, GpuError> {
+        pollster::block_on(Self::new_async())
+    }
+
+    async fn new_async() -> Result<Self, GpuError> {
+        let desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
+        let backends = desc.backends;
+        let instance = wgpu::Instance::new(desc);
+        let adapter = pick_adapter(&instance, backends).await?;
+        let adapter_info = adapter.get_info();
+        // The defaults cap storage bindings at 128 MiB and buffers at 256 MiB;
+        // ask for what this adapter really offers so batches can be larger.
+        let limits = adapter.limits();
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("vixhedge.device"),
+                required_features: wgpu::Features::empty(),
+                required_limits: limits,
+                experimental_features: wgpu::ExperimentalFeatures::disabled(),
+                memory_hints: wgpu::MemoryHints::Performance,
+                trace: wgpu::Trace::Off,
+            })
+            .await?;
+        Ok(Self {
+            device,
+            queue,
+            adapter_info,
+        })
+    }
+
+    /// Whether the adapter is real hardware (anything but a CPU rasteriser such
+    /// as lavapipe/llvmpipe or WARP).
+    #[must_use]
+    pub fn is_hardware(&self) -> bool {
+        self.adapter_info.device_type != wgpu::DeviceType::Cpu
+    }
+
+    /// One line naming the adapter: `"<name> (<backend>, <device type>)"`.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let i = &self.adapter_info;
+        format!("{} ({:?}, {:?})", i.name, i.backend, i.device_type)
+    }
+
+    /// The device limits (equal to the adapter's).
+    #[must_use]
+    pub fn limits(&self) -> wgpu::Limits {
+        self.device.limits()
+    }
+}
+
+/// `WGPU_ADAPTER_NAME` first (like `wgpu::util::initialize_adapter_from_env`,
+/// which panics on a mismatch instead of returning an error), else wgpu's
+/// default choice.
+async fn pick_adapter(
+    instance: &wgpu::Instance,
+    backends: wgpu::Backends,
+) -> Result<wgpu::Adapter, GpuError> {
+    if let Some(wanted) = std::env::var("WGPU_ADAPTER_NAME")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        let wanted_lc = wanted.to_lowercase();
+        let adapters = instance.enumerate_adapters(backends).await;
+        let mut seen = String::new();
+        for adapter in adapters {
+            let info = adapter.get_info();
+            if info.name.to_lowercase().contains(&wanted_lc) {
+                return Ok(adapter);
+            }
+            let _ = write!(
+                seen,
+                "{}{} ({:?})",
+                if seen.is_empty() { "" } else { ", " },
+                info.name,
+                info.backend
+            );
+        }
+        if seen.is_empty() {
+            seen.push_str("none");
+        }
+        return Err(GpuError::NoAdapter(format!(
+            "no adapter name contains WGPU_ADAPTER_NAME={wanted:?} for backends {backends:?}; available: {seen}"
+        )));
+    }
+    instance
+        .request_adapter(&wgpu::RequestAdapterOptions {
+            power_preference: wgpu::PowerPreference::from_env()
+                .unwrap_or(wgpu::PowerPreference::HighPerformance),
+            force_fallback_adapter: false,
+            compatible_surface: None,
+            // Bucketed limits would hide the adapter's real binding sizes.
+            apply_limit_buckets: false,
+        })
+        .await
+        .map_err(|e| GpuError::NoAdapter(e.to_string()))
+}
+
+/// Runs `f` inside a validation and an out-of-memory error scope and turns a
+/// captured error into a message.
+pub(crate) fn with_error_scopes<T>(
+    device: &wgpu::Device,
+    f: impl FnOnce() -> T,
+) -> (T, Option<String>) {
+    let oom = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+    let validation = device.push_error_scope(wgpu::ErrorFilter::Validation);
+    let value = f();
+    let v = pollster::block_on(validation.pop());
+    let o = pollster::block_on(oom.pop());
+    (value, v.or(o).map(|e| e.to_string()))
+}
+
+/// Maps `buffer` for reading, waits for the device, and returns a copy of the
+/// first `len` bytes as `T`s; the buffer is unmapped again.
+pub(crate) fn read_buffer<T: bytemuck::Pod>(
+    ctx: &GpuContext,
+    buffer: &wgpu::Buffer,
+    len: u64,
+    out: &mut Vec<T>,
+) -> Result<(), GpuError> {
+    let slice = buffer.slice(..len);
+    let (tx, rx) = std::sync::mpsc::channel();
+    slice.map_async(wgpu::MapMode::Read, move |r| {
+        let _ = tx.send(r);
+    });
+    ctx.device.poll(wgpu::PollType::wait_indefinitely())?;
+    rx.recv()
+        .map_err(|e| GpuError::Map(e.to_string()))?
+        .map_err(|e| GpuError::Map(e.to_string()))?;
+    {
+        let view = slice
+            .get_mapped_range()
+            .map_err(|e| GpuError::Map(e.to_string()))?;
+        out.extend_from_slice(bytemuck::cast_slice(&view));
+    }
+    buffer.unmap();
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! The GPU backend: wgpu compute pipelines running the WGSL twins of the CPU
+//! kernels (`shaders/*.wgsl`), one invocation per path.
+//!
+//! Create one [`GpuContext`] and pass `&GpuContext` to every pipeline.
+
+pub mod context;
+pub mod path_step;
+pub mod philox_kat;
+pub mod shaders;
+
+pub use context::{GpuContext, GpuError};
+pub use path_step::{GpuTiming, PathStep};
+pub use philox_kat::{KatInput, KatOutput, PhiloxKat};

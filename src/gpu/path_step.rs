@@ -1,0 +1,441 @@
+//! GPU path kernel (`shaders/path_step.wgsl`), the twin of
+//! [`crate::cpu::path_step`]: simulates paths to the horizon and reads back each
+//! path's [`TerminalState`].
+
+use std::time::Instant;
+
+use super::context::{read_buffer, with_error_scopes, GpuContext, GpuError};
+use super::shaders;
+use crate::sim::{SimParams, TerminalState};
+
+const LABEL: &str = "vixhedge.path_step";
+
+/// Bytes of one [`TerminalState`] in the output buffer.
+const STATE_BYTES: u64 = std::mem::size_of::<TerminalState>() as u64;
+
+/// Paths per batch when the caller does not choose: 2^22 paths keep the output
+/// and staging buffers at 32 MiB each, far from any adapter limit, while a batch
+/// is still thousands of workgroups wide.
+pub const DEFAULT_BATCH_PATHS: usize = 1 << 22;
+
+/// Wall-clock split of a GPU run, seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GpuTiming {
+    /// Parameter upload, dispatch and wait for completion, summed over batches,
+    /// seconds.
+    pub dispatch_s: f64,
+    /// Copy to the staging buffer, map and copy to host memory, summed over
+    /// batches, seconds (0 for [`PathStep::dispatch_only`]).
+    pub readback_s: f64,
+    /// Batches dispatched.
+    pub batches: usize,
+}
+
+/// The path-step pipeline and its bind-group layout, built once per
+/// [`GpuContext`].
+#[derive(Debug)]
+pub struct PathStep {
+    pipeline: wgpu::ComputePipeline,
+    layout: wgpu::BindGroupLayout,
+    workgroup_size: u32,
+}
+
+impl PathStep {
+    /// Invocations per workgroup. On lavapipe (2 cores, 10^6 DPS paths x 252
+    /// steps) 64, 128 and 256 cost the same CPU time, about 5.6e7 path-steps per
+    /// core-second; 64 is two warps on NVIDIA and one wave64 on AMD.
+    pub const DEFAULT_WORKGROUP_SIZE: u32 = 64;
+
+    /// Builds the pipeline with [`Self::DEFAULT_WORKGROUP_SIZE`].
+    ///
+    /// # Errors
+    /// [`GpuError::Pipeline`] when the shader or pipeline fails validation.
+    pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
+        Self::with_workgroup_size(ctx, Self::DEFAULT_WORKGROUP_SIZE)
+    }
+
+    /// Builds the pipeline with `workgroup_size` invocations per workgroup.
+    ///
+    /// # Errors
+    /// [`GpuError::TooLarge`] when the size exceeds the device limits,
+    /// [`GpuError::Pipeline`] when the shader or pipeline fails validation.
+    pub fn with_workgroup_size(ctx: &GpuContext, workgroup_size: u32) -> Result<Self, GpuError> {
+        let limits = ctx.device.limits();
+        if workgroup_size == 0
+            || workgroup_size > limits.max_compute_workgroup_size_x
+            || workgroup_size > limits.max_compute_invocations_per_workgroup
+        {
+            return Err(GpuError::TooLarge(format!(
+                "workgroup size {workgroup_size} outside 1..={} on this device",
+                limits
+                    .max_compute_workgroup_size_x
+                    .min(limits.max_compute_invocations_per_workgroup)
+            )));
+        }
+        let device = &ctx.device;
+        let ((layout, pipeline), err) = with_error_scopes(device, || {
+            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some(LABEL),
+                source: wgpu::ShaderSource::Wgsl(shaders::PATH_STEP.into()),
+            });
+            let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+                label: Some(LABEL),
+                entries: &[
+                    wgpu::BindGroupLayoutEntry {
+                        binding: 0,
+                        visibility: wgpu::ShaderStages::COMPUTE,
+                        ty: wgpu::BindingType::Buffer {
+                            ty: wgpu::BufferBindingType::Uniform,
+                            has_dynamic_offset: false,
+                            min_binding_size: wgpu::BufferSize::new(
+                                std::mem::size_of::<SimParams>() as u64,
+                            ),
+                        },
+                        count: None,
+                    },
+                    wgpu::BindGroupLayoutEntry {
+                        binding: 1,
+                        visibility: wgpu::ShaderStages::COMPUTE,
+                        ty: wgpu::BindingType::Buffer {
+                            ty: wgpu::BufferBindingType::Storage { read_only: false },
+                            has_dynamic_offset: false,
+                            min_binding_size: wgpu::BufferSize::new(STATE_BYTES),
+                        },
+                        count: None,
+                    },
+                    wgpu::BindGroupLayoutEntry {
+                        binding: 2,
+                        visibility: wgpu::ShaderStages::COMPUTE,
+                        ty: wgpu::BindingType::Buffer {
+                            ty: wgpu::BufferBindingType::Storage { read_only: true },
+                            has_dynamic_offset: false,
+                            min_binding_size: wgpu::BufferSize::new(4),
+                        },
+                        count: None,
+                    },
+                ],
+            });
+            let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+                label: Some(LABEL),
+                bind_group_layouts: &[Some(&layout)],
+                immediate_size: 0,
+            });
+            let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(LABEL),
+                layout: Some(&pipeline_layout),
+                module: &module,
+                entry_point: Some("main"),
+                compilation_options: wgpu::PipelineCompilationOptions {
+                    constants: &[("WORKGROUP_SIZE", f64::from(workgroup_size))],
+                    zero_initialize_workgroup_memory: false,
+                },
+                cache: None,
+            });
+            (layout, pipeline)
+        });
+        if let Some(message) = err {
+            return Err(GpuError::Pipeline {
+                label: LABEL,
+                message,
+            });
+        }
+        Ok(Self {
+            pipeline,
+            layout,
+            workgroup_size,
+        })
+    }
+
+    /// Invocations per workgroup of this pipeline.
+    #[must_use]
+    pub fn workgroup_size(&self) -> u32 {
+        self.workgroup_size
+    }
+
+    /// The most paths one dispatch may carry on this device: bounded by the
+    /// storage binding and buffer size limits (8 bytes a path) and by a 2D grid
+    /// of `max_compute_workgroups_per_dimension`^2 workgroups.
+    #[must_use]
+    pub fn max_batch_paths(&self, ctx: &GpuContext) -> usize {
+        let l = ctx.device.limits();
+        let by_binding = l.max_storage_buffer_binding_size.min(l.max_buffer_size) / STATE_BYTES;
+        let dim = u64::from(l.max_compute_workgroups_per_dimension);
+        let by_grid = dim * dim * u64::from(self.workgroup_size);
+        let paths = by_binding.min(by_grid).min(u64::from(u32::MAX));
+        usize::try_from(paths).unwrap_or(usize::MAX)
+    }
+
+    /// Simulates global paths `first_path .. first_path + n_paths` and returns
+    /// their terminal states in path order. `params` comes from
+    /// [`SimParams::new`]; its `path_offset` and `n_paths` are replaced per batch.
+    /// `batch_paths` caps the paths per dispatch (default
+    /// [`DEFAULT_BATCH_PATHS`]); the device limits cap it further. Results do not
+    /// depend on the batch size.
+    ///
+    /// # Errors
+    /// [`GpuError::TooLarge`] when a path index passes `u32::MAX`; dispatch,
+    /// poll or map failures.
+    pub fn simulate_terminal(
+        &self,
+        ctx: &GpuContext,
+        params: &SimParams,
+        first_path: u64,
+        n_paths: usize,
+        batch_paths: Option<usize>,
+    ) -> Result<Vec<TerminalState>, GpuError> {
+        self.simulate_terminal_timed(ctx, params, first_path, n_paths, batch_paths)
+            .map(|(states, _)| states)
+    }
+
+    /// [`Self::simulate_terminal`], also returning the time spent dispatching and
+    /// reading back.
+    ///
+    /// # Errors
+    /// As [`Self::simulate_terminal`].
+    pub fn simulate_terminal_timed(
+        &self,
+        ctx: &GpuContext,
+        params: &SimParams,
+        first_path: u64,
+        n_paths: usize,
+        batch_paths: Option<usize>,
+    ) -> Result<(Vec<TerminalState>, GpuTiming), GpuError> {
+        let mut out = Vec::with_capacity(n_paths);
+        let timing = self.run(
+            ctx,
+            params,
+            first_path,
+            n_paths,
+            batch_paths,
+            Some(&mut out),
+        )?;
+        Ok((out, timing))
+    }
+
+    /// Dispatches the same batches as [`Self::simulate_terminal`] and waits for
+    /// each to finish, without reading anything back: for benchmarks.
+    ///
+    /// # Errors
+    /// As [`Self::simulate_terminal`].
+    pub fn dispatch_only(
+        &self,
+        ctx: &GpuContext,
+        params: &SimParams,
+        first_path: u64,
+        n_paths: usize,
+        batch_paths: Option<usize>,
+    ) -> Result<GpuTiming, GpuError> {
+        self.run(ctx, params, first_path, n_paths, batch_paths, None)
+    }
+
+    fn run(
+        &self,
+        ctx: &GpuContext,
+        params: &SimParams,
+        first_path: u64,
+        n_paths: usize,
+        batch_paths: Option<usize>,
+        mut out: Option<&mut Vec<TerminalState>>,
+    ) -> Result<GpuTiming, GpuError> {
+        let mut timing = GpuTiming::default();
+        if n_paths == 0 {
+            return Ok(timing);
+        }
+        let end = first_path
+            .checked_add(n_paths as u64)
+            .filter(|&e| e <= 1u64 << 32)
+            .ok_or_else(|| {
+                GpuError::TooLarge(format!(
+                    "paths {first_path}..{first_path}+{n_paths} pass the 32-bit path index"
+                ))
+            })?;
+        let batch = batch_paths
+            .unwrap_or(DEFAULT_BATCH_PATHS)
+            .clamp(1, self.max_batch_paths(ctx))
+            .min(n_paths);
+        let device = &ctx.device;
+        let out_bytes = batch as u64 * STATE_BYTES;
+        let params_buf = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("vixhedge.path_step.params"),
+            size: std::mem::size_of::<SimParams>() as u64,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let states_buf = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("vixhedge.path_step.states"),
+            size: out_bytes,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+            mapped_at_creation: false,
+        });
+        let staging_buf = out.is_some().then(|| {
+            device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some("vixhedge.path_step.staging"),
+                size: out_bytes,
+                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            })
+        });
+        let calendar = event_calendar(params);
+        let calendar_bytes = std::mem::size_of_val(calendar.as_slice()) as u64;
+        if calendar_bytes > ctx.device.limits().max_storage_buffer_binding_size {
+            return Err(GpuError::TooLarge(format!(
+                "an event calendar of {} days exceeds the storage binding limit",
+                calendar.len()
+            )));
+        }
+        let calendar_buf = device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("vixhedge.path_step.event_days"),
+            size: calendar_bytes,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        ctx.queue
+            .write_buffer(&calendar_buf, 0, bytemuck::cast_slice(&calendar));
+        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some(LABEL),
+            layout: &self.layout,
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: params_buf.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: states_buf.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 2,
+                    resource: calendar_buf.as_entire_binding(),
+                },
+            ],
+        });
+        let max_dim = device.limits().max_compute_workgroups_per_dimension;
+
+        let mut start = first_path;
+        while start < end {
+            let n = (end - start).min(batch as u64);
+            // start < end <= 2^32 and n <= batch <= u32::MAX: both fit in u32.
+            let batch_params = params.for_batch(start as u32, n as u32);
+            let groups = n.div_ceil(u64::from(self.workgroup_size));
+            let (gx, gy) = if groups <= u64::from(max_dim) {
+                (groups as u32, 1)
+            } else {
+                (max_dim, groups.div_ceil(u64::from(max_dim)) as u32)
+            };
+
+            let t0 = Instant::now();
+            let ((), err) = with_error_scopes(device, || {
+                ctx.queue
+                    .write_buffer(&params_buf, 0, bytemuck::bytes_of(&batch_params));
+                let mut enc = device
+                    .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(LABEL) });
+                {
+                    let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                        label: Some(LABEL),
+                        timestamp_writes: None,
+                    });
+                    pass.set_pipeline(&self.pipeline);
+                    pass.set_bind_group(0, &bind_group, &[]);
+                    pass.dispatch_workgroups(gx, gy, 1);
+                }
+                ctx.queue.submit([enc.finish()]);
+            });
+            if let Some(message) = err {
+                return Err(GpuError::Dispatch {
+                    label: LABEL,
+                    message,
+                });
+            }
+            device.poll(wgpu::PollType::wait_indefinitely())?;
+            timing.dispatch_s += t0.elapsed().as_secs_f64();
+
+            if let (Some(out), Some(staging)) = (out.as_deref_mut(), staging_buf.as_ref()) {
+                let t1 = Instant::now();
+                let bytes = n * STATE_BYTES;
+                let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some("vixhedge.path_step.readback"),
+                });
+                enc.copy_buffer_to_buffer(&states_buf, 0, staging, 0, bytes);
+                ctx.queue.submit([enc.finish()]);
+                read_buffer(ctx, staging, bytes, out)?;
+                timing.readback_s += t1.elapsed().as_secs_f64();
+            }
+            timing.batches += 1;
+            start += n;
+        }
+        Ok(timing)
+    }
+}
+
+/// The kernel's event calendar: entry `d - 1` has bit `e` set when event type
+/// `e` occurs at the end of trading day `d`, for the `n_steps / steps_per_day`
+/// whole days of the run (at least one entry, so the binding is never empty).
+/// Built from the event parameters alone; the kernel applies the set bits in
+/// increasing `e`, the order of the CPU reference's event loop.
+fn event_calendar(p: &SimParams) -> Vec<u32> {
+    let days = p.n_steps.checked_div(p.steps_per_day).unwrap_or(0);
+    let mut calendar = vec![0u32; (days as usize).max(1)];
+    let n_events = (p.n_events as usize).min(p.events.len());
+    for (e, ev) in p.events[..n_events].iter().enumerate() {
+        // Occurrences first_day, first_day + every_days, ...; days are 1-based.
+        let mut d = u64::from(ev.first_day);
+        while d <= u64::from(days) {
+            if d >= 1 {
+                calendar[(d - 1) as usize] |= 1 << e;
+            }
+            if ev.every_days == 0 {
+                break;
+            }
+            d += u64::from(ev.every_days);
+        }
+    }
+    calendar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::EventBlock;
+    use bytemuck::Zeroable;
+
+    #[test]
+    fn event_calendar_marks_the_event_days() {
+        let mut p = SimParams::zeroed();
+        p.n_steps = 40;
+        p.steps_per_day = 2;
+        p.n_events = 3;
+        p.events[0] = EventBlock {
+            first_day: 3,
+            every_days: 7,
+            jump_sd: 0.0,
+            var_bump: 0.0,
+        };
+        p.events[1] = EventBlock {
+            first_day: 5,
+            every_days: 0,
+            jump_sd: 0.0,
+            var_bump: 0.0,
+        };
+        p.events[2] = EventBlock {
+            first_day: 0,
+            every_days: 10,
+            jump_sd: 0.0,
+            var_bump: 0.0,
+        };
+        // Inactive (beyond n_events): must not appear.
+        p.events[3] = EventBlock {
+            first_day: 1,
+            every_days: 1,
+            jump_sd: 0.0,
+            var_bump: 0.0,
+        };
+        let c = event_calendar(&p);
+        assert_eq!(c.len(), 20);
+        for day in 1..=20u32 {
+            let want = u32::from(day >= 3 && (day - 3) % 7 == 0)
+                | u32::from(day == 5) << 1
+                | u32::from(day % 10 == 0) << 2;
+            assert_eq!(c[day as usize - 1], want, "day {day}");
+        }
+    }
+}

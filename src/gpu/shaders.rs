@@ -1,0 +1,29 @@
+//! Full WGSL sources of the kernels, assembled from `shaders/shared/*.wgsl` and
+//! the kernel file. Tests parse and validate each with naga, so a WGSL error
+//! fails before any adapter exists.
+
+/// Source of `shaders/path_step.wgsl` with its shared modules.
+pub const PATH_STEP: &str = concat!(
+    include_str!("../../shaders/shared/params.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/philox.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/math.wgsl"),
+    "\n",
+    include_str!("../../shaders/path_step.wgsl"),
+);
+
+/// Source of `shaders/philox_kat.wgsl` with its shared modules.
+pub const PHILOX_KAT: &str = concat!(
+    include_str!("../../shaders/shared/philox.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/math.wgsl"),
+    "\n",
+    include_str!("../../shaders/philox_kat.wgsl"),
+);
+
+/// Every kernel as (label, full source), for validation.
+pub const ALL: &[(&str, &str)] = &[
+    ("vixhedge.path_step", PATH_STEP),
+    ("vixhedge.philox_kat", PHILOX_KAT),
+];
