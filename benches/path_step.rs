@@ -23,18 +23,28 @@ fn bench(c: &mut Criterion) {
     let steps = u64::from(p.n_steps);
     let mut g = c.benchmark_group("path_step");
     g.throughput(Throughput::Elements(PATHS as u64 * steps));
-    g.sample_size(10).measurement_time(Duration::from_secs(15)).warm_up_time(Duration::from_secs(2));
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(15))
+        .warm_up_time(Duration::from_secs(2));
     let mut out = vec![TerminalState::default(); PATHS];
-    g.bench_function("cpu", |b| b.iter(|| vixhedge::cpu::path_step::simulate_terminal(&p, 0, &mut out)));
+    g.bench_function("cpu", |b| {
+        b.iter(|| vixhedge::cpu::path_step::simulate_terminal(&p, 0, &mut out))
+    });
     match GpuContext::new() {
         Ok(ctx) => {
             let ps = PathStep::new(&ctx).expect("path_step pipeline");
             let name = ctx.describe();
             g.bench_function(format!("gpu_dispatch [{name}]"), |b| {
-                b.iter(|| ps.dispatch_only(&ctx, &p, 0, PATHS, None).expect("dispatch"));
+                b.iter(|| {
+                    ps.dispatch_only(&ctx, &p, 0, PATHS, None)
+                        .expect("dispatch")
+                });
             });
             g.bench_function(format!("gpu_dispatch_readback [{name}]"), |b| {
-                b.iter(|| ps.simulate_terminal(&ctx, &p, 0, PATHS, None).expect("simulate"));
+                b.iter(|| {
+                    ps.simulate_terminal(&ctx, &p, 0, PATHS, None)
+                        .expect("simulate")
+                });
             });
         }
         Err(e) => eprintln!("path_step bench: no GPU adapter ({e}); GPU group left out"),

@@ -119,7 +119,10 @@ fn simulate_path(path: u32) -> TerminalState {
             // 4b. Jump j of this step.
             let zv = params.mu_v * exponential(w.z);
             let zs = params.mu_s + params.rho_j * zv + params.sigma_s * zz.x;
-            y = y + zs;
+            // Integrated variance of the raised v over the rest of the step.
+            let h = (params.dt * (1.0f - uniform_open(w.w))) * zv;
+            let dj = zs + sqrt(h) * zz.y - 0.5f * h;
+            y = y + opaque(dj);
             vn = vn + zv;
             j = j + 1u;
             jumps_left = jumps_left - 1u;

@@ -70,12 +70,24 @@ pub fn run(
         });
         finals.push(last);
     }
-    let max_abs_diff = if finals.len() >= 2 { Some(max_abs_diff_y(&finals[0], &finals[1])) } else { None };
-    Ok(BenchReport { paths: paths as u64, steps: u64::from(params.n_steps), results, max_abs_diff })
+    let max_abs_diff = if finals.len() >= 2 {
+        Some(max_abs_diff_y(&finals[0], &finals[1]))
+    } else {
+        None
+    };
+    Ok(BenchReport {
+        paths: paths as u64,
+        steps: u64::from(params.n_steps),
+        results,
+        max_abs_diff,
+    })
 }
 
 /// Largest |y_a - y_b| over paths (final log prices differ by the same amount).
 #[must_use]
 pub fn max_abs_diff_y(a: &[TerminalState], b: &[TerminalState]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (f64::from(x.y) - f64::from(y.y)).abs()).fold(0.0, f64::max)
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (f64::from(x.y) - f64::from(y.y)).abs())
+        .fold(0.0, f64::max)
 }

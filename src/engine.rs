@@ -3,21 +3,9 @@
 
 use std::time::Instant;
 
+pub use crate::cli::Backend as BackendChoice;
 use crate::gpu::{GpuContext, GpuError, PathStep};
 use crate::sim::{SimParams, TerminalState};
-
-/// The backend a user asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BackendChoice {
-    /// The multi-threaded CPU twin.
-    Cpu,
-    /// The wgpu compute backend on whatever adapter the environment selects
-    /// (a software adapter such as lavapipe included).
-    Gpu,
-    /// A hardware GPU when one exists, else the CPU.
-    Auto,
-}
 
 /// Errors creating or running a backend.
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +49,7 @@ impl Engine {
             BackendChoice::Gpu => Self::gpu(),
             BackendChoice::Auto => match GpuContext::new() {
                 Ok(ctx) if ctx.is_hardware() => {
-                    let path_step = PathStep::new(&ctx);
+                    let path_step = PathStep::new(&ctx)?;
                     Ok(Self::Gpu { ctx, path_step })
                 }
                 _ => Ok(Self::Cpu),
@@ -75,7 +63,7 @@ impl Engine {
     /// No adapter, or the device fails to start.
     pub fn gpu() -> Result<Self, EngineError> {
         let ctx = GpuContext::new()?;
-        let path_step = PathStep::new(&ctx);
+        let path_step = PathStep::new(&ctx)?;
         Ok(Self::Gpu { ctx, path_step })
     }
 
@@ -113,7 +101,10 @@ impl Engine {
     ) -> Result<Vec<TerminalState>, EngineError> {
         let end = first_path + n as u64;
         if end > u64::from(u32::MAX) + 1 {
-            return Err(EngineError::PathRange { first: first_path, end });
+            return Err(EngineError::PathRange {
+                first: first_path,
+                end,
+            });
         }
         match self {
             Self::Cpu => {
@@ -122,7 +113,9 @@ impl Engine {
                 crate::cpu::path_step::simulate_terminal(params, first_path as u32, &mut out);
                 Ok(out)
             }
-            Self::Gpu { ctx, path_step } => Ok(path_step.simulate_terminal(ctx, params, first_path, n, batch_paths)?),
+            Self::Gpu { ctx, path_step } => {
+                Ok(path_step.simulate_terminal(ctx, params, first_path, n, batch_paths)?)
+            }
         }
     }
 

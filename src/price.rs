@@ -40,7 +40,13 @@ pub struct PriceReport {
 
 /// Discounted Monte Carlo price of one option from terminal states.
 #[must_use]
-pub fn mc_price(states: &[TerminalState], model: &MarketModel, kind: OptionKind, strike: f64, t: f64) -> Estimate {
+pub fn mc_price(
+    states: &[TerminalState],
+    model: &MarketModel,
+    kind: OptionKind,
+    strike: f64,
+    t: f64,
+) -> Estimate {
     let df = (-model.r * t).exp();
     match kind {
         OptionKind::Call => mc::discounted(states, model.spot, df, |s| (s - strike).max(0.0)),
@@ -80,7 +86,12 @@ pub fn price(
             });
         }
     }
-    Ok(PriceReport { spot: model.spot, expiry_days, paths: paths as u64, options })
+    Ok(PriceReport {
+        spot: model.spot,
+        expiry_days,
+        paths: paths as u64,
+        options,
+    })
 }
 
 /// Errors of the price command.

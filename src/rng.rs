@@ -96,7 +96,7 @@ pub fn ln_portable(x: f32) -> f32 {
     let bits = x.to_bits();
     let mut e = ((bits >> 23) & 0xff) as i32 - 127;
     let mut m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
-    if m > 1.414_213_5 {
+    if m > std::f32::consts::SQRT_2 {
         m *= 0.5;
         e += 1;
     }
@@ -106,7 +106,7 @@ pub fn ln_portable(x: f32) -> f32 {
     // 2 (s + s^3/3 + s^5/5 + s^7/7 + s^9/9), Horner in s^2.
     let poly = (((0.222_222_22 * s2 + 0.285_714_3) * s2 + 0.4) * s2 + 0.666_666_7) * s2 + 2.0;
     let lnm = s * poly;
-    (e as f32) * 0.693_147_2 + lnm
+    (e as f32) * std::f32::consts::LN_2 + lnm
 }
 
 /// sin(2 pi u) and cos(2 pi u) for u in [0, 1), portable: the quadrant comes from
@@ -121,8 +121,7 @@ pub fn sincos_2pi(u: f32) -> (f32, f32) {
     let a = f * 1.570_796_4;
     let a2 = a * a;
     let s = a
-        * (((((-2.505_210_8e-8 * a2 + 2.755_731_9e-6) * a2 - 1.984_127e-4) * a2
-            + 8.333_333_3e-3)
+        * (((((-2.505_210_8e-8 * a2 + 2.755_731_9e-6) * a2 - 1.984_127e-4) * a2 + 8.333_333_3e-3)
             * a2
             - 0.166_666_67)
             * a2
@@ -170,7 +169,11 @@ mod tests {
     fn philox_known_answers() {
         // Random123 kat_vectors, philox4x32_10.
         let cases: [([u32; 4], [u32; 2], [u32; 4]); 3] = [
-            ([0; 4], [0; 2], [0x6627_e8d5, 0xe169_c58d, 0xbc57_ac4c, 0x9b00_dbd8]),
+            (
+                [0; 4],
+                [0; 2],
+                [0x6627_e8d5, 0xe169_c58d, 0xbc57_ac4c, 0x9b00_dbd8],
+            ),
             (
                 [u32::MAX; 4],
                 [u32::MAX; 2],
@@ -183,7 +186,11 @@ mod tests {
             ),
         ];
         for (ctr, key, want) in cases {
-            assert_eq!(philox4x32_10(ctr, key), want, "ctr {ctr:08x?} key {key:08x?}");
+            assert_eq!(
+                philox4x32_10(ctr, key),
+                want,
+                "ctr {ctr:08x?} key {key:08x?}"
+            );
         }
     }
 

@@ -6,7 +6,7 @@
 
 use bytemuck::{Pod, Zeroable};
 
-use crate::model::{EventParams, Measure, MarketModel, TRADING_DAYS_PER_YEAR};
+use crate::model::{EventParams, MarketModel, Measure, TRADING_DAYS_PER_YEAR};
 
 /// Most scheduled event types a simulation may carry.
 pub const MAX_EVENTS: usize = 8;
@@ -122,12 +122,19 @@ impl SimParams {
     ///
     /// # Errors
     /// Too many event types, or a zero step count.
-    pub fn new(model: &MarketModel, horizon_days: u32, steps_per_day: u32, seed: u64) -> Result<Self, SimError> {
+    pub fn new(
+        model: &MarketModel,
+        horizon_days: u32,
+        steps_per_day: u32,
+        seed: u64,
+    ) -> Result<Self, SimError> {
         if model.events.len() > MAX_EVENTS {
             return Err(SimError::TooManyEvents(model.events.len()));
         }
         if horizon_days == 0 || steps_per_day == 0 {
-            return Err(SimError::BadCount("horizon_days and steps_per_day must be positive".into()));
+            return Err(SimError::BadCount(
+                "horizon_days and steps_per_day must be positive".into(),
+            ));
         }
         let n_steps = horizon_days
             .checked_mul(steps_per_day)
@@ -147,7 +154,10 @@ impl SimParams {
         for (slot, ev) in events.iter_mut().zip(&model.events) {
             *slot = event_block(ev);
         }
-        #[expect(clippy::cast_possible_truncation, reason = "kernel parameters are f32 by design")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "kernel parameters are f32 by design"
+        )]
         Ok(Self {
             path_offset: 0,
             n_paths: 0,
@@ -174,7 +184,11 @@ impl SimParams {
             sigma_s: p.sigma_s as f32,
             mu_v: p.mu_v as f32,
             rho_j: p.rho_j as f32,
-            event_comp: if model.measure == Measure::Q { 1.0 } else { 0.0 },
+            event_comp: if model.measure == Measure::Q {
+                1.0
+            } else {
+                0.0
+            },
             _pad0: 0.0,
             _pad1: 0.0,
             events,
@@ -184,11 +198,18 @@ impl SimParams {
     /// The same parameters for the dispatch of paths `[path_offset, path_offset + n_paths)`.
     #[must_use]
     pub fn for_batch(&self, path_offset: u32, n_paths: u32) -> Self {
-        Self { path_offset, n_paths, ..*self }
+        Self {
+            path_offset,
+            n_paths,
+            ..*self
+        }
     }
 }
 
-#[expect(clippy::cast_possible_truncation, reason = "kernel parameters are f32 by design")]
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "kernel parameters are f32 by design"
+)]
 fn event_block(ev: &EventParams) -> EventBlock {
     EventBlock {
         first_day: ev.first_day,

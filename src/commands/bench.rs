@@ -1,11 +1,59 @@
 //! `vixhedge bench`: path-kernel throughput per backend.
 
-use anyhow::{anyhow, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::cli::BenchArgs;
+use crate::model::Measure;
+use crate::sim::SimParams;
 
-/// Loads the `default` preset with the size flags, then times the backends (not built yet).
+/// Times the path kernel of the `default` preset (under P) on each backend over
+/// the same seed and paths, and prints a table or the JSON document.
+///
+/// # Errors
+/// Bad sizes, or a backend that cannot start or fails.
 pub fn run(args: &BenchArgs) -> Result<i32> {
-    let _config = super::load_config(None, None, &args.sets())?;
-    Err(anyhow!("`bench` is not built yet"))
+    let config = super::load_config(None, None, &args.sets())?;
+    if args.backends.is_empty() {
+        bail!("--backends: name at least one of cpu, gpu");
+    }
+    let sim = &config.simulation;
+    let params = SimParams::new(
+        &config.market_model(Measure::P),
+        sim.horizon_days,
+        sim.steps_per_day,
+        sim.seed,
+    )?;
+    let paths = usize::try_from(sim.paths).context("simulation.paths does not fit this machine")?;
+    let batch = usize::try_from(sim.batch_paths).ok().filter(|&b| b > 0);
+    if !args.json {
+        eprintln!(
+            "timing {} paths x {} steps on {:?} (best of 3 after a warm-up)",
+            paths, params.n_steps, args.backends
+        );
+    }
+    let report = crate::bench::run(&params, paths, &args.backends, 3, batch)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(0);
+    }
+    println!("{} paths x {} steps", report.paths, report.steps);
+    println!(
+        "{:<8} {:>10} {:>18} {:>8}  adapter",
+        "backend", "seconds", "path-steps/s", "ratio"
+    );
+    let base = report.results.first().map_or(1.0, |r| r.path_steps_per_s);
+    for r in &report.results {
+        println!(
+            "{:<8} {:>10.3} {:>18.4e} {:>8.2}  {}",
+            r.backend,
+            r.seconds,
+            r.path_steps_per_s,
+            r.path_steps_per_s / base,
+            r.adapter
+        );
+    }
+    if let Some(d) = report.max_abs_diff {
+        println!("largest per-path |difference| of the final log price: {d:.3e}");
+    }
+    Ok(0)
 }

@@ -67,3 +67,16 @@ fn print_config(args: &ConfigArgs) -> Result<i32> {
     print!("{}", config.to_toml_string());
     Ok(0)
 }
+
+/// Tells the user on stderr which backend runs, and why when `auto` chose.
+pub(crate) fn say_backend(engine: &crate::engine::Engine, asked: crate::cli::Backend, json: bool) {
+    if json {
+        return;
+    }
+    let why = match (asked, engine.name()) {
+        (crate::cli::Backend::Auto, "cpu") => " (auto: no hardware GPU adapter found)",
+        (crate::cli::Backend::Auto, _) => " (auto: hardware GPU found)",
+        _ => "",
+    };
+    eprintln!("backend: {} [{}]{why}", engine.name(), engine.adapter());
+}

@@ -1,10 +1,16 @@
 //! `vixhedge price`: analytic and Monte Carlo SPX option prices under Q.
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::cli::PriceArgs;
+use crate::engine::Engine;
+use crate::model::Measure;
 
-/// Checks the arguments and loads the configuration, then prices (not built yet).
+/// Prices a put and a call at each strike on the config's risk-neutral model,
+/// exactly and by Monte Carlo, and prints a table or the JSON document.
+///
+/// # Errors
+/// Bad arguments or config, or a backend that fails.
 pub fn run(args: &PriceArgs) -> Result<i32> {
     if args.expiry_days == 0 {
         bail!("--expiry-days = 0: must be at least 1 trading day");
@@ -12,6 +18,51 @@ pub fn run(args: &PriceArgs) -> Result<i32> {
     if let Some(k) = args.strikes.iter().find(|k| !(k.is_finite() && **k > 0.0)) {
         bail!("--strikes: strike {k} must be a positive number of index points");
     }
-    let _config = super::load_config(args.config.as_deref(), args.preset.as_deref(), &args.sets())?;
-    Err(anyhow!("`price` is not built yet"))
+    let config = super::load_config(args.config.as_deref(), args.preset.as_deref(), &args.sets())?;
+    let model = crate::validate::risk_neutral(config.market_model(Measure::Q));
+    let engine = Engine::new(args.backend).context("starting the backend")?;
+    super::say_backend(&engine, args.backend, args.json);
+    let paths = usize::try_from(config.simulation.paths)
+        .context("simulation.paths does not fit this machine")?;
+    let batch = usize::try_from(config.simulation.batch_paths)
+        .ok()
+        .filter(|&b| b > 0);
+    let report = crate::price::price(
+        &engine,
+        &model,
+        args.expiry_days,
+        config.simulation.steps_per_day,
+        &args.strikes,
+        paths,
+        config.simulation.seed,
+        batch,
+    )?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        println!(
+            "spot {:.2} pts, expiry {} trading days, {} paths on {} ({})",
+            report.spot,
+            report.expiry_days,
+            report.paths,
+            engine.name(),
+            engine.adapter()
+        );
+        println!(
+            "{:>5} {:>12} {:>14} {:>14} {:>12} {:>8}",
+            "type", "strike pts", "analytic pts", "mc pts", "stderr pts", "z"
+        );
+        for o in &report.options {
+            let z = if o.mc_stderr > 0.0 {
+                (o.mc - o.analytic) / o.mc_stderr
+            } else {
+                0.0
+            };
+            println!(
+                "{:>5} {:>12.2} {:>14.6} {:>14.6} {:>12.6} {:>8.2}",
+                o.kind, o.strike, o.analytic, o.mc, o.mc_stderr, z
+            );
+        }
+    }
+    Ok(0)
 }

@@ -39,7 +39,17 @@ impl SvcjParams {
     /// Pure Heston parameters (no jumps).
     #[must_use]
     pub fn heston(kappa: f64, theta: f64, sigma_v: f64, rho: f64) -> Self {
-        Self { kappa, theta, sigma_v, rho, lambda: 0.0, mu_s: 0.0, sigma_s: 0.0, mu_v: 0.0, rho_j: 0.0 }
+        Self {
+            kappa,
+            theta,
+            sigma_v,
+            rho,
+            lambda: 0.0,
+            mu_s: 0.0,
+            sigma_s: 0.0,
+            mu_v: 0.0,
+            rho_j: 0.0,
+        }
     }
 
     /// Mean relative price jump: E[e^{Z_S}] - 1 =
