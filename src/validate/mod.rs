@@ -15,7 +15,9 @@ use crate::model::{MarketModel, TRADING_DAYS_PER_YEAR};
 use crate::price::mc_price;
 use crate::sim::SimParams;
 
-pub use sets::{heston_lewis, mc_sets, McSet, LEWIS_CALLS, LEWIS_PUTS, LEWIS_STRIKES};
+pub use sets::{
+    heston_lewis, mc_sets, McSet, BIAS_REL, BIAS_SPOT, LEWIS_CALLS, LEWIS_PUTS, LEWIS_STRIKES,
+};
 
 /// Standard errors allowed in every Monte Carlo check.
 pub const K_SIGMA: f64 = 3.0;
