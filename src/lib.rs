@@ -14,4 +14,5 @@ pub mod model;
 pub mod price;
 pub mod rng;
 pub mod sim;
+pub mod tables;
 pub mod validate;
