@@ -581,12 +581,7 @@ fn bad_flags_are_usage_errors() {
 
 #[test]
 fn unbuilt_commands_fail_after_loading_the_config() {
-    for args in [
-        &["run"][..],
-        &["vix", "--preset", "eraker2004"],
-        &["bench"],
-        &["validate"],
-    ] {
-        assert_error(args, &["not built yet"]);
-    }
+    // `run` arrives with the study issue; until then it loads and validates the
+    // config and then says it is not built.
+    assert_error(&["run"], &["not built yet"]);
 }
