@@ -2,3 +2,4 @@
 //! over path blocks with rayon.
 
 pub mod path_step;
+pub mod pricing;

@@ -7,7 +7,11 @@ pub mod context;
 pub mod path_step;
 pub mod philox_kat;
 pub mod shaders;
+pub mod table_lookup;
+pub mod tables;
 
 pub use context::{GpuContext, GpuError};
 pub use path_step::{GpuTiming, PathStep};
 pub use philox_kat::{KatInput, KatOutput, PhiloxKat};
+pub use table_lookup::{LookupQuery, LookupResult, TableLookup};
+pub use tables::{GpuTables, TableHeader, TABLES_GROUP};

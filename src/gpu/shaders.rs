@@ -22,8 +22,21 @@ pub const PHILOX_KAT: &str = concat!(
     include_str!("../../shaders/philox_kat.wgsl"),
 );
 
+/// Source of `shaders/table_lookup.wgsl` with its shared modules (the tables
+/// at bind group 1, then the pricing math).
+pub const TABLE_LOOKUP: &str = concat!(
+    include_str!("../../shaders/shared/math.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/tables.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/pricing.wgsl"),
+    "\n",
+    include_str!("../../shaders/table_lookup.wgsl"),
+);
+
 /// Every kernel as (label, full source), for validation.
 pub const ALL: &[(&str, &str)] = &[
     ("vixhedge.path_step", PATH_STEP),
     ("vixhedge.philox_kat", PHILOX_KAT),
+    ("vixhedge.table_lookup", TABLE_LOOKUP),
 ];
