@@ -24,6 +24,7 @@ pub enum EngineError {
 }
 
 /// A ready backend: the CPU, or a GPU context with its compiled pipelines.
+#[expect(clippy::large_enum_variant, reason = "one engine per process")]
 pub enum Engine {
     /// The CPU backend on the global rayon pool.
     Cpu,

@@ -60,6 +60,10 @@ pub fn mc_price(
 ///
 /// # Errors
 /// Backend failures and bad simulation sizes.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "mirrors the command's flags one to one"
+)]
 pub fn price(
     engine: &Engine,
     model: &MarketModel,

@@ -114,6 +114,10 @@ pub fn ln_portable(x: f32) -> f32 {
 /// polynomials to a^11 (sin) and a^12 (cos), error below 6e-8.
 #[inline(always)]
 #[must_use]
+#[expect(
+    clippy::excessive_precision,
+    reason = "the literals match shaders/shared/math.wgsl digit for digit"
+)]
 pub fn sincos_2pi(u: f32) -> (f32, f32) {
     let t = u * 4.0;
     let q = t as u32;

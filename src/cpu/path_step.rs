@@ -104,7 +104,7 @@ pub fn simulate_path_scalar(p: &SimParams, path: u32) -> TerminalState {
             }
         }
 
-        if (step + 1) % p.steps_per_day == 0 {
+        if (step + 1).is_multiple_of(p.steps_per_day) {
             let day = (step + 1) / p.steps_per_day;
             for (e, ev) in p.events.iter().take(p.n_events as usize).enumerate() {
                 if event_on(ev.first_day, ev.every_days, day) {
@@ -128,7 +128,7 @@ pub fn event_on(first_day: u32, every_days: u32, day: u32) -> bool {
         && (if every_days == 0 {
             day == first_day
         } else {
-            (day - first_day) % every_days == 0
+            (day - first_day).is_multiple_of(every_days)
         })
 }
 
@@ -183,6 +183,10 @@ fn ln_lane(x: f32) -> f32 {
 }
 
 /// Branch-free twin of [`crate::rng::box_muller`] for the lane loops.
+#[expect(
+    clippy::excessive_precision,
+    reason = "the literals match shaders/shared/math.wgsl digit for digit"
+)]
 #[inline(always)]
 fn box_muller_lane(w0: u32, w1: u32) -> (f32, f32) {
     let u0 = uniform(w0);
@@ -308,7 +312,7 @@ pub fn simulate_block(p: &SimParams, first_path: u32) -> [TerminalState; LANES] 
                 }
             }
         }
-        if (step + 1) % p.steps_per_day == 0 {
+        if (step + 1).is_multiple_of(p.steps_per_day) {
             let day = (step + 1) / p.steps_per_day;
             for (e, ev) in p.events.iter().take(p.n_events as usize).enumerate() {
                 if event_on(ev.first_day, ev.every_days, day) {

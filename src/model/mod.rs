@@ -91,7 +91,7 @@ impl EventParams {
         if self.every_days == 0 {
             since == 0
         } else {
-            since % self.every_days == 0
+            since.is_multiple_of(self.every_days)
         }
     }
 

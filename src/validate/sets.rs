@@ -25,7 +25,8 @@ pub const PHILOX_KAT: [([u32; 4], [u32; 2], [u32; 4]); 3] = [
 
 /// Strikes of QuantLib's published Heston reference (Lewis 2000 method).
 pub const LEWIS_STRIKES: [f64; 5] = [80.0, 90.0, 100.0, 110.0, 120.0];
-/// Reference puts at [`LEWIS_STRIKES`].
+/// Reference puts at [`LEWIS_STRIKES`], with the published digits.
+#[expect(clippy::excessive_precision, reason = "published reference digits")]
 pub const LEWIS_PUTS: [f64; 5] = [
     7.958_878_113_256_768,
     12.017_966_707_346_305,
@@ -33,7 +34,8 @@ pub const LEWIS_PUTS: [f64; 5] = [
     23.017_825_898_442_801,
     29.811_026_202_682_472,
 ];
-/// Reference calls at [`LEWIS_STRIKES`].
+/// Reference calls at [`LEWIS_STRIKES`], with the published digits.
+#[expect(clippy::excessive_precision, reason = "published reference digits")]
 pub const LEWIS_CALLS: [f64; 5] = [
     26.774_758_743_998_854,
     20.933_349_000_596_710,
