@@ -5,6 +5,7 @@
 //! stated discretisation-bias allowance. With a fixed seed the outcome is
 //! deterministic; `k = 3` follows the design contract.
 
+pub mod ivtable;
 mod sets;
 
 use serde::Serialize;
@@ -107,6 +108,7 @@ pub fn run(engine: &Engine, opts: &Options) -> Result<Report, ValidateError> {
     let mut checks = Vec::new();
     philox_checks(engine, &mut checks)?;
     lewis_analytic(&mut checks);
+    checks.extend(ivtable::checks(opts));
     for set in mc_sets() {
         mc_set_checks(engine, &set, opts, &mut checks)?;
     }
