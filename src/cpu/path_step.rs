@@ -219,34 +219,53 @@ fn box_muller_lane(w0: u32, w1: u32) -> (f32, f32) {
     (r * cos_out, r * sin_out)
 }
 
-/// Simulates `LANES` consecutive global paths starting at `first_path` in
-/// lockstep; identical, bit for bit, to [`simulate_path_scalar`] on each lane.
-#[must_use]
-pub fn simulate_block(p: &SimParams, first_path: u32) -> [TerminalState; LANES] {
-    let key = [p.key0, p.key1];
-    let a_mc = p.k2 + 0.5 * p.k4;
-    let mut paths = [0u32; LANES];
-    for (l, path) in paths.iter_mut().enumerate() {
-        *path = first_path.wrapping_add(l as u32);
+/// `LANES` consecutive global paths advanced in lockstep, one time step at a
+/// time; identical, bit for bit, to [`simulate_path_scalar`] on each lane.
+#[derive(Debug, Clone)]
+pub struct LaneBlock {
+    /// Global path index of each lane.
+    pub paths: [u32; LANES],
+    /// Log return ln(S_t / S_0) of each lane.
+    pub y: [f32; LANES],
+    /// Variance v_t of each lane.
+    pub v: [f32; LANES],
+}
+
+impl LaneBlock {
+    /// The block of paths `first_path .. first_path + LANES` at time 0.
+    #[must_use]
+    pub fn new(p: &SimParams, first_path: u32) -> Self {
+        let mut paths = [0u32; LANES];
+        for (l, path) in paths.iter_mut().enumerate() {
+            *path = first_path.wrapping_add(l as u32);
+        }
+        Self {
+            paths,
+            y: [0.0; LANES],
+            v: [p.v0; LANES],
+        }
     }
-    let mut y: Lanes = [0.0; LANES];
-    let mut v: Lanes = [p.v0; LANES];
-    let mut z_v: Lanes = [0.0; LANES];
-    let mut z_x: Lanes = [0.0; LANES];
-    let mut vn: Lanes = [0.0; LANES];
-    let mut ln_m: Lanes = [0.0; LANES];
-    let mut psi: Lanes = [0.0; LANES];
-    let mut m: Lanes = [0.0; LANES];
-    for step in 0..p.n_steps {
-        let w = philox_lanes(&paths, step, 0, key);
+
+    /// Advances every lane over time step `step` (0-based, global across days).
+    #[inline]
+    pub fn step(&mut self, p: &SimParams, step: u32) {
+        let key = [p.key0, p.key1];
+        let a_mc = p.k2 + 0.5 * p.k4;
+        let mut z_v: Lanes = [0.0; LANES];
+        let mut z_x: Lanes = [0.0; LANES];
+        let mut vn: Lanes = [0.0; LANES];
+        let mut ln_m: Lanes = [0.0; LANES];
+        let mut psi: Lanes = [0.0; LANES];
+        let mut m: Lanes = [0.0; LANES];
+        let w = philox_lanes(&self.paths, step, 0, key);
         let mut any_jump = false;
         let mut n_quad = 0usize;
         for l in 0..LANES {
             let (a, b) = box_muller_lane(w[0][l], w[1][l]);
             z_v[l] = a;
             z_x[l] = b;
-            m[l] = p.theta + (v[l] - p.theta) * p.exp_kdt;
-            let s2 = v[l] * p.qe_c1 + p.qe_c2;
+            m[l] = p.theta + (self.v[l] - p.theta) * p.exp_kdt;
+            let s2 = self.v[l] * p.qe_c1 + p.qe_c2;
             psi[l] = s2 / (m[l] * m[l]);
             n_quad += usize::from(psi[l] <= 1.5);
             any_jump |= uniform(w[3][l]) > p.poisson_p0;
@@ -281,10 +300,10 @@ pub fn simulate_block(p: &SimParams, first_path: u32) -> [TerminalState; LANES] 
             }
         }
         for l in 0..LANES {
-            let dy = p.drift_dt - ln_m[l] - 0.5 * p.k3 * v[l]
+            let dy = p.drift_dt - ln_m[l] - 0.5 * p.k3 * self.v[l]
                 + p.k2 * vn[l]
-                + (p.k3 * v[l] + p.k4 * vn[l]).sqrt() * z_x[l];
-            y[l] += dy;
+                + (p.k3 * self.v[l] + p.k4 * vn[l]).sqrt() * z_x[l];
+            self.y[l] += dy;
         }
         if any_jump {
             for l in 0..LANES {
@@ -301,13 +320,13 @@ pub fn simulate_block(p: &SimParams, first_path: u32) -> [TerminalState; LANES] 
                     cum += prob;
                 }
                 for j in 0..n {
-                    let wj = draw(key, paths[l], step, BLOCK_JUMP0 + j);
+                    let wj = draw(key, self.paths[l], step, BLOCK_JUMP0 + j);
                     let (z, z2) = box_muller(wj[0], wj[1]);
                     let zv = p.mu_v * exponential(wj[2]);
                     let zs = p.mu_s + p.rho_j * zv + p.sigma_s * z;
                     let h = (p.dt * (1.0 - uniform(wj[3]))) * zv;
                     let dj = zs + h.sqrt() * z2 - 0.5 * h;
-                    y[l] += dj;
+                    self.y[l] += dj;
                     vn[l] += zv;
                 }
             }
@@ -316,21 +335,34 @@ pub fn simulate_block(p: &SimParams, first_path: u32) -> [TerminalState; LANES] 
             let day = (step + 1) / p.steps_per_day;
             for (e, ev) in p.events.iter().take(p.n_events as usize).enumerate() {
                 if event_on(ev.first_day, ev.every_days, day) {
-                    let we = philox_lanes(&paths, step, BLOCK_EVENT0 + e as u32, key);
+                    let we = philox_lanes(&self.paths, step, BLOCK_EVENT0 + e as u32, key);
                     let comp = p.event_comp * 0.5 * ev.jump_sd * ev.jump_sd;
                     for l in 0..LANES {
                         let (z, _) = box_muller_lane(we[0][l], we[1][l]);
-                        y[l] += ev.jump_sd * z - comp;
+                        self.y[l] += ev.jump_sd * z - comp;
                         vn[l] += ev.var_bump;
                     }
                 }
             }
         }
-        v = vn;
+        self.v = vn;
+    }
+}
+
+/// Simulates `LANES` consecutive global paths starting at `first_path` in
+/// lockstep; identical, bit for bit, to [`simulate_path_scalar`] on each lane.
+#[must_use]
+pub fn simulate_block(p: &SimParams, first_path: u32) -> [TerminalState; LANES] {
+    let mut block = LaneBlock::new(p, first_path);
+    for step in 0..p.n_steps {
+        block.step(p, step);
     }
     let mut out = [TerminalState::default(); LANES];
     for l in 0..LANES {
-        out[l] = TerminalState { y: y[l], v: v[l] };
+        out[l] = TerminalState {
+            y: block.y[l],
+            v: block.v[l],
+        };
     }
     out
 }
