@@ -248,3 +248,16 @@ impl<'a> PathBook<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_path_state_stays_small() {
+        // The WGSL twin keeps this per invocation (or per program): about 11 KB
+        // with 8 programs of 16 hedge slots; watch it grow.
+        let size = std::mem::size_of::<PathBook<'static>>();
+        assert!(size < 12 * 1024, "PathBook is {size} bytes");
+    }
+}

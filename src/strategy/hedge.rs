@@ -49,7 +49,7 @@ use crate::config::{HedgeConfig, Instrument, LayerConfig, StrikeKind, VxthConfig
 /// Most layers in one program.
 pub const MAX_LAYERS: usize = 8;
 /// Most hedge positions open at once in one program (fixed capacity).
-pub const MAX_HEDGE_POSITIONS: usize = 32;
+pub const MAX_HEDGE_POSITIONS: usize = 16;
 /// USD per VIX point per VIX option contract.
 pub const VIX_OPTION_MULTIPLIER: f64 = 100.0;
 /// USD per VIX point per VIX future contract.
