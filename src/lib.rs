@@ -14,5 +14,6 @@ pub mod model;
 pub mod price;
 pub mod rng;
 pub mod sim;
+pub mod strategy;
 pub mod tables;
 pub mod validate;

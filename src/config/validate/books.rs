@@ -2,6 +2,8 @@
 
 use super::{ensure, Check};
 use crate::config::books::{AdaptiveConfig, CondorConfig, HedgeConfig, StrikeKind, VxthConfig};
+use crate::strategy::hedge::layer_capacity;
+use crate::strategy::{MAX_CONDORS, MAX_HEDGE_POSITIONS, MAX_LAYERS, MAX_RUNGS};
 
 pub(super) fn condor(c: &CondorConfig) -> Check {
     ensure(
@@ -11,10 +13,10 @@ pub(super) fn condor(c: &CondorConfig) -> Check {
         "must be >= 1 trading day",
     )?;
     ensure(
-        c.max_open >= 1,
+        c.max_open >= 1 && c.max_open as usize <= MAX_CONDORS,
         "condor.max_open",
         c.max_open,
-        "must be >= 1",
+        format!("must be in [1, {MAX_CONDORS}] (the book's fixed capacity)"),
     )?;
     ensure(
         c.dte_days > c.exit_dte,
@@ -97,6 +99,18 @@ pub(super) fn hedge(h: &HedgeConfig, warnings: &mut Vec<String>) -> Check {
         h.units,
         "must be >= 0 (0: no hedge)",
     )?;
+    ensure(
+        h.units_ladder.len() <= MAX_RUNGS,
+        "hedge.units_ladder",
+        format!("{} rungs", h.units_ladder.len()),
+        format!("must have at most {MAX_RUNGS}"),
+    )?;
+    ensure(
+        h.layers.len() <= MAX_LAYERS,
+        "hedge.layers",
+        format!("{} layers", h.layers.len()),
+        format!("must have at most {MAX_LAYERS}"),
+    )?;
     for (i, &u) in h.units_ladder.iter().enumerate() {
         ensure(
             u >= 0.0,
@@ -172,6 +186,15 @@ pub(super) fn hedge(h: &HedgeConfig, warnings: &mut Vec<String>) -> Check {
             ));
         }
     }
+    let positions = layer_capacity(&h.layers);
+    ensure(
+        positions <= MAX_HEDGE_POSITIONS,
+        "hedge.layers",
+        format!("up to {positions} positions open at once"),
+        format!(
+            "must hold at most {MAX_HEDGE_POSITIONS} (ceil((tenor_days - roll_days_left) / every_days) per layer)"
+        ),
+    )?;
     adaptive(&h.adaptive)?;
     vxth(&h.vxth)
 }
