@@ -123,7 +123,11 @@ fn simulate_path(path: u32) -> TerminalState {
             let h = (params.dt * (1.0f - uniform_open(w.w))) * zv;
             let dj = zs + sqrt(h) * zz.y - 0.5f * h;
             y = y + opaque(dj);
-            vn = vn + zv;
+            // The jump's variance decays over the rest of the step (cubic
+            // Taylor polynomial of e^{-kappa dt (1 - u)}, as on the CPU).
+            let xk = params.kappa_dt * (1.0f - uniform_open(w.w));
+            let decay = 1.0f + xk * (-1.0f + xk * (0.5f + xk * -0.16666667f));
+            vn = vn + opaque(zv * decay);
             j = j + 1u;
             jumps_left = jumps_left - 1u;
         } else {

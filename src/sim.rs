@@ -87,8 +87,8 @@ pub struct SimParams {
     /// Padding to a 16-byte multiple. Must stay 0: `shaders/path_step.wgsl`
     /// reads it as a zero the shader compiler cannot see (an optimisation barrier).
     pub _pad0: f32,
-    /// Padding to a 16-byte multiple.
-    pub _pad1: f32,
+    /// kappa dt: the variance's mean reversion over one step.
+    pub kappa_dt: f32,
     /// Scheduled event types; the first `n_events` are active.
     pub events: [EventBlock; MAX_EVENTS],
 }
@@ -190,7 +190,7 @@ impl SimParams {
                 0.0
             },
             _pad0: 0.0,
-            _pad1: 0.0,
+            kappa_dt: (p.kappa * dt) as f32,
             events,
         })
     }

@@ -45,7 +45,7 @@ struct SimParams {
     rho_j: f32,         // 96
     event_comp: f32,    // 100
     _pad0: f32,         // 104
-    _pad1: f32,         // 108
+    kappa_dt: f32,      // 108
     events: array<EventBlock, 8>, // 112..240
 }
 
