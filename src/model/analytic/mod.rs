@@ -12,11 +12,11 @@
 //! year.
 
 mod black;
-mod cf;
+pub(crate) mod cf;
 mod implied;
 mod lewis;
 mod normal;
-mod quadrature;
+pub(crate) mod quadrature;
 
 pub use black::{black76_delta, black76_price, bs_delta, bs_price};
 pub use cf::{log_return_cf, JumpTransform};
