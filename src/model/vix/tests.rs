@@ -21,12 +21,12 @@ fn coefficients_tend_to_a_equal_one_as_kappa_vanishes() {
     let jump = 2.0 * p.lambda * (p.mbar() - p.mu_s - p.rho_j * p.mu_v);
     let want = p.lambda * p.mu_v * VIX_WINDOW_YEARS / 2.0 + jump;
     assert!((k.b - want).abs() < 1e-12, "b = {} vs {want}", k.b);
-    // and the series branch (kappa tau < 1e-4) joins the direct one
+    // the series branch (kappa tau < 1e-4) agrees with the direct formula
     p.kappa = 0.99e-4 / VIX_WINDOW_YEARS;
-    let below = VixCoefficients::new(&p).b;
-    p.kappa = 1.01e-4 / VIX_WINDOW_YEARS;
-    let above = VixCoefficients::new(&p).b;
-    assert!((below - above).abs() < 1e-9, "{below} vs {above}");
+    let series = VixCoefficients::new(&p);
+    let a = -(-p.kappa * VIX_WINDOW_YEARS).exp_m1() / (p.kappa * VIX_WINDOW_YEARS);
+    let direct = p.theta_star() * (1.0 - a) + jump;
+    assert!((series.b - direct).abs() < 1e-12, "{} vs {direct}", series.b);
 }
 
 #[test]
