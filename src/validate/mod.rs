@@ -6,6 +6,7 @@
 //! deterministic; `k = 3` follows the design contract.
 
 mod sets;
+pub mod vix;
 
 use serde::Serialize;
 
@@ -110,6 +111,7 @@ pub fn run(engine: &Engine, opts: &Options) -> Result<Report, ValidateError> {
     for set in mc_sets() {
         mc_set_checks(engine, &set, opts, &mut checks)?;
     }
+    checks.extend(vix::checks(engine, opts)?);
     let pass = checks.iter().all(|c| c.pass);
     Ok(Report {
         backend: engine.name().to_string(),
