@@ -35,7 +35,7 @@ pub(crate) fn expected_sqrt_counted(
     c: f64,
 ) -> (f64, usize) {
     let mean = a * tr.mean(v0) + c;
-    if !(mean > 0.0) {
+    if mean.is_nan() || mean <= 0.0 {
         return (0.0, 0);
     }
     let s_lo = 1e-10 / mean;

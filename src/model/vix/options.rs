@@ -206,7 +206,7 @@ impl VarianceDistribution {
     /// in the units of `sqrt` of an annualised variance (`VIX / 100`): the put
     /// from the distribution, the call by parity from `mean = E[sqrt(a v_T + c)]`
     /// (the Laplace route, [`super::futures::expected_sqrt`]). The grid must
-    /// reach `x* = (k^2 - c)/a`.
+    /// reach `min(x*, R)`, `x* = (k^2 - c)/a`.
     #[must_use]
     pub fn put_call_sqrt(&self, a: f64, c: f64, k: f64, mean: f64) -> (f64, f64) {
         let g = |x: f64| a / (2.0 * (a * x + c).sqrt());
@@ -214,8 +214,11 @@ impl VarianceDistribution {
         if x_star <= 0.0 {
             return (0.0, mean - k);
         }
-        let put = self.integrate(x_star, |cdf, x| cdf * g(x));
-        (put, put + mean - k)
+        // beyond the range G = 1 and g integrates to sqrt(a x + c)
+        let inside = x_star.min(self.range);
+        let beyond = (a * x_star + c).sqrt() - (a * inside + c).sqrt();
+        let put = self.integrate(inside, |cdf, x| cdf * g(x)) + beyond;
+        (put, (put + mean - k).max(0.0))
     }
 
     /// `E[(sqrt(a v_T + c) - k)^+]` from the distribution alone (needs the full

@@ -47,8 +47,9 @@ pub const SQRT_V_RANGE: (f64, f64) = (0.0, 1.2);
 pub const FUTURE_TAU_DAYS: f64 = 160.0;
 /// Longest option tenor tabulated, trading days (the shortest is 1).
 pub const OPTION_TAU_DAYS: f64 = 160.0;
-/// Range of the option moneyness axis `K / F`.
-pub const OPTION_MONEYNESS: (f64, f64) = (0.6, 2.0);
+/// Range of the option moneyness axis `ln(K/F) / sqrt(tau years)`: at one day
+/// it covers `K/F` from 0.78 to 1.66, at four days 0.60 to 2.74.
+pub const OPTION_MONEYNESS: (f64, f64) = (-4.0, 8.0);
 
 /// Trading days scanned for the largest event term (covers the calendars'
 /// periods of the shipped presets several times over).
@@ -95,7 +96,7 @@ impl VixTables {
     /// `v0` is not used). Runs in parallel on the rayon pool.
     #[must_use]
     pub fn build(model: &MarketModel) -> Self {
-        Self::build_with(model, 97, 81, 3, (49, 24, 29, 3))
+        Self::build_with(model, 97, 81, 3, (49, 24, 97, 3))
     }
 
     /// As [`VixTables::build`] with explicit node counts: futures `sqrt v`,
@@ -148,7 +149,7 @@ impl VixTables {
                 let means: Vec<f64> = (0..nc)
                     .map(|l| expected_sqrt(&tr, v, k.a, option_c.node(l)))
                     .collect();
-                let m_hi = m_axis.node(nm - 1);
+                let m_hi = (m_axis.node(nm - 1) * tau.sqrt()).exp();
                 let x_max = means
                     .iter()
                     .enumerate()
@@ -160,7 +161,10 @@ impl VixTables {
                     let c = option_c.node(l);
                     let f = means[l as usize];
                     let mut row: Vec<f64> = (0..nm)
-                        .map(|q| implied_vol_at(&dist, k.a, c, f, m_axis.node(q), tau) * tau.sqrt())
+                        .map(|q| {
+                            let m = (m_axis.node(q) * tau.sqrt()).exp();
+                            implied_vol_at(&dist, k.a, c, f, m, tau) * tau.sqrt()
+                        })
                         .collect();
                     fill_gaps(&mut row);
                     out.extend(row);
@@ -178,7 +182,7 @@ impl VixTables {
                 }
                 Table {
                     name: format!(
-                        "VIX option Black-76 total implied sd (vol * sqrt(tau years)) on (sqrt(v + v_shift), ln tau days, K/F) at c = {:.6}",
+                        "VIX option Black-76 total implied sd (vol * sqrt(tau years)) on (sqrt(v + v_shift), ln tau days, ln(K/F)/sqrt(tau years)) at c = {:.6}",
                         option_c.node(l)
                     ),
                     axes: vec![v_axis, t_axis, m_axis],
@@ -214,16 +218,16 @@ impl VixTables {
     #[must_use]
     #[expect(clippy::cast_possible_truncation, reason = "tables are f32")]
     pub fn option_iv(&self, v: f64, tau_days: f64, c: f64, moneyness: f64) -> (f64, bool) {
+        let tau = tau_days / TRADING_DAYS_PER_YEAR;
         let x = [
             self.v_coord(v),
             tau_days.max(1e-9).ln() as f32,
-            moneyness as f32,
+            (moneyness.ln() / tau.sqrt()) as f32,
         ];
         let (l, w, oc) = self.option_c.locate(c as f32);
         let (lo, o0) = self.options[l as usize].lookup(&x);
         let (hi, o1) = self.options[l as usize + 1].lookup(&x);
         let total_sd = f64::from(lo + (hi - lo) * w);
-        let tau = tau_days / TRADING_DAYS_PER_YEAR;
         (total_sd / tau.sqrt(), oc || o0 || o1)
     }
 
@@ -315,7 +319,7 @@ pub struct InterpolationError {
 impl VixTables {
     /// Samples `samples` cell centres (deterministic pseudo-random choice) of
     /// each table, restricted to variances in `v_range` (annualised variance),
-    /// tenors in `tau_days` (trading days) and moneyness 0.8 to 1.6, and compares
+    /// tenors in `tau_days` (trading days) and `K/F` 0.8 to 1.6, and compares
     /// with exact prices.
     #[must_use]
     pub fn interpolation_error(
@@ -354,7 +358,7 @@ impl VixTables {
             let opt = (
                 centre(&oa[0], sqrt_v.0, sqrt_v.1, uniform()),
                 centre(&oa[1], tau_days.0.max(1.0).ln(), tau_days.1.ln(), uniform()),
-                centre(&oa[2], 0.8, 1.6, uniform()),
+                uniform(),
                 centre(
                     &self.option_c,
                     f64::from(self.option_c.lo),
@@ -373,6 +377,10 @@ impl VixTables {
                 let (got, _) = self.future(fv, td, c);
                 let tau_d = ost.exp();
                 let tau = tau_d / TRADING_DAYS_PER_YEAR;
+                // K/F from 0.8 to 1.6, at a cell centre of the moneyness axis
+                let (k_lo, k_hi) = (0.8f64.ln() / tau.sqrt(), 1.6f64.ln() / tau.sqrt());
+                let km = centre(&oa[2], k_lo, k_hi, m);
+                let m = (km * tau.sqrt()).exp();
                 let tr = VarianceTransform::new(model.params, tau);
                 let f = 100.0 * expected_sqrt(&tr, ov, k.a, oc);
                 let strike = m * f;

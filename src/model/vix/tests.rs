@@ -26,7 +26,11 @@ fn coefficients_tend_to_a_equal_one_as_kappa_vanishes() {
     let series = VixCoefficients::new(&p);
     let a = -(-p.kappa * VIX_WINDOW_YEARS).exp_m1() / (p.kappa * VIX_WINDOW_YEARS);
     let direct = p.theta_star() * (1.0 - a) + jump;
-    assert!((series.b - direct).abs() < 1e-12, "{} vs {direct}", series.b);
+    assert!(
+        (series.b - direct).abs() < 1e-12,
+        "{} vs {direct}",
+        series.b
+    );
 }
 
 #[test]
