@@ -153,21 +153,24 @@ fn formula_checks(name: &str, m: &MarketModel, out: &mut Vec<Check>) {
     }
 }
 
-/// (c) `F(t, t + h) -> VIX_t` as `h -> 0`: the gap at one minute is a thousandth
-/// of the gap at one day or less, and below 1e-4 points.
+/// (c) `F(t, t + h) -> VIX_t` as `h -> 0`, linearly in `h` (the drift of the
+/// future): the gap at `h = 0.001` trading days is at most twice a thousandth of
+/// the gap at one day, for a calm, a mean and a stressed state.
 fn convergence_checks(name: &str, m: &MarketModel, out: &mut Vec<Check>) {
-    let v = m.v0;
-    let spot = vix_index_at(m, v, 0.0);
     let day = 1.0 / TRADING_DAYS_PER_YEAR;
-    let gap_day = (vix_future_at(m, v, 0.0, day) - spot).abs();
-    let minute = day / 390.0;
-    let f_minute = vix_future_at(m, v, 0.0, minute);
-    out.push(Check::new(
-        format!("{name}: VIX future at 1 minute vs spot VIX (1-day gap {gap_day:.4} pts)"),
-        spot,
-        f_minute,
-        (gap_day / 100.0).min(1e-4),
-    ));
+    for v in [0.25 * m.v0, m.v0, 6.0 * m.v0] {
+        let spot = vix_index_at(m, v, 0.0);
+        let gap_day = (vix_future_at(m, v, 0.0, day) - spot).abs();
+        let f_short = vix_future_at(m, v, 0.0, 1e-3 * day);
+        out.push(Check::new(
+            format!(
+                "{name}: VIX future at 0.001 days vs spot VIX, v={v:.5} (1-day gap {gap_day:.4} pts)"
+            ),
+            spot,
+            f_short,
+            2e-3 * gap_day + 1e-9 * spot,
+        ));
+    }
 }
 
 /// Mean and standard error of `f(v_T)` over the paths.
