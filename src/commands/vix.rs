@@ -1,16 +1,116 @@
-//! `vixhedge vix`: the VIX and the VIX futures curve at a variance level.
+//! `vixhedge vix`: the model VIX and the VIX futures curve at a variance level.
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{bail, Result};
+use serde::Serialize;
 
 use crate::cli::VixArgs;
+use crate::model::vix::{vix_future, vix_future_at, vix_index, VixCoefficients};
+use crate::model::{MarketModel, Measure, TRADING_DAYS_PER_YEAR};
 
-/// Loads the configuration and checks `--v`, then prints the curve (not built yet).
+/// Futures tenors shown, trading days.
+pub const CURVE_DAYS: [u32; 10] = [1, 5, 10, 21, 42, 63, 84, 105, 126, 150];
+
+/// One point of the curve.
+#[derive(Debug, Clone, Serialize)]
+struct Point {
+    /// Tenor, trading days.
+    days: u32,
+    /// VIX future, index points.
+    future: f64,
+}
+
+/// The JSON document of `vix --json`.
+#[derive(Debug, Clone, Serialize)]
+struct VixReport {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preset: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config: Option<String>,
+    /// Variance state, annualised variance.
+    v: f64,
+    /// Spot VIX, index points.
+    vix: f64,
+    futures: Vec<Point>,
+    /// Limit of the futures curve as the tenor grows, index points.
+    long_run: f64,
+}
+
+/// Average scheduled-event term of `VIX^2/100^2` over `days` trading days
+/// (annualised variance).
+fn mean_event_term(model: &MarketModel, days: u32) -> f64 {
+    let sum: f64 = (0..days)
+        .map(|d| crate::model::vix::event_term(model, f64::from(d) / TRADING_DAYS_PER_YEAR))
+        .sum();
+    sum / f64::from(days)
+}
+
+/// The limit of `F(0, T)` as `T` grows (index points): the future at 50
+/// mean-reversion times, with the calendar-averaged event variance.
+#[must_use]
+pub fn long_run_future(model: &MarketModel) -> f64 {
+    let k = VixCoefficients::new(&model.params);
+    let tau = 50.0 / model.params.kappa.max(1e-3);
+    let c = k.b + mean_event_term(model, 2016);
+    vix_future(model, model.v0, tau, c)
+}
+
+/// Prints the spot VIX and the futures curve at `--v` (default `market.v0`).
+///
+/// # Errors
+/// Bad arguments or config.
 pub fn run(args: &VixArgs) -> Result<i32> {
-    let _config = super::load_config(args.config.as_deref(), args.preset.as_deref(), &[])?;
+    let config = super::load_config(args.config.as_deref(), args.preset.as_deref(), &[])?;
     if let Some(v) = args.v {
         if !(v.is_finite() && v >= 0.0) {
             bail!("--v = {v}: must be a finite annualised variance >= 0");
         }
     }
-    Err(anyhow!("`vix` is not built yet"))
+    let model = crate::validate::risk_neutral(config.market_model(Measure::Q));
+    let v = args.v.unwrap_or(model.v0);
+    let vix = vix_index(&model, v, 0);
+    let futures: Vec<Point> = CURVE_DAYS
+        .iter()
+        .map(|&days| Point {
+            days,
+            future: vix_future_at(&model, v, 0.0, f64::from(days) / TRADING_DAYS_PER_YEAR),
+        })
+        .collect();
+    let report = VixReport {
+        preset: args
+            .config
+            .is_none()
+            .then(|| args.preset.clone().unwrap_or_else(|| "default".into())),
+        config: args.config.as_ref().map(|p| p.display().to_string()),
+        v,
+        vix,
+        futures,
+        long_run: long_run_future(&model),
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(0);
+    }
+    let source = report
+        .config
+        .clone()
+        .unwrap_or_else(|| format!("preset {}", report.preset.clone().unwrap_or_default()));
+    println!(
+        "{source}: v = {v:.6} (vol {:.2}%), VIX {vix:.2}, long-run {:.2} (Q)",
+        100.0 * v.sqrt(),
+        report.long_run
+    );
+    println!("{:>6} {:>12} {:>10}", "days", "future pts", "vs spot");
+    for p in &report.futures {
+        println!("{:>6} {:>12.3} {:>+10.3}", p.days, p.future, p.future - vix);
+    }
+    let last = report.futures.last().map_or(vix, |p| p.future);
+    println!(
+        "{}",
+        if last > vix {
+            "contango (futures above spot)"
+        } else {
+            "backwardation (futures below spot)"
+        }
+    );
+    Ok(0)
 }

@@ -7,6 +7,7 @@
 
 pub mod analytic;
 pub mod ivtable;
+pub mod vix;
 
 /// Trading days per year: one step of `1/252` years is one trading day.
 pub const TRADING_DAYS_PER_YEAR: f64 = 252.0;

@@ -7,6 +7,7 @@
 
 pub mod ivtable;
 mod sets;
+pub mod vix;
 
 use serde::Serialize;
 
@@ -112,6 +113,7 @@ pub fn run(engine: &Engine, opts: &Options) -> Result<Report, ValidateError> {
     for set in mc_sets() {
         mc_set_checks(engine, &set, opts, &mut checks)?;
     }
+    checks.extend(vix::checks(engine, opts)?);
     let pass = checks.iter().all(|c| c.pass);
     Ok(Report {
         backend: engine.name().to_string(),

@@ -51,7 +51,7 @@ const I: Complex64 = Complex64::new(0.0, 1.0);
 const ONE: Complex64 = Complex64::new(1.0, 0.0);
 
 /// `exp(z) - 1` without cancellation for small `|z|`.
-fn expm1(z: Complex64) -> Complex64 {
+pub(crate) fn expm1(z: Complex64) -> Complex64 {
     let (sin, cos) = z.im.sin_cos();
     let half_sin = (0.5 * z.im).sin();
     // e^x cos y - 1 = expm1(x) cos y - 2 sin^2(y/2)
@@ -62,7 +62,7 @@ fn expm1(z: Complex64) -> Complex64 {
 }
 
 /// Principal `ln(1 + z)`, accurate for small `|z|`.
-fn log1p(z: Complex64) -> Complex64 {
+pub(crate) fn log1p(z: Complex64) -> Complex64 {
     Complex64::new(
         0.5 * (2.0 * z.re + z.norm_sqr()).ln_1p(),
         z.im.atan2(1.0 + z.re),
@@ -70,7 +70,7 @@ fn log1p(z: Complex64) -> Complex64 {
 }
 
 /// `ln(1 + z) / z`, with the series near 0 and an accurate real part elsewhere.
-fn log1p_over(z: Complex64) -> Complex64 {
+pub(crate) fn log1p_over(z: Complex64) -> Complex64 {
     if z.norm_sqr() < 1e-10 {
         // 1 - z/2 + z^2/3 - z^3/4: the next term is below 1e-20.
         return ONE - z * (0.5 - z * (1.0 / 3.0 - 0.25 * z));
