@@ -15,5 +15,6 @@ pub mod price;
 pub mod rng;
 pub mod sim;
 pub mod strategy;
+pub mod study;
 pub mod tables;
 pub mod validate;

@@ -1,0 +1,8 @@
+//! The study: the condor book and the hedge programs on every simulated path,
+//! marked daily with model-consistent prices.
+
+pub mod cpu;
+pub mod marks;
+
+pub use cpu::{run_block, run_paths, StudySetup};
+pub use marks::{ModelMarks, StudyPricing};
