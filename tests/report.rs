@@ -285,7 +285,12 @@ fn summary_does_not_depend_on_batch_size_order_or_threads() {
     for p in parts.iter().rev() {
         threaded.merge(p).unwrap();
     }
-    assert!(one == small && one == threaded, "accumulators differ");
+    let mut par = StudyAccumulator::new(lay.clone()).unwrap();
+    par.push_batch_par(&batch(3, 0, n, lines)).unwrap();
+    assert!(
+        one == small && one == threaded && one == par,
+        "accumulators differ"
+    );
     let json = |a: &StudyAccumulator| serde_json::to_string(&summarize(a, run_info())).unwrap();
     assert_eq!(json(&one), json(&small));
     assert_eq!(json(&one), json(&threaded));

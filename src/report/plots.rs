@@ -334,10 +334,12 @@ pub fn units_ladder_svg(summary: &StudySummary) -> Result<Option<String>, Report
                 .margin(12)
                 .x_label_area_size(44)
                 .y_label_area_size(70)
-                .build_cartesian_2d(units.clone().log_scale(), y)
+                .build_cartesian_2d(units.clone().log_scale().base(2.0), y)
                 .map_err(|e| e.to_string())?;
             chart
                 .configure_mesh()
+                .light_line_style(TRANSPARENT)
+                .x_label_formatter(&|u| format!("{u}"))
                 .x_desc("hedge size (units, log scale)")
                 .y_desc(y_desc)
                 .draw()

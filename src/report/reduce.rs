@@ -18,6 +18,7 @@
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
+use super::exact::ratio_of_means;
 use super::stats::{LineAcc, RegimeAcc, StudyAccumulator, SECTIONS};
 use super::verdict::{judge, Verdict};
 use crate::config::Regime;
@@ -285,7 +286,11 @@ fn strategy(
         p99: dd.quantile(0.99),
         cvar95: dd.upper_tail_mean(0.95),
     };
-    let ratio = line.drawdown_pairs.ratio_of_means();
+    let ratio = ratio_of_means(
+        &none.drawdown_moments,
+        &line.drawdown_moments,
+        line.drawdown_cross,
+    );
     let mean_ratio = 1.0 - ratio.ratio;
     let (p50, p50_ci95) = quantile_reduction(none, line, 0.50);
     let (p95, p95_ci95) = quantile_reduction(none, line, 0.95);
@@ -305,6 +310,7 @@ fn strategy(
     let drag = line.drag.mean() * annual;
     let drag_half = Z95 * line.drag.stderr() * annual;
     let annual_return = line.pnl_moments.mean() * annual;
+    let per_path = |sum: super::exact::ExactSum| sum.value() / paths as f64 * capital;
     StrategySummary {
         program: String::new(),
         units: None,
@@ -323,10 +329,10 @@ fn strategy(
             p95: line.pnl.quantile(0.95) * capital,
         },
         hedge: HedgeFlows {
-            premium_paid_mean: line.premium.mean() * capital,
-            hedge_payoff_mean: line.payoff.mean() * capital,
-            worst_day_mean: line.worst_day.mean() * capital,
-            worst_day_min: if line.worst_day.n > 0 {
+            premium_paid_mean: per_path(line.premium),
+            hedge_payoff_mean: per_path(line.payoff),
+            worst_day_mean: per_path(line.worst_day),
+            worst_day_min: if paths > 0 {
                 line.worst_day_min
             } else {
                 f64::NAN

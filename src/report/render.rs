@@ -15,9 +15,18 @@ fn pct(x: f64) -> String {
     }
 }
 
-fn ci(c: Option<[f64; 2]>) -> String {
+/// Percent with two decimals (drags are often a fraction of a percent).
+fn pct2(x: f64) -> String {
+    if x.is_finite() {
+        format!("{:.2}", 100.0 * x)
+    } else {
+        "n/a".into()
+    }
+}
+
+fn ci(c: Option<[f64; 2]>, fmt: fn(f64) -> String) -> String {
     match c {
-        Some([a, b]) if a.is_finite() && b.is_finite() => format!("{} to {}", pct(a), pct(b)),
+        Some([a, b]) if a.is_finite() && b.is_finite() => format!("{} to {}", fmt(a), fmt(b)),
         _ => "n/a".into(),
     }
 }
@@ -31,7 +40,7 @@ fn num(x: f64, decimals: usize) -> String {
 }
 
 /// Column headers of the strategy tables, units in every header.
-const HEADERS: [&str; 12] = [
+const HEADERS: [&str; 14] = [
     "line",
     "paths",
     "mean DD (%)",
@@ -39,14 +48,23 @@ const HEADERS: [&str; 12] = [
     "CVaR95 DD (%)",
     "cut, mean ratio (%)",
     "cut 95% CI (%)",
-    "cut, median (%)",
-    "cut, p95 (%)",
+    "cut, median (%) (95% CI)",
+    "cut, p95 (%) (95% CI)",
     "paths cut >=35% (%)",
     "drag (%/yr)",
     "drag 95% CI (%/yr)",
+    "return (%/yr)",
+    "Calmar (return/mean DD)",
 ];
 
-fn rows(strategies: &NamedMap<StrategySummary>) -> Vec<[String; 12]> {
+fn with_ci(x: f64, c: Option<[f64; 2]>) -> String {
+    match c {
+        Some(_) => format!("{} ({})", pct(x), ci(c, pct)),
+        None => pct(x),
+    }
+}
+
+fn rows(strategies: &NamedMap<StrategySummary>) -> Vec<[String; 14]> {
     strategies
         .iter()
         .map(|(name, s)| {
@@ -58,12 +76,14 @@ fn rows(strategies: &NamedMap<StrategySummary>) -> Vec<[String; 12]> {
                 pct(s.max_drawdown.p95),
                 pct(s.max_drawdown.cvar95),
                 pct(r.mean_ratio),
-                ci(Some(r.ci95)),
-                pct(r.p50),
-                pct(r.p95),
+                ci(Some(r.ci95), pct),
+                with_ci(r.p50, r.p50_ci95),
+                with_ci(r.p95, r.p95_ci95),
                 pct(r.share_cut_35),
-                pct(s.annual_drag),
-                ci(Some(s.annual_drag_ci95)),
+                pct2(s.annual_drag),
+                ci(Some(s.annual_drag_ci95), pct2),
+                pct(s.annual_return),
+                num(s.calmar, 2),
             ]
         })
         .collect()
@@ -166,8 +186,10 @@ pub fn report_markdown(summary: &StudySummary, assumptions: &str) -> String {
          quantiles and CVaR95 from histograms with 1e-4 bins (0.01 percentage point).\n\
          - Cut (mean ratio): 1 - mean(DD_line) / mean(DD_none) over the same paths; 95% CI by \
          the delta method on the paired sums.\n\
-         - Cut (median, p95): 1 - q(DD_line) / q(DD_none); 95% CIs (in summary.json) by \
-         sectioning over 20 groups of paths.\n\
+         - Cut (median, p95): 1 - q(DD_line) / q(DD_none); 95% CIs by sectioning: 20 groups of \
+         paths by path index, t interval on the spread of the group estimates (n/a below 100 \
+         paths of the regime per group).\n\
+         - Return: mean P&L / capital x 252 / horizon days; Calmar: return / mean max drawdown.\n\
          - Paths cut >=35%: share of paths with DD_none > 0 whose own drawdown falls by at least 35%.\n\
          - Drag: (mean P&L of none - mean P&L of the line) / capital x 252 / horizon days, \
          positive is a cost; 95% CI from the paired per-path differences.\n\

@@ -9,9 +9,10 @@
 //! worst day), hence exact, commutative and associative: the same paths give
 //! the same accumulator for any batch size, batch order and thread count.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
-use super::exact::{Moments, PairMoments};
+use super::exact::{ExactSum, Moments};
 use super::hist::{HistSpec, Histogram};
 use super::ReportError;
 use crate::config::{HedgeProgram, Regime, RegimesConfig};
@@ -54,6 +55,9 @@ pub const REDUCTION_SPEC: HistSpec = HistSpec {
 /// Number of sections (paths grouped by global path index modulo this) for the
 /// sectioning confidence intervals.
 pub const SECTIONS: usize = 20;
+
+/// Paths per block handed to one rayon task by [`StudyAccumulator::push_batch_par`].
+const PAR_BLOCK: usize = 8192;
 
 /// The per-path reduction counted by the "share of paths cut by at least" statistic
 /// (the low end of the claimed 35-40%), fraction.
@@ -195,12 +199,15 @@ pub struct LineAcc {
     pub(super) drawdown_moments: Moments,
     pub(super) pnl: Histogram,
     pub(super) pnl_moments: Moments,
-    pub(super) premium: Moments,
-    pub(super) payoff: Moments,
-    pub(super) worst_day: Moments,
+    /// Sums of premium, payoff and worst day, fractions of capital.
+    pub(super) premium: ExactSum,
+    pub(super) payoff: ExactSum,
+    pub(super) worst_day: ExactSum,
+    /// Worst day over the paths, USD.
     pub(super) worst_day_min: f64,
-    /// Pairs (DD_none, DD_line) of the same path.
-    pub(super) drawdown_pairs: PairMoments,
+    /// Sum of DD_none x DD_line over the same paths (the pairing term of the
+    /// delta method; the other sums are `none`'s and this line's moments).
+    pub(super) drawdown_cross: ExactSum,
     /// (P&L_none - P&L_line) / capital per path.
     pub(super) drag: Moments,
     pub(super) reduction: Histogram,
@@ -216,11 +223,11 @@ impl LineAcc {
             drawdown_moments: Moments::default(),
             pnl: Histogram::new(PNL_SPEC),
             pnl_moments: Moments::default(),
-            premium: Moments::default(),
-            payoff: Moments::default(),
-            worst_day: Moments::default(),
+            premium: ExactSum::default(),
+            payoff: ExactSum::default(),
+            worst_day: ExactSum::default(),
             worst_day_min: f64::INFINITY,
-            drawdown_pairs: PairMoments::default(),
+            drawdown_cross: ExactSum::default(),
             drag: Moments::default(),
             reduction: Histogram::new(REDUCTION_SPEC),
             reduction_defined: 0,
@@ -236,11 +243,11 @@ impl LineAcc {
         let pnl = o.final_pnl / capital;
         self.pnl.push(pnl);
         self.pnl_moments.push(pnl);
-        self.premium.push(o.premium_paid / capital);
-        self.payoff.push(o.hedge_payoff / capital);
-        self.worst_day.push(o.worst_day / capital);
+        self.premium.add(o.premium_paid / capital);
+        self.payoff.add(o.hedge_payoff / capital);
+        self.worst_day.add(o.worst_day / capital);
         self.worst_day_min = self.worst_day_min.min(o.worst_day);
-        self.drawdown_pairs.push(none.max_drawdown, dd);
+        self.drawdown_cross.add(none.max_drawdown * dd);
         self.drag.push((none.final_pnl - o.final_pnl) / capital);
         // A path on which the unhedged book never draws down has no reduction to
         // measure: it is left out of the per-path reduction and of the share cut.
@@ -266,11 +273,11 @@ impl LineAcc {
         self.drawdown_moments.merge(&other.drawdown_moments);
         self.pnl.merge(&other.pnl);
         self.pnl_moments.merge(&other.pnl_moments);
-        self.premium.merge(&other.premium);
-        self.payoff.merge(&other.payoff);
-        self.worst_day.merge(&other.worst_day);
+        self.premium.merge(other.premium);
+        self.payoff.merge(other.payoff);
+        self.worst_day.merge(other.worst_day);
         self.worst_day_min = self.worst_day_min.min(other.worst_day_min);
-        self.drawdown_pairs.merge(&other.drawdown_pairs);
+        self.drawdown_cross.merge(other.drawdown_cross);
         self.drag.merge(&other.drag);
         self.reduction.merge(&other.reduction);
         self.reduction_defined += other.reduction_defined;
@@ -363,6 +370,15 @@ impl StudyAccumulator {
         })
     }
 
+    /// An empty accumulator of the same (already validated) layout.
+    fn empty_like(&self) -> Self {
+        Self {
+            layout: self.layout.clone(),
+            regimes: vec![RegimeAcc::new(self.layout.lines.len()); Regime::ALL.len()],
+            invalid_paths: 0,
+        }
+    }
+
     /// The layout.
     #[must_use]
     pub fn layout(&self) -> &StudyLayout {
@@ -437,6 +453,35 @@ impl StudyAccumulator {
             self.push_path(index, batch.max_vix[p], batch.spx_return[p], chunk)?;
         }
         Ok(())
+    }
+
+    /// Adds a batch on rayon's thread pool: blocks of 8192 paths are pushed into
+    /// per-task accumulators (about 16 MB each for 23 lines), which are then merged.
+    /// The result is identical to [`Self::push_batch`] because merges are exact.
+    pub fn push_batch_par(&mut self, batch: &PathBatch) -> Result<(), ReportError> {
+        let lines = self.layout.lines.len();
+        let n = batch.max_vix.len();
+        if batch.spx_return.len() != n || batch.outcomes.len() != n * lines {
+            return self.push_batch(batch);
+        }
+        let empty = || self.empty_like();
+        let part = batch
+            .outcomes
+            .par_chunks(lines * PAR_BLOCK)
+            .enumerate()
+            .try_fold(empty, |mut acc, (block, chunk)| {
+                for (p, outcomes) in chunk.chunks_exact(lines).enumerate() {
+                    let i = block * PAR_BLOCK + p;
+                    let index = batch.first_path + i as u64;
+                    acc.push_path(index, batch.max_vix[i], batch.spx_return[i], outcomes)?;
+                }
+                Ok(acc)
+            })
+            .try_reduce(empty, |mut a, b| {
+                a.merge(&b)?;
+                Ok(a)
+            })?;
+        self.merge(&part)
     }
 
     /// Adds another accumulator of the same layout; exact, so the result does not

@@ -94,6 +94,20 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
+/// A drag in percent: two decimals below 1%, so small costs do not print as 0.0%.
+fn pct_drag(x: f64) -> String {
+    if x.abs() < 0.01 {
+        format!("{:.2}%", 100.0 * x)
+    } else {
+        pct(x)
+    }
+}
+
+/// A claimed range such as "35-40%".
+fn claim_range(r: [f64; 2]) -> String {
+    format!("{}-{}%", 100.0 * r[0], 100.0 * r[1])
+}
+
 fn status_of(cut_ci: [f64; 2], drag: f64) -> ClaimStatus {
     if !(cut_ci[0].is_finite() && cut_ci[1].is_finite() && drag.is_finite()) {
         ClaimStatus::NoData
@@ -113,7 +127,7 @@ fn status_of(cut_ci: [f64; 2], drag: f64) -> ClaimStatus {
 fn line_verdict(name: &str, s: &StrategySummary) -> LineVerdict {
     let r = &s.drawdown_reduction;
     let status = status_of(r.ci95, s.annual_drag);
-    let claim = format!("{}-{}", pct(CLAIMED_CUT[0]), pct(CLAIMED_CUT[1]));
+    let claim = claim_range(CLAIMED_CUT);
     let cut = format!(
         "moderate-stress drawdown cut {} (95% CI {} to {})",
         pct(r.mean_ratio),
@@ -132,19 +146,21 @@ fn line_verdict(name: &str, s: &StrategySummary) -> LineVerdict {
         ClaimStatus::NoData => "not measurable".into(),
     };
     let drag = if s.annual_drag >= 0.0 {
-        format!("at a drag of {}/yr", pct(s.annual_drag))
+        format!("at a drag of {}/yr", pct_drag(s.annual_drag))
     } else {
-        format!("with a gain of {}/yr (negative drag)", pct(-s.annual_drag))
+        format!(
+            "with a gain of {}/yr (negative drag)",
+            pct_drag(-s.annual_drag)
+        )
     };
     let text = if status == ClaimStatus::NoData {
         format!("{name}: no moderate-stress paths to measure the claim on")
     } else {
         format!(
-            "{name}: {cut}, {against}, {drag} (95% CI {} to {}; claimed {}-{}), {} paths",
-            pct(s.annual_drag_ci95[0]),
-            pct(s.annual_drag_ci95[1]),
-            pct(CLAIMED_DRAG[0]),
-            pct(CLAIMED_DRAG[1]),
+            "{name}: {cut}, {against}, {drag} (95% CI {} to {}; claimed {}), {} paths",
+            pct_drag(s.annual_drag_ci95[0]),
+            pct_drag(s.annual_drag_ci95[1]),
+            claim_range(CLAIMED_DRAG),
             s.paths
         )
     };
@@ -201,11 +217,9 @@ pub fn judge(layout: &StudyLayout, regimes: &NamedMap<RegimeSummary>) -> Verdict
         .find(|s| programs.iter().any(|p| p.status == *s))
         .unwrap_or(ClaimStatus::NoData);
     let claim = format!(
-        "the claim (ALVH cuts moderate-stress drawdowns by {}-{} at a drag of {}-{}/yr)",
-        pct(CLAIMED_CUT[0]),
-        pct(CLAIMED_CUT[1]),
-        pct(CLAIMED_DRAG[0]),
-        pct(CLAIMED_DRAG[1])
+        "the claim (ALVH cuts moderate-stress drawdowns by {} at a drag of {}/yr)",
+        claim_range(CLAIMED_CUT),
+        claim_range(CLAIMED_DRAG)
     );
     let names = |s: ClaimStatus| {
         programs
@@ -225,40 +239,36 @@ pub fn judge(layout: &StudyLayout, regimes: &NamedMap<RegimeSummary>) -> Verdict
     let mut text = match status {
         ClaimStatus::Supported => format!("Verdict: {claim} is supported by {}.", names(status)),
         ClaimStatus::CutButCostly => format!(
-            "Verdict: {claim} holds for the cut but not the cost: {} reach the cut at more than {}/yr.",
+            "Verdict: {claim} holds for the cut but not the cost: {} reach the cut at more than {}%/yr.",
             names(status),
-            pct(CLAIMED_DRAG[1])
+            100.0 * CLAIMED_DRAG[1]
         ),
         ClaimStatus::Inconclusive => format!(
-            "Verdict: {claim} is neither confirmed nor rejected: the interval of {} contains {}.",
+            "Verdict: {claim} is neither confirmed nor rejected: the 95% CI of {} contains {}%.",
             names(status),
-            pct(CLAIMED_CUT[0])
+            100.0 * CLAIMED_CUT[0]
         ),
         ClaimStatus::BelowClaim => format!(
-            "Verdict: {claim} is not supported: no ALVH reading reaches {}.",
-            pct(CLAIMED_CUT[0])
+            "Verdict: {claim} is not supported: the 95% CI of every ALVH reading lies below {}%.",
+            100.0 * CLAIMED_CUT[0]
         ),
         ClaimStatus::NoData => format!("Verdict: {claim} could not be tested (no moderate-stress paths or no ALVH program)."),
     };
-    if let Some(b) = best {
-        text.push_str(&format!(
-            " Largest cut at the programs' own size: {} with {} (95% CI {} to {}) at {}/yr.",
+    let largest = |what: &str, b: &LineVerdict| {
+        format!(
+            " Largest cut {what}: {} with {} (95% CI {} to {}) at a drag of {}/yr.",
             b.name,
             pct(b.cut),
             pct(b.cut_ci95[0]),
             pct(b.cut_ci95[1]),
-            pct(b.drag)
-        ));
+            pct_drag(b.drag)
+        )
+    };
+    if let Some(b) = best {
+        text.push_str(&largest("at the programs' own size", b));
     }
     if let Some(b) = &best_ladder_rung {
-        text.push_str(&format!(
-            " Largest cut on the units ladder: {} with {} (95% CI {} to {}) at {}/yr.",
-            b.name,
-            pct(b.cut),
-            pct(b.cut_ci95[0]),
-            pct(b.cut_ci95[1]),
-            pct(b.drag)
-        ));
+        text.push_str(&largest("on the units ladder", b));
     }
     Verdict {
         regime: CLAIM_REGIME.into(),
