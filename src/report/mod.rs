@@ -79,33 +79,69 @@ pub enum ReportError {
     },
 }
 
+/// The temporary name a file is written under before its rename.
+fn temp_path(path: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(format!(".tmp{}", std::process::id()));
+    path.with_file_name(name)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same directory and a
 /// rename, so a crash never leaves a half-written file under the final name.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let io = |source| ReportError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| io(std::io::Error::other("no file name")))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".tmp{}", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
+    write_files_atomic(
+        path.parent().unwrap_or(Path::new("")),
+        &[(
+            path.file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
+            bytes.to_vec(),
+        )],
+    )
 }
 
-/// Names of the files [`write_outputs`] writes, relative to the output directory.
+/// Writes several files into `dir` all or nothing (as far as the file system
+/// allows): every file is first written and synced under a temporary name, and
+/// only when all succeeded are they renamed to their final names. On an error
+/// the temporary files are removed and no final name is touched.
+pub fn write_files_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), ReportError> {
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
+    let cleanup = |staged: &[(PathBuf, PathBuf)]| {
+        for (tmp, _) in staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+    };
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        let tmp = temp_path(&path);
+        if let Err(source) = write_synced(&tmp, bytes) {
+            let _ = std::fs::remove_file(&tmp);
+            cleanup(&staged);
+            return Err(ReportError::Io { path, source });
+        }
+        staged.push((tmp, path));
+    }
+    for (i, (tmp, path)) in staged.iter().enumerate() {
+        if let Err(source) = std::fs::rename(tmp, path) {
+            cleanup(&staged[i..]);
+            return Err(ReportError::Io {
+                path: path.clone(),
+                source,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Names of the files [`render_outputs`] produces, relative to the output directory.
 pub const OUTPUT_FILES: [&str; 7] = [
     "summary.json",
     "report.md",
@@ -116,18 +152,18 @@ pub const OUTPUT_FILES: [&str; 7] = [
     "reduction_by_regime.svg",
 ];
 
-/// Name of the units-ladder plot, written when the run has a ladder.
+/// Name of the units-ladder plot, produced when the run has a ladder.
 pub const LADDER_PLOT: &str = "units_ladder.svg";
 
-/// Writes `summary.json`, `report.md` (with `assumptions`, Markdown, as its
-/// assumptions section), the histogram CSVs and the SVG plots into `dir`, which
-/// must exist. Everything is rendered in memory first, so an error leaves no file.
-pub fn write_outputs(
-    dir: &Path,
+/// Renders `summary.json`, `report.md` (with `assumptions`, Markdown, as its
+/// assumptions section), the histogram CSVs and the SVG plots in memory, as
+/// (file name, contents) pairs for [`write_files_atomic`]; a caller adds its own
+/// files (the resolved `config.toml`) to the same all-or-nothing write.
+pub fn render_outputs(
     summary: &StudySummary,
     acc: &StudyAccumulator,
     assumptions: &str,
-) -> Result<(), ReportError> {
+) -> Result<Vec<(String, Vec<u8>)>, ReportError> {
     let json = serde_json::to_string_pretty(summary).expect("the summary serialises") + "\n";
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (OUTPUT_FILES[0].into(), json.into_bytes()),
@@ -156,8 +192,16 @@ pub fn write_outputs(
     if let Some(svg) = plots::units_ladder_svg(summary)? {
         files.push((LADDER_PLOT.into(), svg.into_bytes()));
     }
-    for (name, bytes) in files {
-        write_atomic(&dir.join(name), &bytes)?;
-    }
-    Ok(())
+    Ok(files)
+}
+
+/// Renders the outputs ([`render_outputs`]) and writes them into `dir`, which must
+/// exist, all or nothing ([`write_files_atomic`]).
+pub fn write_outputs(
+    dir: &Path,
+    summary: &StudySummary,
+    acc: &StudyAccumulator,
+    assumptions: &str,
+) -> Result<(), ReportError> {
+    write_files_atomic(dir, &render_outputs(summary, acc, assumptions)?)
 }
