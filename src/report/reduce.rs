@@ -30,7 +30,7 @@ pub const Z95: f64 = 1.959_963_984_540_054;
 const T19_975: f64 = 2.093_024_054_408_263;
 
 /// Fewest paths of a regime in every section for a sectioning interval.
-pub const MIN_SECTION_PATHS: u64 = 100;
+pub const MIN_SECTION_PATHS: u64 = 200;
 
 /// Trading days per year, for annualisation.
 pub const TRADING_DAYS_PER_YEAR: f64 = 252.0;

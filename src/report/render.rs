@@ -187,7 +187,7 @@ pub fn report_markdown(summary: &StudySummary, assumptions: &str) -> String {
          - Cut (mean ratio): 1 - mean(DD_line) / mean(DD_none) over the same paths; 95% CI by \
          the delta method on the paired sums.\n\
          - Cut (median, p95): 1 - q(DD_line) / q(DD_none); 95% CIs by sectioning: 20 groups of \
-         paths by path index, t interval on the spread of the group estimates (n/a below 100 \
+         paths by path index, t interval on the spread of the group estimates (n/a below 200 \
          paths of the regime per group).\n\
          - Return: mean P&L / capital x 252 / horizon days; Calmar: return / mean max drawdown.\n\
          - Paths cut >=35%: share of paths with DD_none > 0 whose own drawdown falls by at least 35%.\n\
