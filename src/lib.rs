@@ -12,6 +12,7 @@ pub mod gpu;
 pub mod mc;
 pub mod model;
 pub mod price;
+pub mod report;
 pub mod rng;
 pub mod sim;
 pub mod strategy;
