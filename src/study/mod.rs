@@ -2,6 +2,7 @@
 //! marked daily with model-consistent prices.
 
 pub mod cpu;
+pub mod lines;
 pub mod marks;
 
 pub use cpu::{run_block, run_paths, StudySetup};

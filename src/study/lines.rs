@@ -1,0 +1,86 @@
+//! From the books' per-path outcomes to the report's equity lines.
+
+use crate::config::HedgeProgram;
+use crate::report::{LineOutcome, LineSet};
+use crate::strategy::book::PathOutcome;
+use crate::strategy::spec::BookSpec;
+use crate::strategy::stats::EquityStats;
+
+/// Where each report line comes from in a [`PathOutcome`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Source {
+    /// A program's own line.
+    Program(usize),
+    /// Rung `rung` (k = `units`) of a program's units ladder.
+    Rung { program: usize, rung: usize, units: f64 },
+}
+
+/// The mapping from book programs to report lines, checked once per run.
+#[derive(Debug, Clone)]
+pub struct LineMap(Vec<Source>);
+
+/// A report line the books do not produce.
+#[derive(Debug, thiserror::Error)]
+#[error("report line `{0}` has no matching program or ladder rung in the books")]
+pub struct LineMapError(String);
+
+impl LineMap {
+    /// Matches every line of `lines` to a program (and rung) of `spec`.
+    ///
+    /// # Errors
+    /// A line without a source.
+    pub fn new(lines: &LineSet, spec: &BookSpec) -> Result<Self, LineMapError> {
+        let programs: Vec<HedgeProgram> = spec.programs.iter().map(|p| p.program).collect();
+        let mut out = Vec::with_capacity(lines.len());
+        for line in lines.lines() {
+            let idx = programs.iter().position(|&p| p == line.program).ok_or_else(|| LineMapError(line.name.clone()))?;
+            match line.units {
+                None => out.push(Source::Program(idx)),
+                Some(k) => {
+                    let rung = spec.programs[idx]
+                        .ladder
+                        .iter()
+                        .position(|&u| (u - k).abs() < 1e-12)
+                        .ok_or_else(|| LineMapError(line.name.clone()))?;
+                    out.push(Source::Rung { program: idx, rung, units: k });
+                }
+            }
+        }
+        Ok(Self(out))
+    }
+
+    /// Number of lines.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no lines.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Appends the lines of one path to `out`, in report order.
+    pub fn push(&self, o: &PathOutcome, out: &mut Vec<LineOutcome>) {
+        let line = |e: &EquityStats, premium: f64, payoff: f64| LineOutcome {
+            max_drawdown: e.max_drawdown,
+            final_pnl: e.pnl(),
+            premium_paid: premium,
+            hedge_payoff: payoff,
+            worst_day: -e.worst_day,
+        };
+        for s in &self.0 {
+            out.push(match *s {
+                Source::Program(i) => {
+                    let p = &o.programs()[i];
+                    line(&p.equity, p.hedge.premium + p.hedge.costs, p.hedge.payoff)
+                }
+                Source::Rung { program, rung, units } => {
+                    let p = &o.programs()[program];
+                    line(&p.ladder()[rung], units * (p.unit.premium + p.unit.costs), units * p.unit.payoff)
+                }
+            });
+        }
+    }
+}
