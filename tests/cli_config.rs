@@ -578,4 +578,3 @@ fn bad_flags_are_usage_errors() {
     assert_error(&["vix", "--v", "-1"], &["--v = -1"]);
     assert_error(&[], &["subcommand"]);
 }
-

@@ -22,7 +22,11 @@ fn small_run(out: &Path, extra: &[&str], threads: Option<&str>) -> serde_json::V
     args.extend(["--out", out_s, "--backend", "cpu"]);
     args.extend(extra);
     let o = vixhedge(&args, threads);
-    assert!(o.status.success(), "run failed: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "run failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     serde_json::from_slice(&o.stdout).expect("stdout is one JSON document")
 }
 
@@ -39,30 +43,72 @@ fn statistics(mut v: serde_json::Value) -> serde_json::Value {
 fn a_small_run_writes_every_file_with_the_design_keys() {
     let dir = tempfile::tempdir().unwrap();
     let v = small_run(dir.path(), &[], None);
-    for f in ["summary.json", "config.toml", "report.md", "drawdown_hist.csv", "drawdown_distribution.svg", "reduction_by_regime.svg"] {
+    for f in [
+        "summary.json",
+        "config.toml",
+        "report.md",
+        "drawdown_hist.csv",
+        "drawdown_distribution.svg",
+        "reduction_by_regime.svg",
+    ] {
         assert!(dir.path().join(f).is_file(), "{f} missing");
     }
     let on_disk: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).unwrap())
+            .unwrap();
     assert_eq!(statistics(on_disk), statistics(v.clone()));
-    for key in ["seed", "paths", "backend", "adapter", "elapsed_s", "path_steps_per_s", "strategies", "regimes", "verdict"] {
+    for key in [
+        "seed",
+        "paths",
+        "backend",
+        "adapter",
+        "elapsed_s",
+        "path_steps_per_s",
+        "strategies",
+        "regimes",
+        "verdict",
+    ] {
         assert!(v.get(key).is_some(), "summary.json lacks {key}");
     }
     assert_eq!(v["paths"], 400);
-    for name in ["none", "alvh", "static", "vxth", "alvh-seed", "alvh-30-110-220", "static-seed", "static-30-110-220"] {
+    for name in [
+        "none",
+        "alvh",
+        "static",
+        "vxth",
+        "alvh-seed",
+        "alvh-30-110-220",
+        "static-seed",
+        "static-30-110-220",
+    ] {
         let s = &v["strategies"][name];
         for k in ["mean", "p50", "p95", "p99", "cvar95"] {
-            assert!(s["max_drawdown"][k].is_number(), "{name}.max_drawdown.{k}: {s}");
+            assert!(
+                s["max_drawdown"][k].is_number(),
+                "{name}.max_drawdown.{k}: {s}"
+            );
         }
         for k in ["mean_ratio", "p50", "p95", "ci95"] {
-            assert!(s["drawdown_reduction"].get(k).is_some(), "{name}.drawdown_reduction.{k}");
+            assert!(
+                s["drawdown_reduction"].get(k).is_some(),
+                "{name}.drawdown_reduction.{k}"
+            );
         }
-        assert!(s["annual_drag"].is_number() || s["annual_drag"].is_object(), "{name}.annual_drag");
+        assert!(
+            s["annual_drag"].is_number() || s["annual_drag"].is_object(),
+            "{name}.annual_drag"
+        );
     }
-    let regime_paths: u64 = ["calm", "moderate", "severe", "crisis"].iter().map(|r| v["regimes"][r]["paths"].as_u64().unwrap()).sum();
+    let regime_paths: u64 = ["calm", "moderate", "severe", "crisis"]
+        .iter()
+        .map(|r| v["regimes"][r]["paths"].as_u64().unwrap())
+        .sum();
     assert_eq!(regime_paths, 400, "every path falls in exactly one regime");
     // The unhedged line has no cut against itself; the config written back reloads.
-    assert_eq!(v["strategies"]["none"]["drawdown_reduction"]["mean_ratio"], 0.0);
+    assert_eq!(
+        v["strategies"]["none"]["drawdown_reduction"]["mean_ratio"],
+        0.0
+    );
     let cfg = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
     vixhedge::config::Config::from_toml_str(&cfg).expect("config.toml reloads");
 }
@@ -70,16 +116,30 @@ fn a_small_run_writes_every_file_with_the_design_keys() {
 #[test]
 fn the_same_seed_gives_the_same_summary_for_any_batch_size_and_thread_count() {
     let d = tempfile::tempdir().unwrap();
-    let a = small_run(&d.path().join("a"), &["--set", "simulation.batch_paths=400"], Some("2"));
-    let b = small_run(&d.path().join("b"), &["--set", "simulation.batch_paths=48"], Some("1"));
+    let a = small_run(
+        &d.path().join("a"),
+        &["--set", "simulation.batch_paths=400"],
+        Some("2"),
+    );
+    let b = small_run(
+        &d.path().join("b"),
+        &["--set", "simulation.batch_paths=48"],
+        Some("1"),
+    );
     assert_eq!(statistics(a), statistics(b));
 }
 
 #[test]
 fn bad_input_fails_with_one_line_naming_the_key_and_writes_nothing() {
     let cases: [(&[&str], &str); 6] = [
-        (&["--set", "hedge.layers[0].tenor_days=0"], "hedge.layers[0].tenor_days"),
-        (&["--set", "hedge.layers[1].contracts=-1"], "hedge.layers[1].contracts"),
+        (
+            &["--set", "hedge.layers[0].tenor_days=0"],
+            "hedge.layers[0].tenor_days",
+        ),
+        (
+            &["--set", "hedge.layers[1].contracts=-1"],
+            "hedge.layers[1].contracts",
+        ),
         (&["--set", "condor.short_delta=0.6"], "condor.short_delta"),
         (&["--set", "regimes.severe_from=15"], "regimes"),
         (&["--hedges", "none,alvh,bogus"], "bogus"),

@@ -30,14 +30,16 @@ pub fn run(args: &RunArgs) -> Result<i32> {
         bail!("--backend gpu: the study kernel has no GPU twin yet (the path kernel does); use --backend cpu or auto");
     }
     let sim = &config.simulation;
-    let paths = u32::try_from(sim.paths).context("simulation.paths must fit the 32-bit path index")?;
+    let paths =
+        u32::try_from(sim.paths).context("simulation.paths must fit the 32-bit path index")?;
     let paths = paths as usize;
     let batch = match usize::try_from(sim.batch_paths).unwrap_or(usize::MAX) {
         0 => DEFAULT_BATCH,
         b => b,
     };
     let spec = BookSpec::from_config(&config, &programs).context("building the books")?;
-    let lines = LineSet::new(&programs, &config.hedge.units_ladder).context("hedge.units_ladder")?;
+    let lines =
+        LineSet::new(&programs, &config.hedge.units_ladder).context("hedge.units_ladder")?;
     let map = LineMap::new(&lines, &spec)?;
     let layout = StudyLayout {
         lines,
@@ -49,14 +51,30 @@ pub fn run(args: &RunArgs) -> Result<i32> {
 
     let quiet = args.json;
     if !quiet {
-        eprintln!("backend: cpu [cpu ({} threads)] (the study kernel runs on the CPU)", rayon::current_num_threads());
-        eprintln!("building pricing tables (SPX implied vols, VIX futures and options) under Q ...");
+        eprintln!(
+            "backend: cpu [cpu ({} threads)] (the study kernel runs on the CPU)",
+            rayon::current_num_threads()
+        );
+        eprintln!(
+            "building pricing tables (SPX implied vols, VIX futures and options) under Q ..."
+        );
     }
     let t_tables = Instant::now();
     let model_q = crate::validate::risk_neutral(config.market_model(Measure::Q));
     let pricing = StudyPricing::build(model_q);
-    let params = SimParams::new(&config.market_model(Measure::P), sim.horizon_days, sim.steps_per_day, sim.seed)?;
-    let setup = StudySetup { params, spot: config.market.spot, horizon_days: sim.horizon_days, pricing, spec };
+    let params = SimParams::new(
+        &config.market_model(Measure::P),
+        sim.horizon_days,
+        sim.steps_per_day,
+        sim.seed,
+    )?;
+    let setup = StudySetup {
+        params,
+        spot: config.market.spot,
+        horizon_days: sim.horizon_days,
+        pricing,
+        spec,
+    };
     if !quiet {
         eprintln!("tables ready in {:.1} s", t_tables.elapsed().as_secs_f64());
     }
@@ -67,10 +85,16 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     let mut buf = Vec::new();
     while done < paths {
         let n = batch.min(paths - done);
-        #[expect(clippy::cast_possible_truncation, reason = "paths fit u32, checked above")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "paths fit u32, checked above"
+        )]
         let outcomes = run_paths(&setup, done as u32, n);
         buf.clear();
-        let mut b = PathBatch { first_path: done as u64, ..PathBatch::default() };
+        let mut b = PathBatch {
+            first_path: done as u64,
+            ..PathBatch::default()
+        };
         for o in &outcomes {
             b.max_vix.push(o.max_vix);
             b.spx_return.push(o.spx_return);
@@ -83,7 +107,10 @@ pub fn run(args: &RunArgs) -> Result<i32> {
         if progress {
             let s = t.elapsed().as_secs_f64();
             let eta = s / done as f64 * (paths - done) as f64;
-            eprint!("\r{done}/{paths} paths ({:.0}%), {s:.0} s elapsed, about {eta:.0} s left   ", 100.0 * done as f64 / paths as f64);
+            eprint!(
+                "\r{done}/{paths} paths ({:.0}%), {s:.0} s elapsed, about {eta:.0} s left   ",
+                100.0 * done as f64 / paths as f64
+            );
         }
     }
     if progress {
@@ -101,7 +128,8 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     let summary = report::summarize(&acc, info);
     let mut files = report::render_outputs(&summary, &acc, &assumptions(&config))?;
     files.push(("config.toml".into(), config.to_toml_string().into_bytes()));
-    std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("creating {}", args.out.display()))?;
     report::write_files_atomic(&args.out, &files)?;
 
     if args.json {

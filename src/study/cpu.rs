@@ -58,7 +58,11 @@ pub fn run_paths(setup: &StudySetup, first_path: u32, n: usize) -> Vec<PathOutco
         .into_par_iter()
         .map(|b| {
             let start = b * LANES;
-            run_block(setup, first_path.wrapping_add(start as u32), (n - start).min(LANES))
+            run_block(
+                setup,
+                first_path.wrapping_add(start as u32),
+                (n - start).min(LANES),
+            )
         })
         .collect();
     per.into_iter().flatten().collect()

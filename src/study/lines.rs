@@ -12,7 +12,11 @@ enum Source {
     /// A program's own line.
     Program(usize),
     /// Rung `rung` (k = `units`) of a program's units ladder.
-    Rung { program: usize, rung: usize, units: f64 },
+    Rung {
+        program: usize,
+        rung: usize,
+        units: f64,
+    },
 }
 
 /// The mapping from book programs to report lines, checked once per run.
@@ -33,7 +37,10 @@ impl LineMap {
         let programs: Vec<HedgeProgram> = spec.programs.iter().map(|p| p.program).collect();
         let mut out = Vec::with_capacity(lines.len());
         for line in lines.lines() {
-            let idx = programs.iter().position(|&p| p == line.program).ok_or_else(|| LineMapError(line.name.clone()))?;
+            let idx = programs
+                .iter()
+                .position(|&p| p == line.program)
+                .ok_or_else(|| LineMapError(line.name.clone()))?;
             match line.units {
                 None => out.push(Source::Program(idx)),
                 Some(k) => {
@@ -42,7 +49,11 @@ impl LineMap {
                         .iter()
                         .position(|&u| (u - k).abs() < 1e-12)
                         .ok_or_else(|| LineMapError(line.name.clone()))?;
-                    out.push(Source::Rung { program: idx, rung, units: k });
+                    out.push(Source::Rung {
+                        program: idx,
+                        rung,
+                        units: k,
+                    });
                 }
             }
         }
@@ -76,9 +87,17 @@ impl LineMap {
                     let p = &o.programs()[i];
                     line(&p.equity, p.hedge.premium + p.hedge.costs, p.hedge.payoff)
                 }
-                Source::Rung { program, rung, units } => {
+                Source::Rung {
+                    program,
+                    rung,
+                    units,
+                } => {
                     let p = &o.programs()[program];
-                    line(&p.ladder()[rung], units * (p.unit.premium + p.unit.costs), units * p.unit.payoff)
+                    line(
+                        &p.ladder()[rung],
+                        units * (p.unit.premium + p.unit.costs),
+                        units * p.unit.payoff,
+                    )
                 }
             });
         }

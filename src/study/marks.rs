@@ -26,14 +26,23 @@ impl StudyPricing {
     pub fn build(model_q: MarketModel) -> Self {
         let surface = SpxVolSurface::build(&model_q);
         let vix = VixTables::build(&model_q);
-        Self { model_q, surface, vix }
+        Self {
+            model_q,
+            surface,
+            vix,
+        }
     }
 
     /// The marks of one path on trading day `day` at SPX level `spx` (index
     /// points) and variance `v` (annualised).
     #[must_use]
     pub fn marks(&self, day: u32, spx: f64, v: f64) -> ModelMarks<'_> {
-        ModelMarks { pricing: self, day, spx, v: v.max(0.0) }
+        ModelMarks {
+            pricing: self,
+            day,
+            spx,
+            v: v.max(0.0),
+        }
     }
 }
 
@@ -68,7 +77,11 @@ impl ModelMarks<'_> {
     }
 
     fn vix_c(&self, days_left: u32) -> f64 {
-        expiry_constant(&self.pricing.model_q, years(self.day), years(self.day + days_left))
+        expiry_constant(
+            &self.pricing.model_q,
+            years(self.day),
+            years(self.day + days_left),
+        )
     }
 }
 
@@ -76,7 +89,16 @@ impl Marks for ModelMarks<'_> {
     fn spx_option(&self, kind: OptionKind, strike: f64, days_left: u32) -> f64 {
         let m = &self.pricing.model_q;
         let ev = event_variance(m, self.day, self.day + days_left);
-        self.pricing.surface.price(kind, self.spx, strike, years(days_left), self.v, m.r, m.q, ev)
+        self.pricing.surface.price(
+            kind,
+            self.spx,
+            strike,
+            years(days_left),
+            self.v,
+            m.r,
+            m.q,
+            ev,
+        )
     }
 
     fn spx_strike_for_delta(&self, kind: OptionKind, delta: f64, days_left: u32) -> f64 {
@@ -100,13 +122,23 @@ impl Marks for ModelMarks<'_> {
     }
 
     fn vix_future(&self, days_left: u32) -> f64 {
-        self.pricing.vix.future(self.v, f64::from(days_left), self.vix_c(days_left)).0
+        self.pricing
+            .vix
+            .future(self.v, f64::from(days_left), self.vix_c(days_left))
+            .0
     }
 
     fn vix_call(&self, strike: f64, days_left: u32) -> f64 {
         let m = &self.pricing.model_q;
         let c = self.vix_c(days_left);
-        self.pricing.vix.option_price(OptionKind::Call, self.v, f64::from(days_left), c, strike, m.r)
+        self.pricing.vix.option_price(
+            OptionKind::Call,
+            self.v,
+            f64::from(days_left),
+            c,
+            strike,
+            m.r,
+        )
     }
 
     fn vix_call_strike_for_delta(&self, delta: f64, days_left: u32) -> f64 {
