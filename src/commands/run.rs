@@ -1,6 +1,7 @@
 //! `vixhedge run`: the study itself.
 
 use std::io::IsTerminal as _;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
@@ -12,7 +13,7 @@ use crate::report::{self, LineSet, PathBatch, RunInfo, StudyAccumulator, StudyLa
 use crate::sim::SimParams;
 use crate::strategy::spec::BookSpec;
 use crate::study::lines::LineMap;
-use crate::study::{run_paths, StudyPricing, StudySetup};
+use crate::study::{run_paths_counted, StudyPricing, StudySetup};
 
 /// Paths per batch when `simulation.batch_paths` is 0: bounds the per-batch
 /// outcome buffer (about 11 KB a path) to a few hundred MB.
@@ -81,41 +82,16 @@ pub fn run(args: &RunArgs) -> Result<i32> {
 
     let t = Instant::now();
     let progress = !quiet && std::io::stderr().is_terminal();
-    let mut done = 0usize;
-    let mut buf = Vec::new();
-    while done < paths {
-        let n = batch.min(paths - done);
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "paths fit u32, checked above"
-        )]
-        let outcomes = run_paths(&setup, done as u32, n);
-        buf.clear();
-        let mut b = PathBatch {
-            first_path: done as u64,
-            ..PathBatch::default()
-        };
-        for o in &outcomes {
-            b.max_vix.push(o.max_vix);
-            b.spx_return.push(o.spx_return);
-            map.push(o, &mut buf);
-        }
-        b.outcomes = std::mem::take(&mut buf);
-        acc.push_batch_par(&b)?;
-        buf = b.outcomes;
-        done += n;
+    let finished = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| -> Result<()> {
         if progress {
-            let s = t.elapsed().as_secs_f64();
-            let eta = s / done as f64 * (paths - done) as f64;
-            eprint!(
-                "\r{done}/{paths} paths ({:.0}%), {s:.0} s elapsed, about {eta:.0} s left   ",
-                100.0 * done as f64 / paths as f64
-            );
+            scope.spawn(|| show_progress(&finished, &stop, paths, t));
         }
-    }
-    if progress {
-        eprintln!();
-    }
+        let result = simulate(&setup, &map, &mut acc, paths, batch, &finished);
+        stop.store(true, Ordering::Relaxed);
+        result
+    })?;
     let elapsed = t.elapsed().as_secs_f64();
     let steps = f64::from(setup.params.n_steps);
     let info = RunInfo {
@@ -139,6 +115,66 @@ pub fn run(args: &RunArgs) -> Result<i32> {
         eprintln!("wrote {} files to {}", files.len(), args.out.display());
     }
     Ok(0)
+}
+
+/// Simulates every path in batches of `batch` and folds each batch into `acc`.
+fn simulate(
+    setup: &StudySetup,
+    map: &LineMap,
+    acc: &mut StudyAccumulator,
+    paths: usize,
+    batch: usize,
+    finished: &AtomicUsize,
+) -> Result<()> {
+    let mut done = 0usize;
+    let mut buf = Vec::new();
+    while done < paths {
+        let n = batch.min(paths - done);
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "paths fit u32, checked by the caller"
+        )]
+        let outcomes = run_paths_counted(setup, done as u32, n, finished);
+        buf.clear();
+        let mut b = PathBatch {
+            first_path: done as u64,
+            ..PathBatch::default()
+        };
+        for o in &outcomes {
+            b.max_vix.push(o.max_vix);
+            b.spx_return.push(o.spx_return);
+            map.push(o, &mut buf);
+        }
+        b.outcomes = std::mem::take(&mut buf);
+        acc.push_batch_par(&b)?;
+        buf = b.outcomes;
+        done += n;
+    }
+    Ok(())
+}
+
+/// A one-line progress display on stderr, refreshed four times a second, shown
+/// once the run has lasted a second.
+fn show_progress(finished: &AtomicUsize, stop: &AtomicBool, paths: usize, t: Instant) {
+    let mut shown = false;
+    while !stop.load(Ordering::Relaxed) {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        let s = t.elapsed().as_secs_f64();
+        if s < 1.0 {
+            continue;
+        }
+        let done = finished.load(Ordering::Relaxed).min(paths);
+        let frac = done as f64 / paths as f64;
+        let eta = if done > 0 { s / frac - s } else { f64::NAN };
+        let bar: String = (0..30)
+            .map(|i| if f64::from(i) < frac * 30.0 { '#' } else { '.' })
+            .collect();
+        eprint!("\r[{bar}] {done}/{paths} paths, {s:.0} s elapsed, about {eta:.0} s left ");
+        shown = true;
+    }
+    if shown {
+        eprintln!();
+    }
 }
 
 /// `none` first, then the requested programs once each.

@@ -2,6 +2,8 @@
 //! kernel, and at every trading day's close each lane's books are marked and
 //! traded from the model-consistent marks.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rayon::prelude::*;
 
 use super::marks::StudyPricing;
@@ -53,16 +55,27 @@ pub fn run_block(setup: &StudySetup, first_path: u32, n: usize) -> Vec<PathOutco
 /// [`LANES`] paths; outcomes in path order, independent of the thread count.
 #[must_use]
 pub fn run_paths(setup: &StudySetup, first_path: u32, n: usize) -> Vec<PathOutcome> {
+    run_paths_counted(setup, first_path, n, &AtomicUsize::new(0))
+}
+
+/// [`run_paths`], adding the number of finished paths to `done` as blocks
+/// complete (for a progress display on another thread).
+#[must_use]
+pub fn run_paths_counted(
+    setup: &StudySetup,
+    first_path: u32,
+    n: usize,
+    done: &AtomicUsize,
+) -> Vec<PathOutcome> {
     let blocks = n.div_ceil(LANES);
     let per: Vec<Vec<PathOutcome>> = (0..blocks)
         .into_par_iter()
         .map(|b| {
             let start = b * LANES;
-            run_block(
-                setup,
-                first_path.wrapping_add(start as u32),
-                (n - start).min(LANES),
-            )
+            let len = (n - start).min(LANES);
+            let out = run_block(setup, first_path.wrapping_add(start as u32), len);
+            done.fetch_add(len, Ordering::Relaxed);
+            out
         })
         .collect();
     per.into_iter().flatten().collect()

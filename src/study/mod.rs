@@ -5,5 +5,5 @@ pub mod cpu;
 pub mod lines;
 pub mod marks;
 
-pub use cpu::{run_block, run_paths, StudySetup};
+pub use cpu::{run_block, run_paths, run_paths_counted, StudySetup};
 pub use marks::{ModelMarks, StudyPricing};
