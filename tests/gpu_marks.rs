@@ -93,6 +93,58 @@ fn marks_shader_parses_and_validates() {
 }
 
 #[test]
+fn day_tables_hold_the_event_inputs_and_the_rule_integrates_the_density() {
+    let cfg = vixhedge::config::Config::preset("default").expect("default preset");
+    let model = vixhedge::validate::risk_neutral(cfg.market_model(Measure::Q));
+    let days = DayTables::build(&model, 40, 30);
+    assert_eq!((days.days(), days.max_tenor()), (40, 30));
+    let years = |d: u32| f64::from(d) / TRADING_DAYS_PER_YEAR;
+    for day in 0..40 {
+        for n in 0..=30 {
+            let ev = event_variance(&model, day, day + n);
+            let c = expiry_constant(&model, years(day), years(day + n));
+            assert!((f64::from(days.event_var(day, n)) - ev).abs() <= 1e-7 * ev);
+            assert!((f64::from(days.vix_c(day, n)) - c).abs() <= 1e-7 * c);
+        }
+    }
+    // Reads beyond the table clamp to its last row and column, as on the GPU.
+    assert_eq!(days.event_var(99, 99), days.event_var(39, 30));
+    assert!(
+        days.event_var(0, 30) > 0.0,
+        "the default calendar has events"
+    );
+
+    let pricing = StudyPricing::build(model);
+    let p = MarksParams::new(&pricing, 3);
+    let (mut mass, mut var) = (0.0f64, 0.0f64);
+    for i in 0..p.event_nodes as usize {
+        let (y, w) = (
+            f64::from(p.event_rule[i / 2][2 * (i % 2)]),
+            f64::from(p.event_rule[i / 2][2 * (i % 2) + 1]),
+        );
+        mass += w;
+        var += w * y * y;
+    }
+    // The 16-node rule on +-6 sd itself gives mass 1 - 5e-6 and variance
+    // 1 + 9e-5 (the CPU mixture uses the same rule).
+    assert!(
+        (mass - 1.0).abs() < 2e-5 && (var - 1.0).abs() < 3e-4,
+        "{mass} {var}"
+    );
+    let n_opt = pricing.vix.options.len() as u32;
+    assert_eq!(
+        (
+            p.spx_table,
+            p.vix_future_table,
+            p.vix_option_table,
+            p.vix_c_table
+        ),
+        (3, 4, 5, 6 + n_opt)
+    );
+    assert_eq!(p.option_c_n, n_opt);
+}
+
+#[test]
 fn gpu_marks_match_the_cpu_marks_on_the_default_preset() {
     let Some(ctx) = gpu() else { return };
     let cfg = vixhedge::config::Config::preset("default").expect("default preset");
