@@ -4,6 +4,8 @@
 //! Create one [`GpuContext`] and pass `&GpuContext` to every pipeline.
 
 pub mod context;
+pub mod marks;
+pub mod marks_test;
 pub mod path_step;
 pub mod philox_kat;
 pub mod shaders;
@@ -11,6 +13,8 @@ pub mod table_lookup;
 pub mod tables;
 
 pub use context::{GpuContext, GpuError};
+pub use marks::{marks_tables, DayTables, MarksParams};
+pub use marks_test::{MarksQuery, MarksResult, MarksTest};
 pub use path_step::{GpuTiming, PathStep};
 pub use philox_kat::{KatInput, KatOutput, PhiloxKat};
 pub use table_lookup::{LookupQuery, LookupResult, TableLookup};

@@ -34,9 +34,24 @@ pub const TABLE_LOOKUP: &str = concat!(
     include_str!("../../shaders/table_lookup.wgsl"),
 );
 
+/// Source of `shaders/marks_test.wgsl` with its shared modules (the tables at
+/// bind group 1, the pricing math, then the marks).
+pub const MARKS_TEST: &str = concat!(
+    include_str!("../../shaders/shared/math.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/tables.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/pricing.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/marks.wgsl"),
+    "\n",
+    include_str!("../../shaders/marks_test.wgsl"),
+);
+
 /// Every kernel as (label, full source), for validation.
 pub const ALL: &[(&str, &str)] = &[
     ("vixhedge.path_step", PATH_STEP),
     ("vixhedge.philox_kat", PHILOX_KAT),
     ("vixhedge.table_lookup", TABLE_LOOKUP),
+    ("vixhedge.marks_test", MARKS_TEST),
 ];

@@ -1,0 +1,333 @@
+//! The GPU marks (`shaders/shared/marks.wgsl`) against the CPU marks the books
+//! use ([`ModelMarks`], f64) on the `default` preset's Q model and tables, over
+//! random path states, days, strikes, deltas and tenors covering the study's
+//! ranges.
+//!
+//! Tests that need an adapter skip when there is none and fail instead when
+//! `VIXHEDGE_REQUIRE_GPU=1` (see tests/gpu.rs for running them on lavapipe).
+
+use std::sync::OnceLock;
+
+use vixhedge::gpu::{
+    marks_tables, shaders, DayTables, GpuContext, GpuTables, MarksParams, MarksQuery, MarksTest,
+};
+use vixhedge::model::analytic::OptionKind;
+use vixhedge::model::ivtable::event_variance;
+use vixhedge::model::vix::expiry_constant;
+use vixhedge::model::{Measure, TRADING_DAYS_PER_YEAR};
+use vixhedge::strategy::Marks;
+use vixhedge::study::StudyPricing;
+
+/// The shared context, or `None` after printing why the caller should skip.
+/// Panics when `VIXHEDGE_REQUIRE_GPU=1` and no adapter exists.
+fn gpu() -> Option<&'static GpuContext> {
+    static CTX: OnceLock<Result<GpuContext, String>> = OnceLock::new();
+    match CTX.get_or_init(|| GpuContext::new().map_err(|e| e.to_string())) {
+        Ok(ctx) => Some(ctx),
+        Err(e) => {
+            assert!(
+                std::env::var("VIXHEDGE_REQUIRE_GPU").as_deref() != Ok("1"),
+                "VIXHEDGE_REQUIRE_GPU=1 but {e}"
+            );
+            eprintln!("skipping: no GPU adapter ({e})");
+            None
+        }
+    }
+}
+
+/// SplitMix64: test inputs without a dependency.
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [0, 1).
+    fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+    /// Uniform in [lo, hi).
+    fn range(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * self.unit()
+    }
+    /// Uniform integer in [lo, hi].
+    fn int(&mut self, lo: u32, hi: u32) -> u32 {
+        lo + (self.next_u64() % u64::from(hi - lo + 1)) as u32
+    }
+}
+
+/// Worst error seen: (error, query index).
+#[derive(Debug, Default, Clone, Copy)]
+struct Worst(f64, usize);
+
+impl Worst {
+    fn see(&mut self, err: f64, i: usize) {
+        if err > self.0 || err.is_nan() {
+            self.0 = err;
+            self.1 = i;
+        }
+    }
+}
+
+/// Trading days of the study's horizon the day tables cover (day 0 to 252).
+const DAYS: u32 = 253;
+/// Longest tenor tabulated, trading days: SPX expiries reach 63 days, VIX
+/// hedges half a year.
+const MAX_TENOR: u32 = 126;
+
+#[test]
+fn marks_shader_parses_and_validates() {
+    let src = shaders::MARKS_TEST;
+    let module = naga::front::wgsl::parse_str(src)
+        .unwrap_or_else(|e| panic!("marks_test: {}", e.emit_to_string(src)));
+    naga::valid::Validator::new(
+        naga::valid::ValidationFlags::all(),
+        naga::valid::Capabilities::default(),
+    )
+    .validate(&module)
+    .unwrap_or_else(|e| panic!("marks_test: {}", e.emit_to_string(src)));
+}
+
+#[test]
+fn day_tables_hold_the_event_inputs_and_the_rule_integrates_the_density() {
+    let cfg = vixhedge::config::Config::preset("default").expect("default preset");
+    let model = vixhedge::validate::risk_neutral(cfg.market_model(Measure::Q));
+    let days = DayTables::build(&model, 40, 30);
+    assert_eq!((days.days(), days.max_tenor()), (40, 30));
+    let years = |d: u32| f64::from(d) / TRADING_DAYS_PER_YEAR;
+    for day in 0..40 {
+        for n in 0..=30 {
+            let ev = event_variance(&model, day, day + n);
+            let c = expiry_constant(&model, years(day), years(day + n));
+            assert!((f64::from(days.event_var(day, n)) - ev).abs() <= 1e-7 * ev);
+            assert!((f64::from(days.vix_c(day, n)) - c).abs() <= 1e-7 * c);
+        }
+    }
+    // Reads beyond the table clamp to its last row and column, as on the GPU.
+    assert_eq!(days.event_var(99, 99), days.event_var(39, 30));
+    assert!(
+        days.event_var(0, 30) > 0.0,
+        "the default calendar has events"
+    );
+
+    let pricing = StudyPricing::build(model);
+    let p = MarksParams::new(&pricing, 3);
+    let (mut mass, mut var) = (0.0f64, 0.0f64);
+    for i in 0..p.event_nodes as usize {
+        let (y, w) = (
+            f64::from(p.event_rule[i / 2][2 * (i % 2)]),
+            f64::from(p.event_rule[i / 2][2 * (i % 2) + 1]),
+        );
+        mass += w;
+        var += w * y * y;
+    }
+    // The 16-node rule on +-6 sd itself gives mass 1 - 5e-6 and variance
+    // 1 + 9e-5 (the CPU mixture uses the same rule).
+    assert!(
+        (mass - 1.0).abs() < 2e-5 && (var - 1.0).abs() < 3e-4,
+        "{mass} {var}"
+    );
+    let n_opt = pricing.vix.options.len() as u32;
+    assert_eq!(
+        (
+            p.spx_table,
+            p.vix_future_table,
+            p.vix_option_table,
+            p.vix_c_table
+        ),
+        (3, 4, 5, 6 + n_opt)
+    );
+    assert_eq!(p.option_c_n, n_opt);
+}
+
+#[test]
+fn gpu_marks_match_the_cpu_marks_on_the_default_preset() {
+    let Some(ctx) = gpu() else { return };
+    let cfg = vixhedge::config::Config::preset("default").expect("default preset");
+    let spot0 = cfg.market.spot;
+    let model = vixhedge::validate::risk_neutral(cfg.market_model(Measure::Q));
+    let pricing = StudyPricing::build(model);
+    let days = DayTables::build(&pricing.model_q, DAYS, MAX_TENOR);
+    let kernel = MarksTest::new(ctx).expect("building vixhedge.marks_test");
+    let refs = marks_tables(&pricing, &days);
+    let tables = GpuTables::new(ctx, kernel.tables_layout(), &refs).expect("uploading tables");
+    let params = MarksParams::new(&pricing, 0);
+
+    let mut rng = SplitMix(0x3A2C_5EED);
+    let n = 20_000;
+    let queries: Vec<MarksQuery> = (0..n)
+        .map(|_| {
+            let kind = (rng.next_u64() & 1) as u32;
+            // One query in fifty on an expiry day (intrinsic values).
+            let expiry = rng.int(0, 49) == 0;
+            let spx_days = if expiry { 0 } else { rng.int(1, 63) };
+            let v = (rng.range(0.002f64.ln(), 0.45f64.ln())).exp();
+            let spot = spot0 * rng.range(-0.35, 0.25).exp();
+            let sd = (v * f64::from(spx_days.max(1)) / TRADING_DAYS_PER_YEAR).sqrt();
+            let strike = (spot * (sd * rng.range(-4.5, 3.0)).exp() / 5.0).round() * 5.0;
+            let delta = rng.range(0.03, 0.5);
+            MarksQuery {
+                kind,
+                day: rng.int(0, DAYS - 1),
+                spx_days,
+                vix_days: if expiry { 0 } else { rng.int(1, MAX_TENOR) },
+                spot: spot as f32,
+                v: v as f32,
+                strike: strike as f32,
+                spx_delta: if kind == 0 { delta } else { -delta } as f32,
+                vix_strike: 0.0,
+                vix_delta: rng.range(0.1, 0.6) as f32,
+                _pad: [0; 2],
+            }
+        })
+        .collect();
+    // VIX strikes around each query's CPU future.
+    let queries: Vec<MarksQuery> = queries
+        .into_iter()
+        .map(|mut q| {
+            let m = pricing.marks(q.day, f64::from(q.spot), f64::from(q.v));
+            let f = m.vix_future(q.vix_days);
+            q.vix_strike = ((f * rng.range(0.85, 2.2) * 2.0).round() / 2.0) as f32;
+            q
+        })
+        .collect();
+    let out = kernel
+        .run(ctx, &tables, &params, &queries)
+        .expect("running vixhedge.marks_test");
+
+    let years = |d: u32| f64::from(d) / TRADING_DAYS_PER_YEAR;
+    let (mut price, mut price_rel, mut price_abs) =
+        (Worst::default(), Worst::default(), Worst::default());
+    let (mut fut, mut call) = (Worst::default(), Worst::default());
+    let (mut spx_off, mut vix_off) = (Vec::new(), Vec::new());
+    let (mut vix_strikes, mut with_events) = (0usize, 0usize);
+    for (i, (q, g)) in queries.iter().zip(&out).enumerate() {
+        let m = &pricing.model_q;
+        let ev = event_variance(m, q.day, q.day + q.spx_days);
+        let c = expiry_constant(m, years(q.day), years(q.day + q.vix_days));
+        assert!(
+            (f64::from(g.event_var) - ev).abs() <= 1e-6 * ev,
+            "event variance of query {i}: {} vs {ev}",
+            g.event_var
+        );
+        assert!(
+            (f64::from(g.vix_c) - c).abs() <= 1e-6 * c,
+            "VIX constant of query {i}: {} vs {c}",
+            g.vix_c
+        );
+        with_events += usize::from(ev > 0.0);
+        let marks = pricing.marks(q.day, f64::from(q.spot), f64::from(q.v));
+        let kind = if q.kind == 0 {
+            OptionKind::Call
+        } else {
+            OptionKind::Put
+        };
+
+        let want = marks.spx_option(kind, f64::from(q.strike), q.spx_days);
+        let err = (f64::from(g.spx_price) - want).abs();
+        let tol = (2e-4 * want.abs()).max(1e-3);
+        price.see(err / tol, i);
+        price_abs.see(err, i);
+        price_rel.see(err / want.abs().max(1e-3), i);
+
+        let want = marks.vix_future(q.vix_days);
+        let err = (f64::from(g.vix_future) - want).abs();
+        fut.see(err / (1e-4 * want.abs()).max(1e-4), i);
+
+        let want = marks.vix_call(f64::from(q.vix_strike), q.vix_days);
+        let err = (f64::from(g.vix_call) - want).abs();
+        call.see(err / (1e-4 * want.abs()).max(1e-4), i);
+
+        // Strikes by delta are for contracts with a life: the SPX one is NaN
+        // at expiry, the VIX one is not compared there.
+        if q.spx_days == 0 {
+            assert!(g.spx_strike.is_nan(), "SPX strike at expiry, query {i}");
+            continue;
+        }
+        let want = marks.spx_strike_for_delta(kind, f64::from(q.spx_delta.abs()), q.spx_days);
+        if f64::from(g.spx_strike) != want {
+            // The unrounded CPU strike: how far from a rounding boundary.
+            let raw = pricing.surface.strike_for_delta(
+                kind,
+                f64::from(q.spx_delta),
+                f64::from(q.spot),
+                years(q.spx_days),
+                f64::from(q.v),
+                m.r,
+                m.q,
+                ev,
+                0.0,
+            );
+            spx_off.push((i, f64::from(g.spx_strike), want, raw));
+        }
+
+        let want = marks.vix_call_strike_for_delta(f64::from(q.vix_delta), q.vix_days);
+        if f64::from(g.vix_strike) != want {
+            vix_off.push((i, f64::from(g.vix_strike), want));
+        }
+        vix_strikes += usize::from(want > 0.5);
+    }
+    eprintln!("{with_events} of {n} SPX queries with scheduled events before expiry");
+    eprintln!(
+        "SPX price: worst error {:.3} of the tolerance max(2e-4 rel, 1e-3 points) at query {} \
+         ({:?}); worst abs {:.3e} points at {}, worst rel {:.3e} at {}",
+        price.0, price.1, queries[price.1], price_abs.0, price_abs.1, price_rel.0, price_rel.1
+    );
+    eprintln!(
+        "VIX future: worst {:.3} of max(1e-4 rel, 1e-4 points) at {}; VIX call: worst {:.3} at {} ({:?})",
+        fut.0, fut.1, call.0, call.1, queries[call.1]
+    );
+    eprintln!(
+        "strikes differing after rounding: SPX {} of {n}, VIX {} of {n}",
+        spx_off.len(),
+        vix_off.len()
+    );
+    for &(i, got, want, raw) in spx_off.iter().take(10) {
+        eprintln!(
+            "  SPX query {i}: gpu {got} cpu {want} (unrounded {raw:.4}, {:.4} points from the \
+             boundary; {:?})",
+            (raw - (5.0 * (raw / 5.0).floor() + 2.5)).abs(),
+            queries[i]
+        );
+    }
+    for &(i, got, want) in vix_off.iter().take(10) {
+        eprintln!("  VIX query {i}: gpu {got} cpu {want} ({:?})", queries[i]);
+    }
+    assert!(price.0 <= 1.0, "SPX price beyond tolerance");
+    assert!(fut.0 <= 1.0, "VIX future beyond tolerance");
+    assert!(call.0 <= 1.0, "VIX call beyond tolerance");
+    // One grid step apart at most: a rounding boundary, not a different root.
+    // One grid step apart, and only where the f64 strike lies within f32
+    // resolution (about 1e-5 relative after the Newton iteration) of a
+    // rounding boundary: the same root, rounded the other way.
+    for &(i, got, want, raw) in &spx_off {
+        let to_boundary = (raw - (5.0 * (raw / 5.0).floor() + 2.5)).abs();
+        assert!(
+            (got - want).abs() <= 5.0 && to_boundary <= 1e-5 * raw,
+            "SPX strike of query {i}: {got} vs {want} (unrounded {raw})"
+        );
+    }
+    // The VIX strikes must not all sit on the 0.5 floor (a vacuous comparison).
+    assert!(
+        vix_strikes * 2 > n,
+        "only {vix_strikes} VIX strikes above the floor"
+    );
+    for &(i, got, want) in &vix_off {
+        assert!(
+            (got - want).abs() <= 0.5,
+            "VIX strike of query {i}: {got} vs {want}"
+        );
+    }
+    assert!(
+        spx_off.len() * 200 <= n,
+        "SPX strikes equal on fewer than 99.5%"
+    );
+    assert!(
+        vix_off.len() * 200 <= n,
+        "VIX strikes equal on fewer than 99.5%"
+    );
+}
