@@ -6,6 +6,8 @@
 //! GPU, Mesa's lavapipe runs them: `WGPU_BACKEND=vulkan WGPU_ADAPTER_NAME=llvmpipe`
 //! with a 0700 `XDG_RUNTIME_DIR`.
 
+mod util;
+
 use std::sync::OnceLock;
 
 use vixhedge::cpu::path_step::simulate_path_scalar;
@@ -14,22 +16,7 @@ use vixhedge::model::{EventParams, MarketModel, Measure, SvcjParams};
 use vixhedge::rng::{box_muller, exponential, ln_portable, philox4x32_10, sincos_2pi, uniform};
 use vixhedge::sim::{SimParams, TerminalState};
 
-/// The shared context, or `None` after printing why the caller should skip.
-/// Panics when `VIXHEDGE_REQUIRE_GPU=1` and no adapter exists.
-fn gpu() -> Option<&'static GpuContext> {
-    static CTX: OnceLock<Result<GpuContext, String>> = OnceLock::new();
-    match CTX.get_or_init(|| GpuContext::new().map_err(|e| e.to_string())) {
-        Ok(ctx) => Some(ctx),
-        Err(e) => {
-            assert!(
-                std::env::var("VIXHEDGE_REQUIRE_GPU").as_deref() != Ok("1"),
-                "VIXHEDGE_REQUIRE_GPU=1 but {e}"
-            );
-            eprintln!("skipping: no GPU adapter ({e})");
-            None
-        }
-    }
-}
+use util::gpu::{gpu, ulps, validate_wgsl, SplitMix};
 
 /// The shared path-step pipeline (default workgroup size).
 fn path_step(ctx: &GpuContext) -> &'static PathStep {
@@ -37,46 +24,10 @@ fn path_step(ctx: &GpuContext) -> &'static PathStep {
     PS.get_or_init(|| PathStep::new(ctx).expect("building vixhedge.path_step"))
 }
 
-/// SplitMix64: test inputs without a dependency.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn next_u32(&mut self) -> u32 {
-        (self.next_u64() >> 32) as u32
-    }
-}
-
-/// Distance in units in the last place between two finite f32 of any sign.
-fn ulps(a: f32, b: f32) -> u32 {
-    fn key(x: f32) -> i64 {
-        let b = i64::from(x.to_bits() as i32);
-        if b < 0 {
-            i64::from(i32::MIN) - b
-        } else {
-            b
-        }
-    }
-    (key(a) - key(b)).unsigned_abs() as u32
-}
-
 #[test]
 fn every_shader_parses_and_validates() {
     for (label, src) in shaders::ALL {
-        let module = naga::front::wgsl::parse_str(src)
-            .unwrap_or_else(|e| panic!("{label}: {}", e.emit_to_string(src)));
-        naga::valid::Validator::new(
-            naga::valid::ValidationFlags::all(),
-            naga::valid::Capabilities::default(),
-        )
-        .validate(&module)
-        .unwrap_or_else(|e| panic!("{label}: {}", e.emit_to_string(src)));
+        validate_wgsl(label, src);
     }
 }
 

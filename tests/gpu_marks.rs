@@ -6,10 +6,10 @@
 //! Tests that need an adapter skip when there is none and fail instead when
 //! `VIXHEDGE_REQUIRE_GPU=1` (see tests/gpu.rs for running them on lavapipe).
 
-use std::sync::OnceLock;
+mod util;
 
 use vixhedge::gpu::{
-    marks_tables, shaders, DayTables, GpuContext, GpuTables, MarksParams, MarksQuery, MarksTest,
+    marks_tables, shaders, DayTables, GpuTables, MarksParams, MarksQuery, MarksTest,
 };
 use vixhedge::model::analytic::OptionKind;
 use vixhedge::model::ivtable::event_variance;
@@ -18,60 +18,7 @@ use vixhedge::model::{Measure, TRADING_DAYS_PER_YEAR};
 use vixhedge::strategy::Marks;
 use vixhedge::study::StudyPricing;
 
-/// The shared context, or `None` after printing why the caller should skip.
-/// Panics when `VIXHEDGE_REQUIRE_GPU=1` and no adapter exists.
-fn gpu() -> Option<&'static GpuContext> {
-    static CTX: OnceLock<Result<GpuContext, String>> = OnceLock::new();
-    match CTX.get_or_init(|| GpuContext::new().map_err(|e| e.to_string())) {
-        Ok(ctx) => Some(ctx),
-        Err(e) => {
-            assert!(
-                std::env::var("VIXHEDGE_REQUIRE_GPU").as_deref() != Ok("1"),
-                "VIXHEDGE_REQUIRE_GPU=1 but {e}"
-            );
-            eprintln!("skipping: no GPU adapter ({e})");
-            None
-        }
-    }
-}
-
-/// SplitMix64: test inputs without a dependency.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-    /// Uniform in [lo, hi).
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-    /// Uniform integer in [lo, hi].
-    fn int(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + (self.next_u64() % u64::from(hi - lo + 1)) as u32
-    }
-}
-
-/// Worst error seen: (error, query index).
-#[derive(Debug, Default, Clone, Copy)]
-struct Worst(f64, usize);
-
-impl Worst {
-    fn see(&mut self, err: f64, i: usize) {
-        if err > self.0 || err.is_nan() {
-            self.0 = err;
-            self.1 = i;
-        }
-    }
-}
+use util::gpu::{gpu, validate_wgsl, SplitMix, Worst};
 
 /// Trading days of the study's horizon the day tables cover (day 0 to 252).
 const DAYS: u32 = 253;
@@ -82,14 +29,7 @@ const MAX_TENOR: u32 = 126;
 #[test]
 fn marks_shader_parses_and_validates() {
     let src = shaders::MARKS_TEST;
-    let module = naga::front::wgsl::parse_str(src)
-        .unwrap_or_else(|e| panic!("marks_test: {}", e.emit_to_string(src)));
-    naga::valid::Validator::new(
-        naga::valid::ValidationFlags::all(),
-        naga::valid::Capabilities::default(),
-    )
-    .validate(&module)
-    .unwrap_or_else(|e| panic!("marks_test: {}", e.emit_to_string(src)));
+    validate_wgsl("marks_test", src);
 }
 
 #[test]

@@ -7,6 +7,8 @@
 //! Tests that need an adapter skip when there is none and fail instead when
 //! `VIXHEDGE_REQUIRE_GPU=1` (see tests/gpu.rs for running them on lavapipe).
 
+mod util;
+
 use std::sync::OnceLock;
 
 use vixhedge::cpu::pricing::{
@@ -18,73 +20,7 @@ use vixhedge::model::analytic::{
 };
 use vixhedge::tables::{Axis, Table};
 
-/// The shared context, or `None` after printing why the caller should skip.
-/// Panics when `VIXHEDGE_REQUIRE_GPU=1` and no adapter exists.
-fn gpu() -> Option<&'static GpuContext> {
-    static CTX: OnceLock<Result<GpuContext, String>> = OnceLock::new();
-    match CTX.get_or_init(|| GpuContext::new().map_err(|e| e.to_string())) {
-        Ok(ctx) => Some(ctx),
-        Err(e) => {
-            assert!(
-                std::env::var("VIXHEDGE_REQUIRE_GPU").as_deref() != Ok("1"),
-                "VIXHEDGE_REQUIRE_GPU=1 but {e}"
-            );
-            eprintln!("skipping: no GPU adapter ({e})");
-            None
-        }
-    }
-}
-
-/// SplitMix64: test inputs without a dependency.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-    /// Uniform in [lo, hi).
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-    /// Log-uniform in [lo, hi).
-    fn log_range(&mut self, lo: f64, hi: f64) -> f64 {
-        self.range(lo.ln(), hi.ln()).exp()
-    }
-}
-
-/// Distance in units in the last place between two finite f32 of any sign.
-fn ulps(a: f32, b: f32) -> u32 {
-    fn key(x: f32) -> i64 {
-        let b = i64::from(x.to_bits() as i32);
-        if b < 0 {
-            i64::from(i32::MIN) - b
-        } else {
-            b
-        }
-    }
-    (key(a) - key(b)).unsigned_abs() as u32
-}
-
-/// Worst error seen so far: (error, input index).
-#[derive(Debug, Default, Clone, Copy)]
-struct Worst(f64, usize);
-
-impl Worst {
-    fn see(&mut self, err: f64, i: usize) {
-        if err > self.0 || err.is_nan() {
-            self.0 = err;
-            self.1 = i;
-        }
-    }
-}
+use util::gpu::{gpu, ulps, validate_wgsl, SplitMix, Worst};
 
 /// `|got - want| <= rel * |want| + abs`, printing the case on failure.
 #[track_caller]
@@ -99,14 +35,7 @@ fn assert_close(what: &str, i: usize, got: f64, want: f64, rel: f64, abs: f64) {
 #[test]
 fn lookup_shader_parses_and_validates() {
     let src = shaders::TABLE_LOOKUP;
-    let module = naga::front::wgsl::parse_str(src)
-        .unwrap_or_else(|e| panic!("table_lookup: {}", e.emit_to_string(src)));
-    naga::valid::Validator::new(
-        naga::valid::ValidationFlags::all(),
-        naga::valid::Capabilities::default(),
-    )
-    .validate(&module)
-    .unwrap_or_else(|e| panic!("table_lookup: {}", e.emit_to_string(src)));
+    validate_wgsl("table_lookup", src);
 }
 
 // ---------------------------------------------------------------------------

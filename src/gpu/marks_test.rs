@@ -7,13 +7,13 @@
 
 use bytemuck::{Pod, Zeroable};
 
-use super::context::{read_buffer, with_error_scopes, GpuContext, GpuError};
+use super::context::{GpuContext, GpuError};
+use super::kernel::{compute_pipeline, layout_entry, storage_entry, Kernel, TestRun};
 use super::marks::MarksParams;
 use super::shaders;
 use super::tables::GpuTables;
 
 const LABEL: &str = "vixhedge.marks_test";
-const WORKGROUP_SIZE: u32 = 64;
 
 /// One query of the test kernel (48 bytes). Keep in sync with
 /// `shaders/marks_test.wgsl`.
@@ -74,9 +74,7 @@ const _: () = assert!(std::mem::size_of::<MarksResult>() == 32);
 /// tables' layout (group 1).
 #[derive(Debug)]
 pub struct MarksTest {
-    pipeline: wgpu::ComputePipeline,
-    layout: wgpu::BindGroupLayout,
-    tables_layout: wgpu::BindGroupLayout,
+    kernel: Kernel,
 }
 
 impl MarksTest {
@@ -85,75 +83,33 @@ impl MarksTest {
     /// # Errors
     /// [`GpuError::Pipeline`] when the shader or pipeline fails validation.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let device = &ctx.device;
-        let entry = |binding, ty, size: usize| wgpu::BindGroupLayoutEntry {
-            binding,
-            visibility: wgpu::ShaderStages::COMPUTE,
-            ty: wgpu::BindingType::Buffer {
-                ty,
-                has_dynamic_offset: false,
-                min_binding_size: wgpu::BufferSize::new(size as u64),
-            },
-            count: None,
-        };
-        let ((layout, tables_layout, pipeline), err) = with_error_scopes(device, || {
-            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: Some(LABEL),
-                source: wgpu::ShaderSource::Wgsl(shaders::MARKS_TEST.into()),
-            });
-            let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-                label: Some(LABEL),
-                entries: &[
-                    entry(
-                        0,
-                        wgpu::BufferBindingType::Storage { read_only: true },
-                        std::mem::size_of::<MarksQuery>(),
-                    ),
-                    entry(
-                        1,
-                        wgpu::BufferBindingType::Storage { read_only: false },
-                        std::mem::size_of::<MarksResult>(),
-                    ),
-                    entry(
-                        2,
-                        wgpu::BufferBindingType::Uniform,
-                        std::mem::size_of::<MarksParams>(),
-                    ),
-                ],
-            });
-            let tables_layout = GpuTables::create_bind_group_layout(ctx);
-            let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-                label: Some(LABEL),
-                bind_group_layouts: &[Some(&layout), Some(&tables_layout)],
-                immediate_size: 0,
-            });
-            let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some(LABEL),
-                layout: Some(&pipeline_layout),
-                module: &module,
-                entry_point: Some("main"),
-                compilation_options: wgpu::PipelineCompilationOptions::default(),
-                cache: None,
-            });
-            (layout, tables_layout, pipeline)
-        });
-        if let Some(message) = err {
-            return Err(GpuError::Pipeline {
-                label: LABEL,
-                message,
-            });
-        }
-        Ok(Self {
-            pipeline,
-            layout,
-            tables_layout,
-        })
+        let kernel = compute_pipeline(
+            ctx,
+            LABEL,
+            shaders::MARKS_TEST,
+            "main",
+            &[
+                storage_entry(0, true, std::mem::size_of::<MarksQuery>()),
+                storage_entry(1, false, std::mem::size_of::<MarksResult>()),
+                layout_entry(
+                    2,
+                    wgpu::BufferBindingType::Uniform,
+                    std::mem::size_of::<MarksParams>() as u64,
+                ),
+            ],
+            true,
+            wgpu::PipelineCompilationOptions::default(),
+        )?;
+        Ok(Self { kernel })
     }
 
     /// The layout to build the [`GpuTables`] this kernel reads with.
     #[must_use]
     pub fn tables_layout(&self) -> &wgpu::BindGroupLayout {
-        &self.tables_layout
+        self.kernel
+            .tables_layout
+            .as_ref()
+            .expect("built with the tables layout")
     }
 
     /// Runs the kernel on `queries` with the constants `params` against
@@ -170,98 +126,15 @@ impl MarksTest {
         params: &MarksParams,
         queries: &[MarksQuery],
     ) -> Result<Vec<MarksResult>, GpuError> {
-        if queries.is_empty() {
-            return Ok(Vec::new());
-        }
-        let device = &ctx.device;
-        let limits = device.limits();
-        let in_bytes = std::mem::size_of_val(queries) as u64;
-        let out_bytes = (queries.len() * std::mem::size_of::<MarksResult>()) as u64;
-        let groups = queries.len().div_ceil(WORKGROUP_SIZE as usize);
-        let max_bytes = limits
-            .max_storage_buffer_binding_size
-            .min(limits.max_buffer_size);
-        if groups > limits.max_compute_workgroups_per_dimension as usize || in_bytes > max_bytes {
-            return Err(GpuError::TooLarge(format!(
-                "{} queries exceed one dispatch of the marks test kernel",
-                queries.len()
-            )));
-        }
-        let buffer = |label: &'static str, size: u64, usage: wgpu::BufferUsages| {
-            device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some(label),
-                size,
-                usage,
-                mapped_at_creation: false,
-            })
-        };
-        use wgpu::BufferUsages as U;
-        let query_buf = buffer(
-            "vixhedge.marks_test.queries",
-            in_bytes,
-            U::STORAGE | U::COPY_DST,
-        );
-        let result_buf = buffer(
-            "vixhedge.marks_test.results",
-            out_bytes,
-            U::STORAGE | U::COPY_SRC,
-        );
-        let params_buf = buffer(
-            "vixhedge.marks_test.params",
-            std::mem::size_of::<MarksParams>() as u64,
-            U::UNIFORM | U::COPY_DST,
-        );
-        let staging_buf = buffer(
-            "vixhedge.marks_test.staging",
-            out_bytes,
-            U::MAP_READ | U::COPY_DST,
-        );
-        let ((), err) = with_error_scopes(device, || {
-            ctx.queue
-                .write_buffer(&query_buf, 0, bytemuck::cast_slice(queries));
-            ctx.queue
-                .write_buffer(&params_buf, 0, bytemuck::bytes_of(params));
-            let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-                label: Some(LABEL),
-                layout: &self.layout,
-                entries: &[
-                    wgpu::BindGroupEntry {
-                        binding: 0,
-                        resource: query_buf.as_entire_binding(),
-                    },
-                    wgpu::BindGroupEntry {
-                        binding: 1,
-                        resource: result_buf.as_entire_binding(),
-                    },
-                    wgpu::BindGroupEntry {
-                        binding: 2,
-                        resource: params_buf.as_entire_binding(),
-                    },
-                ],
-            });
-            let mut enc = device
-                .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(LABEL) });
-            {
-                let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                    label: Some(LABEL),
-                    timestamp_writes: None,
-                });
-                pass.set_pipeline(&self.pipeline);
-                pass.set_bind_group(0, &bind_group, &[]);
-                pass.set_bind_group(super::tables::TABLES_GROUP, tables.bind_group(), &[]);
-                pass.dispatch_workgroups(groups as u32, 1, 1);
-            }
-            enc.copy_buffer_to_buffer(&result_buf, 0, &staging_buf, 0, out_bytes);
-            ctx.queue.submit([enc.finish()]);
-        });
-        if let Some(message) = err {
-            return Err(GpuError::Dispatch {
-                label: LABEL,
-                message,
-            });
-        }
-        let mut out = Vec::with_capacity(queries.len());
-        read_buffer(ctx, &staging_buf, out_bytes, &mut out)?;
-        Ok(out)
+        self.kernel.run_test(
+            ctx,
+            &TestRun {
+                inputs: queries,
+                names: ["queries", "results"],
+                uniform: Some(("params", bytemuck::bytes_of(params))),
+                tables: Some(tables),
+                too_large: "queries exceed one dispatch of the marks test kernel",
+            },
+        )
     }
 }

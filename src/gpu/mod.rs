@@ -4,6 +4,7 @@
 //! Create one [`GpuContext`] and pass `&GpuContext` to every pipeline.
 
 pub mod context;
+mod kernel;
 pub mod marks;
 pub mod marks_test;
 pub mod path_step;

@@ -4,7 +4,8 @@
 
 use std::time::Instant;
 
-use super::context::{read_buffer, with_error_scopes, GpuContext, GpuError};
+use super::context::{with_error_scopes, GpuContext, GpuError};
+use super::kernel::{bind_group, buffer, compute_pipeline, layout_entry, read_back};
 use super::shaders;
 use crate::sim::{SimParams, TerminalState};
 
@@ -72,76 +73,33 @@ impl PathStep {
                     .min(limits.max_compute_invocations_per_workgroup)
             )));
         }
-        let device = &ctx.device;
-        let ((layout, pipeline), err) = with_error_scopes(device, || {
-            let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-                label: Some(LABEL),
-                source: wgpu::ShaderSource::Wgsl(shaders::PATH_STEP.into()),
-            });
-            let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-                label: Some(LABEL),
-                entries: &[
-                    wgpu::BindGroupLayoutEntry {
-                        binding: 0,
-                        visibility: wgpu::ShaderStages::COMPUTE,
-                        ty: wgpu::BindingType::Buffer {
-                            ty: wgpu::BufferBindingType::Uniform,
-                            has_dynamic_offset: false,
-                            min_binding_size: wgpu::BufferSize::new(
-                                std::mem::size_of::<SimParams>() as u64,
-                            ),
-                        },
-                        count: None,
-                    },
-                    wgpu::BindGroupLayoutEntry {
-                        binding: 1,
-                        visibility: wgpu::ShaderStages::COMPUTE,
-                        ty: wgpu::BindingType::Buffer {
-                            ty: wgpu::BufferBindingType::Storage { read_only: false },
-                            has_dynamic_offset: false,
-                            min_binding_size: wgpu::BufferSize::new(STATE_BYTES),
-                        },
-                        count: None,
-                    },
-                    wgpu::BindGroupLayoutEntry {
-                        binding: 2,
-                        visibility: wgpu::ShaderStages::COMPUTE,
-                        ty: wgpu::BindingType::Buffer {
-                            ty: wgpu::BufferBindingType::Storage { read_only: true },
-                            has_dynamic_offset: false,
-                            min_binding_size: wgpu::BufferSize::new(4),
-                        },
-                        count: None,
-                    },
-                ],
-            });
-            let pipeline_layout = device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-                label: Some(LABEL),
-                bind_group_layouts: &[Some(&layout)],
-                immediate_size: 0,
-            });
-            let pipeline = device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-                label: Some(LABEL),
-                layout: Some(&pipeline_layout),
-                module: &module,
-                entry_point: Some("main"),
-                compilation_options: wgpu::PipelineCompilationOptions {
-                    constants: &[("WORKGROUP_SIZE", f64::from(workgroup_size))],
-                    zero_initialize_workgroup_memory: false,
-                },
-                cache: None,
-            });
-            (layout, pipeline)
-        });
-        if let Some(message) = err {
-            return Err(GpuError::Pipeline {
-                label: LABEL,
-                message,
-            });
-        }
+        let kernel = compute_pipeline(
+            ctx,
+            LABEL,
+            shaders::PATH_STEP,
+            "main",
+            &[
+                layout_entry(
+                    0,
+                    wgpu::BufferBindingType::Uniform,
+                    std::mem::size_of::<SimParams>() as u64,
+                ),
+                layout_entry(
+                    1,
+                    wgpu::BufferBindingType::Storage { read_only: false },
+                    STATE_BYTES,
+                ),
+                layout_entry(2, wgpu::BufferBindingType::Storage { read_only: true }, 4),
+            ],
+            false,
+            wgpu::PipelineCompilationOptions {
+                constants: &[("WORKGROUP_SIZE", f64::from(workgroup_size))],
+                zero_initialize_workgroup_memory: false,
+            },
+        )?;
         Ok(Self {
-            pipeline,
-            layout,
+            pipeline: kernel.pipeline,
+            layout: kernel.layout,
             workgroup_size,
         })
     }
@@ -255,25 +213,26 @@ impl PathStep {
             .min(n_paths);
         let device = &ctx.device;
         let out_bytes = batch as u64 * STATE_BYTES;
-        let params_buf = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("vixhedge.path_step.params"),
-            size: std::mem::size_of::<SimParams>() as u64,
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        let states_buf = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("vixhedge.path_step.states"),
-            size: out_bytes,
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
-            mapped_at_creation: false,
-        });
+        use wgpu::BufferUsages as U;
+        let params_buf = buffer(
+            ctx,
+            "vixhedge.path_step.params",
+            std::mem::size_of::<SimParams>() as u64,
+            U::UNIFORM | U::COPY_DST,
+        );
+        let states_buf = buffer(
+            ctx,
+            "vixhedge.path_step.states",
+            out_bytes,
+            U::STORAGE | U::COPY_SRC,
+        );
         let staging_buf = out.is_some().then(|| {
-            device.create_buffer(&wgpu::BufferDescriptor {
-                label: Some("vixhedge.path_step.staging"),
-                size: out_bytes,
-                usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            })
+            buffer(
+                ctx,
+                "vixhedge.path_step.staging",
+                out_bytes,
+                U::MAP_READ | U::COPY_DST,
+            )
         });
         let calendar = event_calendar(params);
         let calendar_bytes = std::mem::size_of_val(calendar.as_slice()) as u64;
@@ -283,32 +242,20 @@ impl PathStep {
                 calendar.len()
             )));
         }
-        let calendar_buf = device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("vixhedge.path_step.event_days"),
-            size: calendar_bytes,
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
+        let calendar_buf = buffer(
+            ctx,
+            "vixhedge.path_step.event_days",
+            calendar_bytes,
+            U::STORAGE | U::COPY_DST,
+        );
         ctx.queue
             .write_buffer(&calendar_buf, 0, bytemuck::cast_slice(&calendar));
-        let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-            label: Some(LABEL),
-            layout: &self.layout,
-            entries: &[
-                wgpu::BindGroupEntry {
-                    binding: 0,
-                    resource: params_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 1,
-                    resource: states_buf.as_entire_binding(),
-                },
-                wgpu::BindGroupEntry {
-                    binding: 2,
-                    resource: calendar_buf.as_entire_binding(),
-                },
-            ],
-        });
+        let bind_group = bind_group(
+            ctx,
+            LABEL,
+            &self.layout,
+            &[&params_buf, &states_buf, &calendar_buf],
+        );
         let max_dim = device.limits().max_compute_workgroups_per_dimension;
 
         let mut start = first_path;
@@ -352,12 +299,14 @@ impl PathStep {
             if let (Some(out), Some(staging)) = (out.as_deref_mut(), staging_buf.as_ref()) {
                 let t1 = Instant::now();
                 let bytes = n * STATE_BYTES;
-                let mut enc = device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
-                    label: Some("vixhedge.path_step.readback"),
-                });
-                enc.copy_buffer_to_buffer(&states_buf, 0, staging, 0, bytes);
-                ctx.queue.submit([enc.finish()]);
-                read_buffer(ctx, staging, bytes, out)?;
+                read_back(
+                    ctx,
+                    "vixhedge.path_step.readback",
+                    &states_buf,
+                    staging,
+                    bytes,
+                    out,
+                )?;
                 timing.readback_s += t1.elapsed().as_secs_f64();
             }
             timing.batches += 1;
