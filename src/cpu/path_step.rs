@@ -371,14 +371,10 @@ pub fn simulate_block(p: &SimParams, first_path: u32) -> [TerminalState; LANES] 
     for step in 0..p.n_steps {
         block.step(p, step);
     }
-    let mut out = [TerminalState::default(); LANES];
-    for l in 0..LANES {
-        out[l] = TerminalState {
-            y: block.y[l],
-            v: block.v[l],
-        };
-    }
-    out
+    std::array::from_fn(|l| TerminalState {
+        y: block.y[l],
+        v: block.v[l],
+    })
 }
 
 /// Simulates global paths `first_path .. first_path + out.len()` into `out`, in
