@@ -126,7 +126,12 @@ fn simulate_path(path: u32) -> TerminalState {
             // The jump's variance decays over the rest of the step (cubic
             // Taylor polynomial of e^{-kappa dt (1 - u)}, as on the CPU).
             let xk = params.kappa_dt * (1.0f - uniform_open(w.w));
-            let decay = 1.0f + xk * (-1.0f + xk * (0.5f + xk * -0.16666667f));
+            // Each product goes through opaque() so Mesa cannot contract it
+            // into a fused multiply-add the CPU does not perform.
+            let t3 = opaque(xk * -0.16666667f);
+            let t2 = opaque(xk * (0.5f + t3));
+            let t1 = opaque(xk * (-1.0f + t2));
+            let decay = 1.0f + t1;
             vn = vn + opaque(zv * decay);
             j = j + 1u;
             jumps_left = jumps_left - 1u;
