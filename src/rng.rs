@@ -114,14 +114,29 @@ pub fn ln_portable(x: f32) -> f32 {
 /// polynomials to a^11 (sin) and a^12 (cos), error below 6e-8.
 #[inline(always)]
 #[must_use]
-#[expect(
-    clippy::excessive_precision,
-    reason = "the literals match shaders/shared/math.wgsl digit for digit"
-)]
 pub fn sincos_2pi(u: f32) -> (f32, f32) {
     let t = u * 4.0;
     let q = t as u32;
     let f = t - q as f32;
+    let (s, c) = sincos_quadrant_poly(f);
+    match q & 3 {
+        0 => (s, c),
+        1 => (c, -s),
+        2 => (-s, -c),
+        _ => (-c, s),
+    }
+}
+
+/// sin and cos of the angle `f pi/2` for `f` in [0, 1): Taylor polynomials to
+/// a^11 (sin) and a^12 (cos) in Horner form, error below 6e-8. Shared by the
+/// scalar and the lane versions of the CPU transforms.
+#[inline(always)]
+#[must_use]
+#[expect(
+    clippy::excessive_precision,
+    reason = "the literals match shaders/shared/math.wgsl digit for digit"
+)]
+pub fn sincos_quadrant_poly(f: f32) -> (f32, f32) {
     let a = f * 1.570_796_4;
     let a2 = a * a;
     let s = a
@@ -138,12 +153,7 @@ pub fn sincos_2pi(u: f32) -> (f32, f32) {
         - 0.5)
         * a2
         + 1.0;
-    match q & 3 {
-        0 => (s, c),
-        1 => (c, -s),
-        2 => (-s, -c),
-        _ => (-c, s),
-    }
+    (s, c)
 }
 
 /// Two independent standard normals from two words by Box-Muller:

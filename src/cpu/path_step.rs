@@ -88,24 +88,7 @@ pub fn simulate_path_scalar(p: &SimParams, path: u32) -> TerminalState {
         y += dy;
 
         if u_j > p.poisson_p0 {
-            let mut n = 1u32;
-            let mut prob = p.poisson_p0 * p.lambda_dt;
-            let mut cum = p.poisson_p0 + prob;
-            while u_j > cum && n < p.max_jumps {
-                n += 1;
-                prob *= p.lambda_dt / n as f32;
-                cum += prob;
-            }
-            for j in 0..n {
-                let wj = draw(key, path, step, BLOCK_JUMP0 + j);
-                let (z, z2) = box_muller(wj[0], wj[1]);
-                let zv = p.mu_v * exponential(wj[2]);
-                let zs = p.mu_s + p.rho_j * zv + p.sigma_s * z;
-                let h = (p.dt * (1.0 - uniform(wj[3]))) * zv;
-                let dj = zs + h.sqrt() * z2 - 0.5 * h;
-                y += dj;
-                vn += zv * decay_rest_of_step(p.kappa_dt, uniform(wj[3]));
-            }
+            apply_jumps(p, key, path, step, u_j, &mut y, &mut vn);
         }
 
         if (step + 1).is_multiple_of(p.steps_per_day) {
@@ -122,6 +105,40 @@ pub fn simulate_path_scalar(p: &SimParams, path: u32) -> TerminalState {
         v = vn;
     }
     TerminalState { y, v }
+}
+
+/// Steps 4 of the algorithm for one path whose jump uniform `u_j` exceeds
+/// `poisson_p0`: the Poisson count by inversion, then each jump's price move
+/// (with the integrated variance it adds before the step ends) into `y` and
+/// its decayed variance into `vn`, in jump order.
+#[inline]
+fn apply_jumps(
+    p: &SimParams,
+    key: [u32; 2],
+    path: u32,
+    step: u32,
+    u_j: f32,
+    y: &mut f32,
+    vn: &mut f32,
+) {
+    let mut n = 1u32;
+    let mut prob = p.poisson_p0 * p.lambda_dt;
+    let mut cum = p.poisson_p0 + prob;
+    while u_j > cum && n < p.max_jumps {
+        n += 1;
+        prob *= p.lambda_dt / n as f32;
+        cum += prob;
+    }
+    for j in 0..n {
+        let wj = draw(key, path, step, BLOCK_JUMP0 + j);
+        let (z, z2) = box_muller(wj[0], wj[1]);
+        let zv = p.mu_v * exponential(wj[2]);
+        let zs = p.mu_s + p.rho_j * zv + p.sigma_s * z;
+        let h = (p.dt * (1.0 - uniform(wj[3]))) * zv;
+        let dj = zs + h.sqrt() * z2 - 0.5 * h;
+        *y += dj;
+        *vn += zv * decay_rest_of_step(p.kappa_dt, uniform(wj[3]));
+    }
 }
 
 /// e^{-kappa dt (1 - u)}: how much of a variance jump at the fraction `u` of
@@ -197,10 +214,6 @@ fn ln_lane(x: f32) -> f32 {
 }
 
 /// Branch-free twin of [`crate::rng::box_muller`] for the lane loops.
-#[expect(
-    clippy::excessive_precision,
-    reason = "the literals match shaders/shared/math.wgsl digit for digit"
-)]
 #[inline(always)]
 fn box_muller_lane(w0: u32, w1: u32) -> (f32, f32) {
     let u0 = uniform(w0);
@@ -209,22 +222,7 @@ fn box_muller_lane(w0: u32, w1: u32) -> (f32, f32) {
     let t = u1 * 4.0;
     let q = t as i32;
     let f = t - q as f32;
-    let a = f * 1.570_796_4;
-    let a2 = a * a;
-    let s = a
-        * (((((-2.505_210_8e-8 * a2 + 2.755_731_9e-6) * a2 - 1.984_127e-4) * a2 + 8.333_333_3e-3)
-            * a2
-            - 0.166_666_67)
-            * a2
-            + 1.0);
-    let c = (((((2.087_675_7e-9 * a2 - 2.755_731_9e-7) * a2 + 2.480_158_7e-5) * a2
-        - 1.388_888_9e-3)
-        * a2
-        + 4.166_666_8e-2)
-        * a2
-        - 0.5)
-        * a2
-        + 1.0;
+    let (s, c) = crate::rng::sincos_quadrant_poly(f);
     let swap = q & 1 != 0;
     let sin_sign = if q & 2 != 0 { -1.0 } else { 1.0 };
     let cos_sign = if (q + 1) & 2 != 0 { -1.0 } else { 1.0 };
@@ -325,24 +323,7 @@ impl LaneBlock {
                 if u_j <= p.poisson_p0 {
                     continue;
                 }
-                let mut n = 1u32;
-                let mut prob = p.poisson_p0 * p.lambda_dt;
-                let mut cum = p.poisson_p0 + prob;
-                while u_j > cum && n < p.max_jumps {
-                    n += 1;
-                    prob *= p.lambda_dt / n as f32;
-                    cum += prob;
-                }
-                for j in 0..n {
-                    let wj = draw(key, self.paths[l], step, BLOCK_JUMP0 + j);
-                    let (z, z2) = box_muller(wj[0], wj[1]);
-                    let zv = p.mu_v * exponential(wj[2]);
-                    let zs = p.mu_s + p.rho_j * zv + p.sigma_s * z;
-                    let h = (p.dt * (1.0 - uniform(wj[3]))) * zv;
-                    let dj = zs + h.sqrt() * z2 - 0.5 * h;
-                    self.y[l] += dj;
-                    vn[l] += zv * decay_rest_of_step(p.kappa_dt, uniform(wj[3]));
-                }
+                apply_jumps(p, key, self.paths[l], step, u_j, &mut self.y[l], &mut vn[l]);
             }
         }
         if (step + 1).is_multiple_of(p.steps_per_day) {
