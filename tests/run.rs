@@ -131,7 +131,7 @@ fn the_same_seed_gives_the_same_summary_for_any_batch_size_and_thread_count() {
 
 #[test]
 fn bad_input_fails_with_one_line_naming_the_key_and_writes_nothing() {
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 5] = [
         (
             &["--set", "hedge.layers[0].tenor_days=0"],
             "hedge.layers[0].tenor_days",
@@ -143,7 +143,6 @@ fn bad_input_fails_with_one_line_naming_the_key_and_writes_nothing() {
         (&["--set", "condor.short_delta=0.6"], "condor.short_delta"),
         (&["--set", "regimes.severe_from=15"], "regimes"),
         (&["--hedges", "none,alvh,bogus"], "bogus"),
-        (&["--backend", "gpu"], "--backend gpu"),
     ];
     for (extra, key) in cases {
         let d = tempfile::tempdir().unwrap();

@@ -4,20 +4,25 @@ use std::io::IsTerminal as _;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 use crate::cli::{Backend, RunArgs};
 use crate::config::{Config, HedgeProgram};
-use crate::model::Measure;
-use crate::report::{self, LineSet, PathBatch, RunInfo, StudyAccumulator, StudyLayout};
-use crate::sim::SimParams;
+use crate::gpu::{GpuContext, GpuStudy};
+use crate::report::{self, LineSet, RunInfo, StudyAccumulator, StudyLayout};
 use crate::strategy::spec::BookSpec;
+use crate::strategy::PathOutcome;
 use crate::study::lines::LineMap;
-use crate::study::{run_paths_counted, StudyPricing, StudySetup};
+use crate::study::{run_paths_counted, StudySetup};
 
 /// Paths per batch when `simulation.batch_paths` is 0: bounds the per-batch
 /// outcome buffer (about 11 KB a path) to a few hundred MB.
 const DEFAULT_BATCH: usize = 16_384;
+
+/// Paths per dispatch of a hardware GPU when `simulation.batch_paths` is 0:
+/// enough invocations to fill a data-centre GPU (2^17), with records of about
+/// 1 KB a path.
+const DEFAULT_GPU_BATCH: usize = 1 << 17;
 
 /// Runs the condor book and the hedge programs on every path, reduces, writes
 /// the output files and prints the verdict table (or the summary as JSON).
@@ -27,17 +32,10 @@ const DEFAULT_BATCH: usize = 16_384;
 pub fn run(args: &RunArgs) -> Result<i32> {
     let config = super::load_config(args.config.as_deref(), args.preset.as_deref(), &args.sets())?;
     let programs = programs_of(&args.hedges);
-    if args.backend == Backend::Gpu {
-        bail!("--backend gpu: the study kernel has no GPU twin yet (the path kernel does); use --backend cpu or auto");
-    }
     let sim = &config.simulation;
     let paths =
         u32::try_from(sim.paths).context("simulation.paths must fit the 32-bit path index")?;
     let paths = paths as usize;
-    let batch = match usize::try_from(sim.batch_paths).unwrap_or(usize::MAX) {
-        0 => DEFAULT_BATCH,
-        b => b,
-    };
     let spec = BookSpec::from_config(&config, &programs).context("building the books")?;
     let lines =
         LineSet::new(&programs, &config.hedge.units_ladder).context("hedge.units_ladder")?;
@@ -51,34 +49,32 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     let mut acc = StudyAccumulator::new(layout).context("setting up the reductions")?;
 
     let quiet = args.json;
+    let backend = StudyBackend::new(args.backend)?;
     if !quiet {
-        eprintln!(
-            "backend: cpu [cpu ({} threads)] (the study kernel runs on the CPU)",
-            rayon::current_num_threads()
-        );
+        eprintln!("backend: {} [{}]", backend.name(), backend.adapter());
         eprintln!(
             "building pricing tables (SPX implied vols, VIX futures and options) under Q ..."
         );
     }
     let t_tables = Instant::now();
-    let model_q = crate::validate::risk_neutral(config.market_model(Measure::Q));
-    let pricing = StudyPricing::build(model_q);
-    let params = SimParams::new(
-        &config.market_model(Measure::P),
-        sim.horizon_days,
-        sim.steps_per_day,
-        sim.seed,
-    )?;
-    let setup = StudySetup {
-        params,
-        spot: config.market.spot,
-        horizon_days: sim.horizon_days,
-        pricing,
-        spec,
+    let setup = StudySetup::from_config(&config, &programs)?;
+    let gpu = match &backend {
+        StudyBackend::Cpu => None,
+        StudyBackend::Gpu(ctx) => {
+            Some(GpuStudy::new(ctx, &setup).context("building the GPU study kernel")?)
+        }
     };
     if !quiet {
         eprintln!("tables ready in {:.1} s", t_tables.elapsed().as_secs_f64());
     }
+    let batch = match (
+        usize::try_from(sim.batch_paths).unwrap_or(usize::MAX),
+        &backend,
+    ) {
+        (0, StudyBackend::Gpu(ctx)) if ctx.is_hardware() => DEFAULT_GPU_BATCH,
+        (0, _) => DEFAULT_BATCH,
+        (b, _) => b,
+    };
 
     let t = Instant::now();
     let progress = !quiet && std::io::stderr().is_terminal();
@@ -88,7 +84,24 @@ pub fn run(args: &RunArgs) -> Result<i32> {
         if progress {
             scope.spawn(|| show_progress(&finished, &stop, paths, t));
         }
-        let result = simulate(&setup, &map, &mut acc, paths, batch, &finished);
+        let result = match (&backend, &gpu) {
+            (StudyBackend::Gpu(ctx), Some(kernel)) => simulate(
+                &map,
+                &mut acc,
+                paths,
+                batch,
+                |first, n| Ok(kernel.run_paths(ctx, first as u64, n, n, |_| {})?),
+                &finished,
+            ),
+            _ => simulate(
+                &map,
+                &mut acc,
+                paths,
+                batch,
+                |first, n| Ok(run_paths_counted(&setup, first, n, &finished)),
+                &finished,
+            ),
+        };
         stop.store(true, Ordering::Relaxed);
         result
     })?;
@@ -96,8 +109,8 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     let steps = f64::from(setup.params.n_steps);
     let info = RunInfo {
         seed: sim.seed,
-        backend: "cpu".into(),
-        adapter: format!("cpu ({} threads)", rayon::current_num_threads()),
+        backend: backend.name().into(),
+        adapter: backend.adapter(),
         elapsed_s: elapsed,
         path_steps_per_s: paths as f64 * steps / elapsed.max(1e-9),
     };
@@ -117,40 +130,67 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// Simulates every path in batches of `batch` and folds each batch into `acc`.
+/// Simulates every path in batches of `batch` with `run(first_path, n)` and
+/// folds each batch into `acc`; `finished` counts the paths done (a backend
+/// that counts finer than per batch leaves it ahead, never behind).
 fn simulate(
-    setup: &StudySetup,
     map: &LineMap,
     acc: &mut StudyAccumulator,
     paths: usize,
     batch: usize,
+    mut run: impl FnMut(u32, usize) -> Result<Vec<PathOutcome>>,
     finished: &AtomicUsize,
 ) -> Result<()> {
     let mut done = 0usize;
-    let mut buf = Vec::new();
     while done < paths {
         let n = batch.min(paths - done);
         #[expect(
             clippy::cast_possible_truncation,
             reason = "paths fit u32, checked by the caller"
         )]
-        let outcomes = run_paths_counted(setup, done as u32, n, finished);
-        buf.clear();
-        let mut b = PathBatch {
-            first_path: done as u64,
-            ..PathBatch::default()
-        };
-        for o in &outcomes {
-            b.max_vix.push(o.max_vix);
-            b.spx_return.push(o.spx_return);
-            map.push(o, &mut buf);
-        }
-        b.outcomes = std::mem::take(&mut buf);
-        acc.push_batch_par(&b)?;
-        buf = b.outcomes;
+        let outcomes = run(done as u32, n)?;
+        acc.push_batch_par(&map.batch(done as u64, &outcomes))?;
         done += n;
+        finished.fetch_max(done, Ordering::Relaxed);
     }
     Ok(())
+}
+
+/// Where the study runs: the CPU books, or the GPU study kernel.
+#[expect(clippy::large_enum_variant, reason = "one per run")]
+enum StudyBackend {
+    Cpu,
+    Gpu(GpuContext),
+}
+
+impl StudyBackend {
+    /// `cpu`; `gpu` (an error without an adapter); `auto`: a hardware GPU when
+    /// one exists, else the CPU (a software adapter such as lavapipe runs the
+    /// kernel no faster than the CPU books and compiles it for tens of seconds).
+    fn new(choice: Backend) -> Result<Self> {
+        Ok(match choice {
+            Backend::Cpu => Self::Cpu,
+            Backend::Gpu => Self::Gpu(GpuContext::new().context("--backend gpu")?),
+            Backend::Auto => match GpuContext::new() {
+                Ok(ctx) if ctx.is_hardware() => Self::Gpu(ctx),
+                _ => Self::Cpu,
+            },
+        })
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Cpu => "cpu",
+            Self::Gpu(_) => "gpu",
+        }
+    }
+
+    fn adapter(&self) -> String {
+        match self {
+            Self::Cpu => format!("cpu ({} threads)", rayon::current_num_threads()),
+            Self::Gpu(ctx) => ctx.describe(),
+        }
+    }
 }
 
 /// A one-line progress display on stderr, refreshed four times a second, shown

@@ -10,6 +10,7 @@ pub mod marks_test;
 pub mod path_step;
 pub mod philox_kat;
 pub mod shaders;
+pub mod study;
 pub mod table_lookup;
 pub mod tables;
 
@@ -18,5 +19,6 @@ pub use marks::{marks_tables, DayTables, MarksParams};
 pub use marks_test::{MarksQuery, MarksResult, MarksTest};
 pub use path_step::{GpuTiming, PathStep};
 pub use philox_kat::{KatInput, KatOutput, PhiloxKat};
+pub use study::{GpuStudy, StudyShape};
 pub use table_lookup::{LookupQuery, LookupResult, TableLookup};
 pub use tables::{GpuTables, TableHeader, TABLES_GROUP};

@@ -321,7 +321,7 @@ impl PathStep {
 /// whole days of the run (at least one entry, so the binding is never empty).
 /// Built from the event parameters alone; the kernel applies the set bits in
 /// increasing `e`, the order of the CPU reference's event loop.
-fn event_calendar(p: &SimParams) -> Vec<u32> {
+pub(crate) fn event_calendar(p: &SimParams) -> Vec<u32> {
     let days = p.n_steps.checked_div(p.steps_per_day).unwrap_or(0);
     let mut calendar = vec![0u32; (days as usize).max(1)];
     let n_events = (p.n_events as usize).min(p.events.len());

@@ -48,6 +48,25 @@ pub const MARKS_TEST: &str = concat!(
     include_str!("../../shaders/marks_test.wgsl"),
 );
 
+/// The body of the study kernel: its shared modules and `shaders/study.wgsl`,
+/// without the header of per-run capacities that `gpu::study::source` puts
+/// in front.
+pub const STUDY_BODY: &str = concat!(
+    include_str!("../../shaders/shared/params.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/philox.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/math.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/tables.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/pricing.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/marks.wgsl"),
+    "\n",
+    include_str!("../../shaders/study.wgsl"),
+);
+
 /// Every kernel as (label, full source), for validation.
 pub const ALL: &[(&str, &str)] = &[
     ("vixhedge.path_step", PATH_STEP),

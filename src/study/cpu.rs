@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::marks::StudyPricing;
+use crate::config::{Config, HedgeProgram};
 use crate::cpu::path_step::{LaneBlock, LANES};
+use crate::model::Measure;
 use crate::sim::SimParams;
 use crate::strategy::book::{PathBook, PathOutcome};
 use crate::strategy::spec::BookSpec;
@@ -25,6 +27,34 @@ pub struct StudySetup {
     pub pricing: StudyPricing,
     /// The books: condor and hedge programs.
     pub spec: BookSpec,
+}
+
+impl StudySetup {
+    /// The setup of `config` with the books of `programs` (in that order):
+    /// the path parameters under P and the pricing tables under Q (a few
+    /// seconds to build).
+    ///
+    /// # Errors
+    /// The books exceed a capacity, or the path parameters are invalid.
+    pub fn from_config(config: &Config, programs: &[HedgeProgram]) -> anyhow::Result<Self> {
+        use anyhow::Context as _;
+        let spec = BookSpec::from_config(config, programs).context("building the books")?;
+        let sim = &config.simulation;
+        let params = SimParams::new(
+            &config.market_model(Measure::P),
+            sim.horizon_days,
+            sim.steps_per_day,
+            sim.seed,
+        )?;
+        let model_q = crate::validate::risk_neutral(config.market_model(Measure::Q));
+        Ok(Self {
+            params,
+            spot: config.market.spot,
+            horizon_days: sim.horizon_days,
+            pricing: StudyPricing::build(model_q),
+            spec,
+        })
+    }
 }
 
 /// Runs the books over the block of paths `first_path .. first_path + n`

@@ -1,7 +1,7 @@
 //! From the books' per-path outcomes to the report's equity lines.
 
 use crate::config::HedgeProgram;
-use crate::report::{LineOutcome, LineSet};
+use crate::report::{LineOutcome, LineSet, PathBatch};
 use crate::strategy::book::PathOutcome;
 use crate::strategy::spec::BookSpec;
 use crate::strategy::stats::EquityStats;
@@ -101,5 +101,23 @@ impl LineMap {
                 }
             });
         }
+    }
+
+    /// The report batch of consecutive paths `first_path, first_path + 1, ...`
+    /// with outcomes `outcomes`.
+    #[must_use]
+    pub fn batch(&self, first_path: u64, outcomes: &[PathOutcome]) -> PathBatch {
+        let mut b = PathBatch {
+            first_path,
+            max_vix: Vec::with_capacity(outcomes.len()),
+            spx_return: Vec::with_capacity(outcomes.len()),
+            outcomes: Vec::with_capacity(outcomes.len() * self.len()),
+        };
+        for o in outcomes {
+            b.max_vix.push(o.max_vix);
+            b.spx_return.push(o.spx_return);
+            self.push(o, &mut b.outcomes);
+        }
+        b
     }
 }

@@ -1,0 +1,265 @@
+//! The GPU study kernel (`shaders/study.wgsl`) against the CPU books, path by
+//! path and through `vixhedge run`, on the adapter the environment selects
+//! (lavapipe in CI).
+//!
+//! Stated tolerances (src/gpu/study.rs explains why they are not zero): the
+//! kernel computes in f32, the CPU books in f64.
+//! - Path quantities (max VIX, SPX return): every path, 2e-6 relative / 2e-6 absolute.
+//! - Book numbers of a path (each line's max drawdown within 1e-5, final
+//!   P&L and worst day within 1e-5 of the capital (10 USD on 1e6), hedge
+//!   premium, payoff and costs within 1e-5 of the capital, condor trade
+//!   counts equal): at least 99% of the paths. The others took a different
+//!   discrete decision in f32 (a strike rounding to the grid the other way,
+//!   a stop level crossed by a hair); their count is printed.
+//! - Summary statistics of `vixhedge run` on both backends: every number of
+//!   `summary.json` within 2e-3 relative or 2e-4 absolute, P&L quantiles
+//!   (read off 200 USD histogram bins) within one bin.
+
+mod util;
+
+use util::gpu::{gpu, validate_wgsl};
+use vixhedge::config::{Config, HedgeProgram};
+use vixhedge::gpu::study::{source, GpuStudy, StudyShape};
+use vixhedge::strategy::{EquityStats, Ledger, PathOutcome};
+use vixhedge::study::{run_paths, StudySetup};
+
+#[test]
+fn study_kernel_parses_and_validates_at_the_smallest_and_largest_shapes() {
+    for shape in [
+        StudyShape {
+            programs: 1,
+            condors: 1,
+            positions: 1,
+            rungs: 1,
+        },
+        StudyShape {
+            programs: 8,
+            condors: 16,
+            positions: 16,
+            rungs: 8,
+        },
+    ] {
+        validate_wgsl("vixhedge.study", &source(shape));
+    }
+}
+
+/// Largest differences of one path's book numbers, in the units of the
+/// tolerances: max drawdown (fraction), USD amounts / capital.
+#[derive(Debug, Default, Clone, Copy)]
+struct Diff {
+    dd: f64,
+    usd: f64,
+    counts_equal: bool,
+}
+
+fn line_diff(d: &mut Diff, a: &EquityStats, b: &EquityStats, cap: f64) {
+    d.dd = d.dd.max((a.max_drawdown - b.max_drawdown).abs());
+    d.usd = d
+        .usd
+        .max((a.pnl() - b.pnl()).abs() / cap)
+        .max((a.worst_day - b.worst_day).abs() / cap)
+        .max((a.peak - b.peak).abs() / cap);
+}
+
+fn ledger_diff(d: &mut Diff, a: &Ledger, b: &Ledger, cap: f64) {
+    for (x, y) in [
+        (a.cash, b.cash),
+        (a.premium, b.premium),
+        (a.payoff, b.payoff),
+        (a.costs, b.costs),
+    ] {
+        d.usd = d.usd.max((x - y).abs() / cap);
+    }
+}
+
+fn path_diff(c: &PathOutcome, g: &PathOutcome, cap: f64) -> Diff {
+    let t = (&c.condor_tally, &g.condor_tally);
+    let mut d = Diff {
+        counts_equal: (
+            t.0.opened,
+            t.0.skipped,
+            t.0.stops,
+            t.0.take_profits,
+            t.0.time_exits,
+            t.0.expiries,
+        ) == (
+            t.1.opened,
+            t.1.skipped,
+            t.1.stops,
+            t.1.take_profits,
+            t.1.time_exits,
+            t.1.expiries,
+        ),
+        ..Diff::default()
+    };
+    line_diff(&mut d, &c.condor, &g.condor, cap);
+    for (x, y) in [
+        (t.0.credits, t.1.credits),
+        (t.0.debits, t.1.debits),
+        (t.0.costs, t.1.costs),
+    ] {
+        d.usd = d.usd.max((x - y).abs() / cap);
+    }
+    assert_eq!(c.count, g.count);
+    for (a, b) in c.programs().iter().zip(g.programs()) {
+        line_diff(&mut d, &a.equity, &b.equity, cap);
+        ledger_diff(&mut d, &a.hedge, &b.hedge, cap);
+        ledger_diff(&mut d, &a.unit, &b.unit, cap);
+        d.usd = d
+            .usd
+            .max((a.hedge_pnl - b.hedge_pnl).abs() / cap)
+            .max((a.unit_hedge_pnl - b.unit_hedge_pnl).abs() / cap);
+        assert_eq!(a.rungs, b.rungs);
+        for (x, y) in a.ladder().iter().zip(b.ladder()) {
+            line_diff(&mut d, x, y, cap);
+        }
+    }
+    d
+}
+
+#[test]
+fn gpu_books_agree_with_the_cpu_books_path_by_path() {
+    let Some(ctx) = gpu() else { return };
+    let mut config = Config::default();
+    config.simulation.horizon_days = 63;
+    config.simulation.seed = 7;
+    let setup = StudySetup::from_config(&config, &HedgeProgram::ALL).expect("setup");
+    let n = 2048;
+    let cpu = run_paths(&setup, 0, n);
+    let study = GpuStudy::new(ctx, &setup).expect("building the study kernel");
+    // Two batches (and a partial one) so the batch offsets are exercised.
+    let mut seen = 0;
+    let gpu = study
+        .run_paths(ctx, 0, n, 900, |k| seen += k)
+        .expect("running the study kernel");
+    assert_eq!((gpu.len(), seen), (n, n));
+
+    let cap = config.condor.capital;
+    let (mut agree, mut worst_vix, mut worst_ret) = (0usize, 0.0f64, 0.0f64);
+    let mut worst = Diff::default();
+    let mut flipped = Vec::new();
+    for (i, (c, g)) in cpu.iter().zip(&gpu).enumerate() {
+        worst_vix = worst_vix.max((c.max_vix - g.max_vix).abs() / c.max_vix);
+        worst_ret = worst_ret.max((c.spx_return - g.spx_return).abs());
+        let d = path_diff(c, g, cap);
+        if d.counts_equal && d.dd <= 1e-5 && d.usd <= 1e-5 {
+            agree += 1;
+            worst.dd = worst.dd.max(d.dd);
+            worst.usd = worst.usd.max(d.usd);
+        } else {
+            flipped.push((i, d));
+        }
+    }
+    eprintln!(
+        "max VIX rel {worst_vix:.2e}, SPX return {worst_ret:.2e}; {agree}/{n} paths within \
+         tolerance (worst dd {:.2e}, USD/capital {:.2e}); others: {flipped:?}",
+        worst.dd, worst.usd
+    );
+    assert!(
+        worst_vix <= 2e-6,
+        "max VIX differs by {worst_vix:e} relative"
+    );
+    assert!(worst_ret <= 2e-6, "SPX return differs by {worst_ret:e}");
+    assert!(
+        agree * 100 >= n * 99,
+        "only {agree}/{n} paths agree within tolerance: {flipped:?}"
+    );
+    // The condor and every program actually traded on these paths.
+    let opened: u32 = cpu.iter().map(|o| o.condor_tally.opened).sum();
+    let premium: f64 = cpu.iter().map(|o| o.programs()[1].hedge.premium).sum();
+    let vxth: f64 = cpu.iter().map(|o| o.programs()[3].hedge.premium).sum();
+    assert!(opened as usize > 5 * n && premium > 0.0 && vxth > 0.0);
+}
+
+fn run_json(backend: &str, out: &std::path::Path) -> serde_json::Value {
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_vixhedge"))
+        .args([
+            "run",
+            "--paths",
+            "1500",
+            "--horizon-days",
+            "42",
+            "--seed",
+            "3",
+            "--json",
+        ])
+        .args(["--backend", backend, "--out", out.to_str().unwrap()])
+        .output()
+        .expect("the binary runs");
+    assert!(
+        o.status.success(),
+        "run --backend {backend} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).expect("one JSON document")
+}
+
+/// Walks two summaries side by side and collects every number that differs
+/// beyond the tolerance.
+fn compare(
+    path: &str,
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    bad: &mut Vec<String>,
+    n: &mut usize,
+) {
+    use serde_json::Value as V;
+    match (a, b) {
+        (V::Object(x), V::Object(y)) => {
+            assert_eq!(
+                x.keys().collect::<Vec<_>>(),
+                y.keys().collect::<Vec<_>>(),
+                "keys of {path}"
+            );
+            for (k, v) in x {
+                if matches!(
+                    k.as_str(),
+                    "backend" | "adapter" | "elapsed_s" | "path_steps_per_s"
+                ) {
+                    continue;
+                }
+                compare(&format!("{path}.{k}"), v, &y[k], bad, n);
+            }
+        }
+        (V::Array(x), V::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "length of {path}");
+            for (i, (u, w)) in x.iter().zip(y).enumerate() {
+                compare(&format!("{path}[{i}]"), u, w, bad, n);
+            }
+        }
+        (V::Number(u), V::Number(w)) => {
+            let (u, w) = (u.as_f64().unwrap(), w.as_f64().unwrap());
+            *n += 1;
+            // P&L quantiles are read off 200 USD histogram bins (2e-4 of the
+            // 1e6 capital): one path in the next bin moves them by up to one bin.
+            let bin: f64 = if path.contains(".pnl.") { 200.0 } else { 0.0 };
+            if (u - w).abs() > bin.max(2e-4_f64.max(2e-3 * u.abs().max(w.abs()))) {
+                bad.push(format!("{path}: cpu {u} gpu {w}"));
+            }
+        }
+        _ => assert_eq!(a, b, "{path}"),
+    }
+}
+
+#[test]
+fn run_on_the_gpu_reports_the_cpu_summary() {
+    let Some(_) = gpu() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let g = run_json("gpu", &dir.path().join("gpu"));
+    let c = run_json("cpu", &dir.path().join("cpu"));
+    assert_eq!(g["backend"], "gpu");
+    assert_eq!(c["backend"], "cpu");
+    let (mut bad, mut n) = (Vec::new(), 0);
+    compare("summary", &c, &g, &mut bad, &mut n);
+    assert!(n > 500, "only {n} numbers compared");
+    assert!(
+        bad.is_empty(),
+        "{} of {n} summary numbers differ:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+    // The GPU run wrote the same set of files.
+    for f in ["summary.json", "config.toml", "report.md"] {
+        assert!(dir.path().join("gpu").join(f).is_file(), "{f}");
+    }
+}
