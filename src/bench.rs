@@ -1,10 +1,17 @@
-//! `vixhedge bench`: the path kernel on each backend over the same seed and
-//! paths, wall time, throughput and the largest per-path difference.
+//! `vixhedge bench`: the path kernel or the full study kernel on each backend
+//! over the same seed and paths, wall time, throughput and the per-path
+//! differences between the backends.
+
+use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::engine::{BackendChoice, Engine, EngineError};
+use crate::gpu::{GpuContext, GpuError, GpuStudy};
 use crate::sim::{SimParams, TerminalState};
+use crate::strategy::PathOutcome;
+use crate::study::compare::Agreement;
+use crate::study::{run_paths, StudySetup};
 
 /// One backend's timing.
 #[derive(Debug, Clone, Serialize)]
@@ -90,4 +97,160 @@ pub fn max_abs_diff_y(a: &[TerminalState], b: &[TerminalState]) -> f64 {
         .zip(b)
         .map(|(x, y)| (f64::from(x.y) - f64::from(y.y)).abs())
         .fold(0.0, f64::max)
+}
+
+/// One backend's time on the study kernel.
+#[derive(Debug, Clone, Serialize)]
+pub struct StudyBenchResult {
+    /// `"cpu"` or `"gpu"`.
+    pub backend: String,
+    /// Device description.
+    pub adapter: String,
+    /// Wall time over all batches, seconds: simulation, books and the
+    /// outcomes back in host memory (pricing tables, pipeline compilation and
+    /// the reductions excluded).
+    pub seconds: f64,
+    /// Paths x time steps / seconds.
+    pub path_steps_per_s: f64,
+    /// Paths x trading days (each a close at which every book is marked and traded) / seconds.
+    pub path_days_per_s: f64,
+}
+
+/// The `bench --kernel study --json` document.
+#[derive(Debug, Clone, Serialize)]
+pub struct StudyBenchReport {
+    /// `"study"`.
+    pub kernel: &'static str,
+    /// Paths per backend.
+    pub paths: u64,
+    /// Trading days per path.
+    pub days: u32,
+    /// Time steps per path.
+    pub steps: u64,
+    /// The hedge programs on every path, `none` first.
+    pub programs: Vec<&'static str>,
+    /// Equity lines per path (programs and ladder rungs).
+    pub lines: usize,
+    /// Paths per batch (each backend runs the same batches in turn).
+    pub batch_paths: usize,
+    /// One entry per backend, in the order asked.
+    pub results: Vec<StudyBenchResult>,
+    /// Per-path agreement of the first two backends (null with one backend).
+    pub agreement: Option<Agreement>,
+}
+
+enum StudyBackend {
+    Cpu,
+    Gpu(GpuContext, GpuStudy),
+}
+
+/// Times the study kernel of `setup` on each backend over paths `0..paths`,
+/// batch by batch (every backend runs a batch, then the next batch), and
+/// compares the first two backends path by path. `progress(done)` is called
+/// after each batch. A warm-up batch of 64 paths per backend (pipeline
+/// compilation, thread pool) is not timed.
+///
+/// # Errors
+/// A backend that cannot start or fails.
+pub fn run_study(
+    setup: &StudySetup,
+    paths: usize,
+    backends: &[BackendChoice],
+    batch: usize,
+    mut progress: impl FnMut(usize),
+) -> Result<StudyBenchReport, GpuError> {
+    let mut engines = Vec::new();
+    for &b in backends {
+        let engine = match b {
+            BackendChoice::Cpu => StudyBackend::Cpu,
+            BackendChoice::Gpu => gpu_backend(setup)?,
+            BackendChoice::Auto => match GpuContext::new() {
+                Ok(ctx) if ctx.is_hardware() => {
+                    let study = GpuStudy::new(&ctx, setup)?;
+                    StudyBackend::Gpu(ctx, study)
+                }
+                _ => StudyBackend::Cpu,
+            },
+        };
+        engines.push(engine);
+    }
+    let batch = batch.max(1);
+    let run = |e: &StudyBackend, first: usize, n: usize| -> Result<Vec<PathOutcome>, GpuError> {
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "paths fit u32, checked by the config"
+        )]
+        match e {
+            StudyBackend::Cpu => Ok(run_paths(setup, first as u32, n)),
+            StudyBackend::Gpu(ctx, study) => study.run_paths(ctx, first as u64, n, n, |_| {}),
+        }
+    };
+    for e in &engines {
+        run(e, 0, paths.min(64))?;
+    }
+    let mut seconds = vec![0.0f64; engines.len()];
+    let mut agreement = (engines.len() >= 2).then(Agreement::default);
+    let capital = setup.spec.condor.capital;
+    let mut done = 0;
+    while done < paths {
+        let n = batch.min(paths - done);
+        let mut outs = Vec::with_capacity(2);
+        for (i, e) in engines.iter().enumerate() {
+            let t = Instant::now();
+            let out = run(e, done, n)?;
+            seconds[i] += t.elapsed().as_secs_f64();
+            if i < 2 {
+                outs.push(out);
+            }
+        }
+        if let Some(a) = agreement.as_mut() {
+            a.add(&outs[0], &outs[1], capital);
+        }
+        done += n;
+        progress(done);
+    }
+    let steps = u64::from(setup.params.n_steps);
+    let results = engines
+        .iter()
+        .zip(&seconds)
+        .map(|(e, &s)| {
+            let (backend, adapter) = match e {
+                StudyBackend::Cpu => (
+                    "cpu",
+                    format!("cpu ({} threads)", rayon::current_num_threads()),
+                ),
+                StudyBackend::Gpu(ctx, _) => ("gpu", ctx.describe()),
+            };
+            StudyBenchResult {
+                backend: backend.to_string(),
+                adapter,
+                seconds: s,
+                path_steps_per_s: paths as f64 * steps as f64 / s,
+                path_days_per_s: paths as f64 * f64::from(setup.horizon_days) / s,
+            }
+        })
+        .collect();
+    let lines = setup.spec.programs.iter().map(|p| 1 + p.ladder.len()).sum();
+    Ok(StudyBenchReport {
+        kernel: "study",
+        paths: paths as u64,
+        days: setup.horizon_days,
+        steps,
+        programs: setup
+            .spec
+            .programs
+            .iter()
+            .map(|p| p.program.name())
+            .collect(),
+        lines,
+        batch_paths: batch,
+        results,
+        agreement,
+    })
+}
+
+fn gpu_backend(setup: &StudySetup) -> Result<StudyBackend, GpuError> {
+    let ctx = GpuContext::new()?;
+    let study = GpuStudy::new(&ctx, setup)?;
+    Ok(StudyBackend::Gpu(ctx, study))
 }

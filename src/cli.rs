@@ -189,9 +189,22 @@ pub struct BenchArgs {
     /// Backends to time, comma separated.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "cpu,gpu")]
     pub backends: Vec<Backend>,
+    /// What to time: the path kernel alone, or the full study kernel (path,
+    /// condor book and every hedge program).
+    #[arg(long, value_enum, default_value_t = BenchKernel::Path)]
+    pub kernel: BenchKernel,
     /// Print one JSON document on stdout and nothing else there.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The kernel `vixhedge bench` times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchKernel {
+    /// The path kernel: terminal states only.
+    Path,
+    /// The study kernel: the path with the condor book and all hedge programs marked daily.
+    Study,
 }
 
 impl BenchArgs {

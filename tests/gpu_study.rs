@@ -5,10 +5,10 @@
 //! Stated tolerances (src/gpu/study.rs explains why they are not zero): the
 //! kernel computes in f32, the CPU books in f64.
 //! - Path quantities (max VIX, SPX return): every path, 2e-6 relative / 2e-6 absolute.
-//! - Book numbers of a path (each line's max drawdown within 1e-5, final
-//!   P&L and worst day within 1e-5 of the capital (10 USD on 1e6), hedge
-//!   premium, payoff and costs within 1e-5 of the capital, condor trade
-//!   counts equal): at least 99% of the paths. The others took a different
+//! - Book numbers of a path (`vixhedge::study::compare`: each line's max
+//!   drawdown within 1e-5, final P&L, peak and worst day within 1e-5 of the
+//!   capital (10 USD on 1e6), hedge premium, payoff, costs and cash within
+//!   1e-5 of the capital, condor trade counts equal): at least 99% of the paths. The others took a different
 //!   discrete decision in f32 (a strike rounding to the grid the other way,
 //!   a stop level crossed by a hair); their count is printed.
 //! - Summary statistics of `vixhedge run` on both backends: every number of
@@ -20,7 +20,7 @@ mod util;
 use util::gpu::{gpu, validate_wgsl};
 use vixhedge::config::{Config, HedgeProgram};
 use vixhedge::gpu::study::{source, GpuStudy, StudyShape};
-use vixhedge::strategy::{EquityStats, Ledger, PathOutcome};
+use vixhedge::study::compare::{compare, Agreement, OutcomeDiff};
 use vixhedge::study::{run_paths, StudySetup};
 
 #[test]
@@ -43,80 +43,6 @@ fn study_kernel_parses_and_validates_at_the_smallest_and_largest_shapes() {
     }
 }
 
-/// Largest differences of one path's book numbers, in the units of the
-/// tolerances: max drawdown (fraction), USD amounts / capital.
-#[derive(Debug, Default, Clone, Copy)]
-struct Diff {
-    dd: f64,
-    usd: f64,
-    counts_equal: bool,
-}
-
-fn line_diff(d: &mut Diff, a: &EquityStats, b: &EquityStats, cap: f64) {
-    d.dd = d.dd.max((a.max_drawdown - b.max_drawdown).abs());
-    d.usd = d
-        .usd
-        .max((a.pnl() - b.pnl()).abs() / cap)
-        .max((a.worst_day - b.worst_day).abs() / cap)
-        .max((a.peak - b.peak).abs() / cap);
-}
-
-fn ledger_diff(d: &mut Diff, a: &Ledger, b: &Ledger, cap: f64) {
-    for (x, y) in [
-        (a.cash, b.cash),
-        (a.premium, b.premium),
-        (a.payoff, b.payoff),
-        (a.costs, b.costs),
-    ] {
-        d.usd = d.usd.max((x - y).abs() / cap);
-    }
-}
-
-fn path_diff(c: &PathOutcome, g: &PathOutcome, cap: f64) -> Diff {
-    let t = (&c.condor_tally, &g.condor_tally);
-    let mut d = Diff {
-        counts_equal: (
-            t.0.opened,
-            t.0.skipped,
-            t.0.stops,
-            t.0.take_profits,
-            t.0.time_exits,
-            t.0.expiries,
-        ) == (
-            t.1.opened,
-            t.1.skipped,
-            t.1.stops,
-            t.1.take_profits,
-            t.1.time_exits,
-            t.1.expiries,
-        ),
-        ..Diff::default()
-    };
-    line_diff(&mut d, &c.condor, &g.condor, cap);
-    for (x, y) in [
-        (t.0.credits, t.1.credits),
-        (t.0.debits, t.1.debits),
-        (t.0.costs, t.1.costs),
-    ] {
-        d.usd = d.usd.max((x - y).abs() / cap);
-    }
-    assert_eq!(c.count, g.count);
-    for (a, b) in c.programs().iter().zip(g.programs()) {
-        line_diff(&mut d, &a.equity, &b.equity, cap);
-        ledger_diff(&mut d, &a.hedge, &b.hedge, cap);
-        ledger_diff(&mut d, &a.unit, &b.unit, cap);
-        d.usd = d
-            .usd
-            .max((a.hedge_pnl - b.hedge_pnl).abs() / cap)
-            .max((a.unit_hedge_pnl - b.unit_hedge_pnl).abs() / cap);
-        assert_eq!(a.rungs, b.rungs);
-        for (x, y) in a.ladder().iter().zip(b.ladder()) {
-            line_diff(&mut d, x, y, cap);
-        }
-    }
-    d
-}
-
 #[test]
 fn gpu_books_agree_with_the_cpu_books_path_by_path() {
     let Some(ctx) = gpu() else { return };
@@ -135,34 +61,31 @@ fn gpu_books_agree_with_the_cpu_books_path_by_path() {
     assert_eq!((gpu.len(), seen), (n, n));
 
     let cap = config.condor.capital;
-    let (mut agree, mut worst_vix, mut worst_ret) = (0usize, 0.0f64, 0.0f64);
-    let mut worst = Diff::default();
-    let mut flipped = Vec::new();
-    for (i, (c, g)) in cpu.iter().zip(&gpu).enumerate() {
-        worst_vix = worst_vix.max((c.max_vix - g.max_vix).abs() / c.max_vix);
-        worst_ret = worst_ret.max((c.spx_return - g.spx_return).abs());
-        let d = path_diff(c, g, cap);
-        if d.counts_equal && d.dd <= 1e-5 && d.usd <= 1e-5 {
-            agree += 1;
-            worst.dd = worst.dd.max(d.dd);
-            worst.usd = worst.usd.max(d.usd);
-        } else {
-            flipped.push((i, d));
-        }
-    }
-    eprintln!(
-        "max VIX rel {worst_vix:.2e}, SPX return {worst_ret:.2e}; {agree}/{n} paths within \
-         tolerance (worst dd {:.2e}, USD/capital {:.2e}); others: {flipped:?}",
-        worst.dd, worst.usd
+    let mut agreement = Agreement::default();
+    agreement.add(&cpu, &gpu, cap);
+    let others: Vec<(usize, OutcomeDiff)> = cpu
+        .iter()
+        .zip(&gpu)
+        .map(|(c, g)| compare(c, g, cap))
+        .enumerate()
+        .filter(|(_, d)| !d.within_tolerance())
+        .collect();
+    eprintln!("{agreement:?}; the others: {others:?}");
+    let a = agreement;
+    assert!(
+        a.max_vix_diff <= 2e-6,
+        "max VIX differs by {:e} relative",
+        a.max_vix_diff
     );
     assert!(
-        worst_vix <= 2e-6,
-        "max VIX differs by {worst_vix:e} relative"
+        a.max_spx_return_diff <= 2e-6,
+        "SPX return differs by {:e}",
+        a.max_spx_return_diff
     );
-    assert!(worst_ret <= 2e-6, "SPX return differs by {worst_ret:e}");
     assert!(
-        agree * 100 >= n * 99,
-        "only {agree}/{n} paths agree within tolerance: {flipped:?}"
+        a.within_tolerance * 100 >= n * 99,
+        "only {}/{n} paths agree within tolerance: {others:?}",
+        a.within_tolerance
     );
     // The condor and every program actually traded on these paths.
     let opened: u32 = cpu.iter().map(|o| o.condor_tally.opened).sum();
@@ -196,7 +119,7 @@ fn run_json(backend: &str, out: &std::path::Path) -> serde_json::Value {
 
 /// Walks two summaries side by side and collects every number that differs
 /// beyond the tolerance.
-fn compare(
+fn compare_json(
     path: &str,
     a: &serde_json::Value,
     b: &serde_json::Value,
@@ -218,13 +141,13 @@ fn compare(
                 ) {
                     continue;
                 }
-                compare(&format!("{path}.{k}"), v, &y[k], bad, n);
+                compare_json(&format!("{path}.{k}"), v, &y[k], bad, n);
             }
         }
         (V::Array(x), V::Array(y)) => {
             assert_eq!(x.len(), y.len(), "length of {path}");
             for (i, (u, w)) in x.iter().zip(y).enumerate() {
-                compare(&format!("{path}[{i}]"), u, w, bad, n);
+                compare_json(&format!("{path}[{i}]"), u, w, bad, n);
             }
         }
         (V::Number(u), V::Number(w)) => {
@@ -250,7 +173,7 @@ fn run_on_the_gpu_reports_the_cpu_summary() {
     assert_eq!(g["backend"], "gpu");
     assert_eq!(c["backend"], "cpu");
     let (mut bad, mut n) = (Vec::new(), 0);
-    compare("summary", &c, &g, &mut bad, &mut n);
+    compare_json("summary", &c, &g, &mut bad, &mut n);
     assert!(n > 500, "only {n} numbers compared");
     assert!(
         bad.is_empty(),

@@ -2,9 +2,11 @@
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::BenchArgs;
+use crate::cli::{BenchArgs, BenchKernel};
+use crate::config::{Config, HedgeProgram};
 use crate::model::Measure;
 use crate::sim::SimParams;
+use crate::study::StudySetup;
 
 /// Times the path kernel of the `default` preset (under P) on each backend over
 /// the same seed and paths, and prints a table or the JSON document.
@@ -15,6 +17,9 @@ pub fn run(args: &BenchArgs) -> Result<i32> {
     let config = super::load_config(None, None, &args.sets())?;
     if args.backends.is_empty() {
         bail!("--backends: name at least one of cpu, gpu");
+    }
+    if args.kernel == BenchKernel::Study {
+        return study(args, &config);
     }
     let sim = &config.simulation;
     let params = SimParams::new(
@@ -54,6 +59,74 @@ pub fn run(args: &BenchArgs) -> Result<i32> {
     }
     if let Some(d) = report.max_abs_diff {
         println!("largest per-path |difference| of the final log price: {d:.3e}");
+    }
+    Ok(0)
+}
+
+/// Paths per batch of the study benchmark when `simulation.batch_paths` is 0.
+const STUDY_BATCH: usize = 16_384;
+
+/// `bench --kernel study`: the full study kernel (`default` preset, every
+/// hedge program) on each backend, batch by batch over the same paths.
+fn study(args: &BenchArgs, config: &Config) -> Result<i32> {
+    let sim = &config.simulation;
+    let paths = usize::try_from(sim.paths).context("simulation.paths does not fit this machine")?;
+    let batch = match usize::try_from(sim.batch_paths).unwrap_or(usize::MAX) {
+        0 => STUDY_BATCH,
+        b => b,
+    };
+    if !args.json {
+        eprintln!("building pricing tables ...");
+    }
+    let setup = StudySetup::from_config(config, &HedgeProgram::ALL)?;
+    if !args.json {
+        eprintln!(
+            "timing the study kernel: {paths} paths x {} days, {} programs, on {:?} in batches of {batch}",
+            setup.horizon_days,
+            HedgeProgram::ALL.len(),
+            args.backends
+        );
+    }
+    let t = std::time::Instant::now();
+    let quiet = args.json;
+    let report = crate::bench::run_study(&setup, paths, &args.backends, batch, |done| {
+        if !quiet {
+            eprintln!("  {done}/{paths} paths, {:.0} s", t.elapsed().as_secs_f64());
+        }
+    })?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(0);
+    }
+    println!(
+        "study kernel: {} paths x {} days, {} programs, {} equity lines a path",
+        report.paths,
+        report.days,
+        report.programs.len(),
+        report.lines
+    );
+    println!(
+        "{:<8} {:>10} {:>16} {:>16} {:>8}  adapter",
+        "backend", "seconds", "path-steps/s", "path-days/s", "ratio"
+    );
+    let base = report.results.first().map_or(1.0, |r| r.path_steps_per_s);
+    for r in &report.results {
+        println!(
+            "{:<8} {:>10.3} {:>16.4e} {:>16.4e} {:>8.2}  {}",
+            r.backend,
+            r.seconds,
+            r.path_steps_per_s,
+            r.path_days_per_s,
+            r.path_steps_per_s / base,
+            r.adapter
+        );
+    }
+    if let Some(a) = report.agreement {
+        println!(
+            "per path: {}/{} paths agree within tolerance (largest drawdown difference {:.2e}, \
+             USD difference {:.2e} of capital); largest max-VIX difference {:.2e} relative",
+            a.within_tolerance, a.paths, a.max_drawdown_diff, a.max_usd_diff, a.max_vix_diff
+        );
     }
     Ok(0)
 }

@@ -1,6 +1,7 @@
 //! The study: the condor book and the hedge programs on every simulated path,
 //! marked daily with model-consistent prices.
 
+pub mod compare;
 pub mod cpu;
 pub mod lines;
 pub mod marks;
