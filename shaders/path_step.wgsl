@@ -40,7 +40,6 @@ fn opaque(x: f32) -> f32 {
 
 fn simulate_path(path: u32) -> TerminalState {
     let key = vec2<u32>(params.key0, params.key1);
-    let a_mc = params.k2 + 0.5f * params.k4;
     var y = 0.0f;
     var v = params.v0;
     // v' of the current step (step 2, then + jumps and bumps).
@@ -70,31 +69,10 @@ fn simulate_path(path: u32) -> TerminalState {
             let u_v = uniform_open(w.z);
             let u_j = uniform_open(w.w);
 
-            // 2. Andersen QE step of the variance.
-            let m = params.theta + (v - params.theta) * params.exp_kdt;
-            let s2 = v * params.qe_c1 + params.qe_c2;
-            let psi = s2 / (m * m);
-            var ln_m: f32;
-            if (psi <= 1.5f) {
-                let t = 2.0f / psi;
-                let b2 = t - 1.0f + sqrt(t) * sqrt(t - 1.0f);
-                let a = m / (1.0f + b2);
-                let b = sqrt(b2);
-                let zb = b + z_v;
-                let d = max(1.0f - 2.0f * a_mc * a, 1e-6f);
-                vn = a * (zb * zb);
-                ln_m = a_mc * b2 * a / d - 0.5f * ln_portable(d);
-            } else {
-                let pz = (psi - 1.0f) / (psi + 1.0f);
-                let beta = (1.0f - pz) / m;
-                if (u_v <= pz) {
-                    vn = 0.0f;
-                } else {
-                    vn = ln_portable((1.0f - pz) / (1.0f - u_v)) / beta;
-                }
-                let den = max(beta - a_mc, 1e-6f);
-                ln_m = ln_portable(pz + beta * (1.0f - pz) / den);
-            }
+            // 2. Andersen QE step of the variance (shared/qe.wgsl).
+            let qe = qe_variance(v, z_v, u_v);
+            vn = qe.x;
+            let ln_m = qe.y;
 
             // 3. Log price with the martingale correction (K1 terms cancel).
             let dy = params.drift_dt - ln_m - 0.5f * params.k3 * v + params.k2 * vn

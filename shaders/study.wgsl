@@ -144,7 +144,6 @@ var<private> v: f32;
 // non-zero: the operations of `simulate_path` in shaders/path_step.wgsl in
 // nested form.
 fn advance_step(key: vec2<u32>, path: u32, step: u32, events: u32) {
-    let a_mc = params.k2 + 0.5f * params.k4;
     let w = draw(key, path, step, BLOCK_DIFFUSION);
     let zz = box_muller(w.x, w.y);
     let z_v = zz.x;
@@ -152,30 +151,10 @@ fn advance_step(key: vec2<u32>, path: u32, step: u32, events: u32) {
     let u_v = uniform_open(w.z);
     let u_j = uniform_open(w.w);
     var vn: f32;
-    let m = params.theta + (v - params.theta) * params.exp_kdt;
-    let s2 = v * params.qe_c1 + params.qe_c2;
-    let psi = s2 / (m * m);
-    var ln_m: f32;
-    if (psi <= 1.5f) {
-        let t = 2.0f / psi;
-        let b2 = t - 1.0f + sqrt(t) * sqrt(t - 1.0f);
-        let a = m / (1.0f + b2);
-        let b = sqrt(b2);
-        let zb = b + z_v;
-        let d = max(1.0f - 2.0f * a_mc * a, 1e-6f);
-        vn = a * (zb * zb);
-        ln_m = a_mc * b2 * a / d - 0.5f * ln_portable(d);
-    } else {
-        let pz = (psi - 1.0f) / (psi + 1.0f);
-        let beta = (1.0f - pz) / m;
-        if (u_v <= pz) {
-            vn = 0.0f;
-        } else {
-            vn = ln_portable((1.0f - pz) / (1.0f - u_v)) / beta;
-        }
-        let den = max(beta - a_mc, 1e-6f);
-        ln_m = ln_portable(pz + beta * (1.0f - pz) / den);
-    }
+    // 2. Andersen QE step of the variance (shared/qe.wgsl).
+    let qe = qe_variance(v, z_v, u_v);
+    vn = qe.x;
+    let ln_m = qe.y;
     let dy = params.drift_dt - ln_m - 0.5f * params.k3 * v + params.k2 * vn
         + sqrt(params.k3 * v + params.k4 * vn) * z_x;
     y = y + dy;

@@ -32,8 +32,38 @@ fn every_shader_parses_and_validates() {
 }
 
 #[test]
+fn every_shader_validates_with_the_64_bit_philox_multiply() {
+    let caps = naga::valid::Capabilities::SHADER_INT64;
+    let mut swapped = 0;
+    for (label, src) in shaders::ALL {
+        let adapted = shaders::for_device(src, true);
+        swapped += usize::from(adapted.contains(shaders::MULHI_INT64));
+        util::gpu::validate_wgsl_with(label, &adapted, caps);
+    }
+    // path_step and philox_kat draw random numbers.
+    assert_eq!(swapped, 2);
+}
+
+#[test]
 fn philox_known_answers_and_random_counters_match_cpu() {
     let Some(ctx) = gpu() else { return };
+    philox_matches_cpu(ctx);
+}
+
+/// The same on a device built without 64-bit integers, so the portable
+/// multiply runs on the adapter too (on a device that has them, the default
+/// context runs the 64-bit one).
+#[test]
+fn philox_with_the_portable_multiply_matches_cpu() {
+    if gpu().is_none() {
+        return;
+    }
+    let ctx = GpuContext::with_int64(false).expect("a second device");
+    assert!(!ctx.int64);
+    philox_matches_cpu(&ctx);
+}
+
+fn philox_matches_cpu(ctx: &GpuContext) {
     let kat = PhiloxKat::new(ctx).expect("building vixhedge.philox_kat");
     // Random123 kat_vectors, philox4x32_10.
     let vectors: [([u32; 4], [u32; 2], [u32; 4]); 3] = [

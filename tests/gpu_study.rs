@@ -17,7 +17,7 @@
 
 mod util;
 
-use util::gpu::{gpu, validate_wgsl};
+use util::gpu::{gpu, validate_wgsl, validate_wgsl_with};
 use vixhedge::config::{Config, HedgeProgram};
 use vixhedge::gpu::study::{source, GpuStudy, StudyShape};
 use vixhedge::study::compare::{compare, Agreement, OutcomeDiff};
@@ -39,30 +39,37 @@ fn study_kernel_parses_and_validates_at_the_smallest_and_largest_shapes() {
             rungs: 8,
         },
     ] {
-        validate_wgsl("vixhedge.study", &source(shape));
+        let src = source(shape);
+        validate_wgsl("vixhedge.study", &src);
+        validate_wgsl_with(
+            "vixhedge.study (64-bit multiply)",
+            &vixhedge::gpu::shaders::for_device(&src, true),
+            naga::valid::Capabilities::SHADER_INT64,
+        );
     }
 }
 
-#[test]
-fn gpu_books_agree_with_the_cpu_books_path_by_path() {
-    let Some(ctx) = gpu() else { return };
-    let mut config = Config::default();
-    config.simulation.horizon_days = 63;
-    config.simulation.seed = 7;
-    let setup = StudySetup::from_config(&config, &HedgeProgram::ALL).expect("setup");
-    let n = 2048;
+/// Runs paths `0..n` of `config` with every program on both backends (the
+/// GPU in dispatches of `batch` paths), asserts the stated tolerances and
+/// returns the CPU outcomes.
+fn assert_backends_agree(
+    config: &Config,
+    n: usize,
+    batch: usize,
+) -> Vec<vixhedge::strategy::PathOutcome> {
+    let ctx = gpu().expect("checked by the caller");
+    let setup = StudySetup::from_config(config, &HedgeProgram::ALL).expect("setup");
     let cpu = run_paths(&setup, 0, n);
     let study = GpuStudy::new(ctx, &setup).expect("building the study kernel");
-    // Two batches (and a partial one) so the batch offsets are exercised.
     let mut seen = 0;
     let gpu = study
-        .run_paths(ctx, 0, n, 900, |k| seen += k)
+        .run_paths(ctx, 0, n, batch, |k| seen += k)
         .expect("running the study kernel");
     assert_eq!((gpu.len(), seen), (n, n));
 
     let cap = config.condor.capital;
-    let mut agreement = Agreement::default();
-    agreement.add(&cpu, &gpu, cap);
+    let mut a = Agreement::default();
+    a.add(&cpu, &gpu, cap);
     let others: Vec<(usize, OutcomeDiff)> = cpu
         .iter()
         .zip(&gpu)
@@ -70,8 +77,7 @@ fn gpu_books_agree_with_the_cpu_books_path_by_path() {
         .enumerate()
         .filter(|(_, d)| !d.within_tolerance())
         .collect();
-    eprintln!("{agreement:?}; the others: {others:?}");
-    let a = agreement;
+    eprintln!("{a:?}; the others: {others:?}");
     assert!(
         a.max_vix_diff <= 2e-6,
         "max VIX differs by {:e} relative",
@@ -87,11 +93,70 @@ fn gpu_books_agree_with_the_cpu_books_path_by_path() {
         "only {}/{n} paths agree within tolerance: {others:?}",
         a.within_tolerance
     );
+    cpu
+}
+
+#[test]
+fn gpu_books_agree_with_the_cpu_books_path_by_path() {
+    if gpu().is_none() {
+        return;
+    }
+    let mut config = Config::preset("default").expect("the default preset");
+    config.simulation.horizon_days = 63;
+    config.simulation.seed = 7;
+    // Two full dispatches and a partial one, so the batch offsets are exercised.
+    let cpu = assert_backends_agree(&config, 2048, 900);
     // The condor and every program actually traded on these paths.
     let opened: u32 = cpu.iter().map(|o| o.condor_tally.opened).sum();
     let premium: f64 = cpu.iter().map(|o| o.programs()[1].hedge.premium).sum();
     let vxth: f64 = cpu.iter().map(|o| o.programs()[3].hedge.premium).sum();
-    assert!(opened as usize > 5 * n && premium > 0.0 && vxth > 0.0);
+    assert!(opened as usize > 5 * 2048 && premium > 0.0 && vxth > 0.0);
+}
+
+/// The branches the default preset does not take: futures layers held one at
+/// a time and rolled early, delta and points-over-F strikes, fixed wings,
+/// cash settlement at expiry, the MACD override, other VXTH tiers, two steps
+/// a day and a variance-bumping event.
+#[test]
+fn gpu_books_agree_on_the_other_branches_of_the_rules() {
+    if gpu().is_none() {
+        return;
+    }
+    use vixhedge::config::{Instrument, StrikeKind};
+    let mut c = Config::preset("default").expect("the default preset");
+    c.simulation.horizon_days = 50;
+    c.simulation.steps_per_day = 2;
+    c.simulation.seed = 11;
+    c.events[0].var_bump = 0.01;
+    c.condor.wing_width = 50.0;
+    c.condor.exit_dte = 0;
+    c.condor.dte_days = 20;
+    c.condor.entry_every_days = 3;
+    c.condor.max_open = 4;
+    c.hedge.adaptive.macd_override = true;
+    c.hedge.vxth.tier_levels = vec![18.0, 25.0];
+    c.hedge.vxth.tier_weights = vec![0.002, 0.01, 0.004];
+    let l = &mut c.hedge.layers;
+    l[0].instrument = Instrument::Future;
+    l[0].every_days = 0;
+    l[0].tenor_days = 15;
+    l[0].roll_days_left = 2;
+    l[1].strike.kind = StrikeKind::Delta;
+    l[1].strike.value = 0.3;
+    l[2].strike.kind = StrikeKind::PointsOverF;
+    l[2].strike.value = 3.0;
+    l[2].roll_days_left = 3;
+    let cpu = assert_backends_agree(&c, 1024, 4096);
+    let expiries: u32 = cpu.iter().map(|o| o.condor_tally.expiries).sum();
+    // Only futures realise a negative payoff.
+    let futures_losses = cpu
+        .iter()
+        .filter(|o| o.programs()[2].hedge.payoff < 0.0)
+        .count();
+    assert!(
+        expiries > 0 && futures_losses > 0,
+        "{expiries} {futures_losses}"
+    );
 }
 
 fn run_json(backend: &str, out: &std::path::Path) -> serde_json::Value {
@@ -185,4 +250,33 @@ fn run_on_the_gpu_reports_the_cpu_summary() {
     for f in ["summary.json", "config.toml", "report.md"] {
         assert!(dir.path().join("gpu").join(f).is_file(), "{f}");
     }
+}
+
+#[test]
+fn run_on_a_missing_gpu_fails_with_one_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_vixhedge"))
+        .args([
+            "run",
+            "--paths",
+            "100",
+            "--horizon-days",
+            "5",
+            "--backend",
+            "gpu",
+        ])
+        .args(["--out", out.to_str().unwrap()])
+        .env("WGPU_ADAPTER_NAME", "no-such-adapter-anywhere")
+        .output()
+        .expect("the binary runs");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    assert!(
+        lines[0].contains("--backend gpu") && lines[0].contains("no-such-adapter-anywhere"),
+        "{err}"
+    );
+    assert!(!out.exists());
 }

@@ -36,20 +36,16 @@ fn sincos_2pi(u: f32) -> vec2<f32> {
     let a2 = a * a;
     let s = a * (((((-2.5052108e-8f * a2 + 2.7557319e-6f) * a2 - 1.984127e-4f) * a2 + 8.3333333e-3f) * a2 - 0.16666667f) * a2 + 1.0f);
     let c = (((((2.0876757e-9f * a2 - 2.7557319e-7f) * a2 + 2.4801587e-5f) * a2 - 1.3888889e-3f) * a2 + 4.1666668e-2f) * a2 - 0.5f) * a2 + 1.0f;
-    switch (q & 3u) {
-        case 0u: {
-            return vec2<f32>(s, c);
-        }
-        case 1u: {
-            return vec2<f32>(c, -s);
-        }
-        case 2u: {
-            return vec2<f32>(-s, -c);
-        }
-        default: {
-            return vec2<f32>(-c, s);
-        }
-    }
+    // Quadrant q: (s, c), (c, -s), (-s, -c), (-c, s), by selects rather
+    // than a switch (a SIMD rasteriser runs every case of a divergent switch).
+    let odd = (q & 1u) == 1u;
+    let first = select(s, c, odd);
+    let second = select(c, s, odd);
+    let quadrant = q & 3u;
+    return vec2<f32>(
+        select(first, -first, quadrant >= 2u),
+        select(second, -second, quadrant == 1u || quadrant == 2u),
+    );
 }
 
 // Two standard normals from two words by Box-Muller: (r cos, r sin).

@@ -1,5 +1,7 @@
 // Philox4x32-10 (Salmon et al. 2011), the twin of `philox4x32_10` in src/rng.rs.
-// WGSL has no 32x32 -> 64 multiply, so the high word is built from 16-bit halves.
+// Assembled after one of shared/mulhi_split.wgsl (portable) or
+// shared/mulhi_int64.wgsl (devices with 64-bit integers), which define
+// `mulhi32`; both give the exact high word, so the draws are the same.
 
 const PHILOX_M0: u32 = 0xD2511F53u;
 const PHILOX_M1: u32 = 0xCD9E8D57u;
@@ -10,21 +12,6 @@ const PHILOX_W1: u32 = 0xBB67AE85u;
 const BLOCK_DIFFUSION: u32 = 0u;
 const BLOCK_EVENT0: u32 = 1u;
 const BLOCK_JUMP0: u32 = 16u;
-
-// High 32 bits of the 64-bit product a * b.
-fn mulhi32(a: u32, b: u32) -> u32 {
-    let a_lo = a & 0xffffu;
-    let a_hi = a >> 16u;
-    let b_lo = b & 0xffffu;
-    let b_hi = b >> 16u;
-    let ll = a_lo * b_lo;
-    let lh = a_lo * b_hi;
-    let hl = a_hi * b_lo;
-    let hh = a_hi * b_hi;
-    // At most 3 * 0xffff: cannot overflow.
-    let mid = (ll >> 16u) + (lh & 0xffffu) + (hl & 0xffffu);
-    return hh + (lh >> 16u) + (hl >> 16u) + (mid >> 16u);
-}
 
 fn philox4x32_10(ctr: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
     var c = ctr;

@@ -50,6 +50,9 @@ pub struct GpuContext {
     pub queue: wgpu::Queue,
     /// Name, backend and type of the adapter.
     pub adapter_info: wgpu::AdapterInfo,
+    /// Whether the device has 64-bit shader integers (`SHADER_INT64`), which
+    /// the kernels use for Philox's 32x32 -> 64 multiply.
+    pub int64: bool,
 }
 
 impl GpuContext {
@@ -64,10 +67,20 @@ impl GpuContext {
     /// [`GpuError::NoAdapter`] when nothing matches, [`GpuError::RequestDevice`]
     /// when the device cannot be created.
     pub fn new() -> Result<Self, GpuError> {
-        pollster::block_on(Self::new_async())
+        pollster::block_on(Self::new_async(true))
     }
 
-    async fn new_async() -> Result<Self, GpuError> {
+    /// [`GpuContext::new`], with 64-bit shader integers requested only when
+    /// `allow_int64` (false builds every kernel with the portable Philox
+    /// multiply, for tests of that variant).
+    ///
+    /// # Errors
+    /// As [`GpuContext::new`].
+    pub fn with_int64(allow_int64: bool) -> Result<Self, GpuError> {
+        pollster::block_on(Self::new_async(allow_int64))
+    }
+
+    async fn new_async(allow_int64: bool) -> Result<Self, GpuError> {
         let desc = wgpu::InstanceDescriptor::new_without_display_handle_from_env();
         let backends = desc.backends;
         let instance = wgpu::Instance::new(desc);
@@ -76,10 +89,16 @@ impl GpuContext {
         // The defaults cap storage bindings at 128 MiB and buffers at 256 MiB;
         // ask for what this adapter really offers so batches can be larger.
         let limits = adapter.limits();
+        let int64 = allow_int64 && adapter.features().contains(wgpu::Features::SHADER_INT64);
+        let features = if int64 {
+            wgpu::Features::SHADER_INT64
+        } else {
+            wgpu::Features::empty()
+        };
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("vixhedge.device"),
-                required_features: wgpu::Features::empty(),
+                required_features: features,
                 required_limits: limits,
                 experimental_features: wgpu::ExperimentalFeatures::disabled(),
                 memory_hints: wgpu::MemoryHints::Performance,
@@ -90,6 +109,7 @@ impl GpuContext {
             device,
             queue,
             adapter_info,
+            int64,
         })
     }
 

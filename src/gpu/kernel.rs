@@ -69,10 +69,11 @@ pub(crate) fn compute_pipeline(
     options: wgpu::PipelineCompilationOptions<'_>,
 ) -> Result<Kernel, GpuError> {
     let device = &ctx.device;
+    let source = super::shaders::for_device(source, ctx.int64);
     let ((layout, tables_layout, pipeline), err) = with_error_scopes(device, || {
         let module = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some(label),
-            source: wgpu::ShaderSource::Wgsl(source.into()),
+            source: wgpu::ShaderSource::Wgsl(source),
         });
         let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
             label: Some(label),

@@ -1,20 +1,48 @@
 //! Full WGSL sources of the kernels, assembled from `shaders/shared/*.wgsl` and
 //! the kernel file. Tests parse and validate each with naga, so a WGSL error
 //! fails before any adapter exists.
+//!
+//! The sources hold the portable `mulhi32` (`shaders/shared/mulhi_split.wgsl`);
+//! [`for_device`] swaps in the 64-bit one where the device has 64-bit integers.
+
+use std::borrow::Cow;
+
+/// The portable `mulhi32` of Philox, as it appears in the kernel sources.
+pub const MULHI_SPLIT: &str = include_str!("../../shaders/shared/mulhi_split.wgsl");
+/// `mulhi32` with one 64-bit multiply (needs `wgpu::Features::SHADER_INT64`).
+pub const MULHI_INT64: &str = include_str!("../../shaders/shared/mulhi_int64.wgsl");
+
+/// `source` as compiled on a device with (`int64`) or without 64-bit integers:
+/// with them the portable `mulhi32` is replaced by [`MULHI_INT64`]. Sources
+/// without Philox are returned unchanged.
+#[must_use]
+pub fn for_device(source: &str, int64: bool) -> Cow<'_, str> {
+    if int64 && source.contains(MULHI_SPLIT) {
+        Cow::Owned(source.replacen(MULHI_SPLIT, MULHI_INT64, 1))
+    } else {
+        Cow::Borrowed(source)
+    }
+}
 
 /// Source of `shaders/path_step.wgsl` with its shared modules.
 pub const PATH_STEP: &str = concat!(
     include_str!("../../shaders/shared/params.wgsl"),
     "\n",
+    include_str!("../../shaders/shared/mulhi_split.wgsl"),
+    "\n",
     include_str!("../../shaders/shared/philox.wgsl"),
     "\n",
     include_str!("../../shaders/shared/math.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/qe.wgsl"),
     "\n",
     include_str!("../../shaders/path_step.wgsl"),
 );
 
 /// Source of `shaders/philox_kat.wgsl` with its shared modules.
 pub const PHILOX_KAT: &str = concat!(
+    include_str!("../../shaders/shared/mulhi_split.wgsl"),
+    "\n",
     include_str!("../../shaders/shared/philox.wgsl"),
     "\n",
     include_str!("../../shaders/shared/math.wgsl"),
@@ -54,9 +82,13 @@ pub const MARKS_TEST: &str = concat!(
 pub const STUDY_BODY: &str = concat!(
     include_str!("../../shaders/shared/params.wgsl"),
     "\n",
+    include_str!("../../shaders/shared/mulhi_split.wgsl"),
+    "\n",
     include_str!("../../shaders/shared/philox.wgsl"),
     "\n",
     include_str!("../../shaders/shared/math.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/qe.wgsl"),
     "\n",
     include_str!("../../shaders/shared/tables.wgsl"),
     "\n",

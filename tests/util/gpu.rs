@@ -26,14 +26,17 @@ pub fn gpu() -> Option<&'static GpuContext> {
 /// rendered error, so WGSL errors fail even without an adapter.
 #[track_caller]
 pub fn validate_wgsl(label: &str, src: &str) {
+    validate_wgsl_with(label, src, naga::valid::Capabilities::default());
+}
+
+/// [`validate_wgsl`] with the device capabilities `caps`.
+#[track_caller]
+pub fn validate_wgsl_with(label: &str, src: &str, caps: naga::valid::Capabilities) {
     let module = naga::front::wgsl::parse_str(src)
         .unwrap_or_else(|e| panic!("{label}: {}", e.emit_to_string(src)));
-    naga::valid::Validator::new(
-        naga::valid::ValidationFlags::all(),
-        naga::valid::Capabilities::default(),
-    )
-    .validate(&module)
-    .unwrap_or_else(|e| panic!("{label}: {}", e.emit_to_string(src)));
+    naga::valid::Validator::new(naga::valid::ValidationFlags::all(), caps)
+        .validate(&module)
+        .unwrap_or_else(|e| panic!("{label}: {}", e.emit_to_string(src)));
 }
 
 /// SplitMix64: test inputs without a dependency.
