@@ -2,16 +2,16 @@
 //! over the same seed and paths, wall time, throughput and the per-path
 //! differences between the backends.
 
+use std::sync::atomic::AtomicUsize;
 use std::time::Instant;
 
 use serde::Serialize;
 
 use crate::engine::{BackendChoice, Engine, EngineError};
-use crate::gpu::{GpuContext, GpuError, GpuStudy};
+use crate::gpu::GpuError;
 use crate::sim::{SimParams, TerminalState};
-use crate::strategy::PathOutcome;
 use crate::study::compare::Agreement;
-use crate::study::{run_paths, StudySetup};
+use crate::study::{StudyDevice, StudyEngine, StudySetup};
 
 /// One backend's timing.
 #[derive(Debug, Clone, Serialize)]
@@ -139,11 +139,6 @@ pub struct StudyBenchReport {
     pub agreement: Option<Agreement>,
 }
 
-enum StudyBackend {
-    Cpu,
-    Gpu(GpuContext, GpuStudy),
-}
-
 /// Times the study kernel of `setup` on each backend over paths `0..paths`,
 /// batch by batch (every backend runs a batch, then the next batch), and
 /// compares the first two backends path by path. `progress(done)` is called
@@ -159,31 +154,21 @@ pub fn run_study(
     batch: usize,
     mut progress: impl FnMut(usize),
 ) -> Result<StudyBenchReport, GpuError> {
-    let mut engines = Vec::new();
-    for &b in backends {
-        let engine = match b {
-            BackendChoice::Cpu => StudyBackend::Cpu,
-            BackendChoice::Gpu => gpu_backend(setup)?,
-            BackendChoice::Auto => match GpuContext::new() {
-                Ok(ctx) if ctx.is_hardware() => {
-                    let study = GpuStudy::new(&ctx, setup)?;
-                    StudyBackend::Gpu(ctx, study)
-                }
-                _ => StudyBackend::Cpu,
-            },
-        };
-        engines.push(engine);
-    }
+    let devices = backends
+        .iter()
+        .map(|&b| StudyDevice::new(b))
+        .collect::<Result<Vec<_>, _>>()?;
+    let engines = devices
+        .iter()
+        .map(|d| StudyEngine::new(d, setup))
+        .collect::<Result<Vec<_>, _>>()?;
     let batch = batch.max(1);
-    let run = |e: &StudyBackend, first: usize, n: usize| -> Result<Vec<PathOutcome>, GpuError> {
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "paths fit u32, checked by the config"
-        )]
-        match e {
-            StudyBackend::Cpu => Ok(run_paths(setup, first as u32, n)),
-            StudyBackend::Gpu(ctx, study) => study.run_paths(ctx, first as u64, n, n, |_| {}),
-        }
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "paths fit u32, checked by the config"
+    )]
+    let run = |e: &StudyEngine<'_>, first: usize, n: usize| {
+        e.run_paths(first as u32, n, &AtomicUsize::new(0))
     };
     for e in &engines {
         run(e, 0, paths.min(64))?;
@@ -210,24 +195,15 @@ pub fn run_study(
         progress(done);
     }
     let steps = u64::from(setup.params.n_steps);
-    let results = engines
+    let results = devices
         .iter()
         .zip(&seconds)
-        .map(|(e, &s)| {
-            let (backend, adapter) = match e {
-                StudyBackend::Cpu => (
-                    "cpu",
-                    format!("cpu ({} threads)", rayon::current_num_threads()),
-                ),
-                StudyBackend::Gpu(ctx, _) => ("gpu", ctx.describe()),
-            };
-            StudyBenchResult {
-                backend: backend.to_string(),
-                adapter,
-                seconds: s,
-                path_steps_per_s: paths as f64 * steps as f64 / s,
-                path_days_per_s: paths as f64 * f64::from(setup.horizon_days) / s,
-            }
+        .map(|(d, &s)| StudyBenchResult {
+            backend: d.name().to_string(),
+            adapter: d.adapter(),
+            seconds: s,
+            path_steps_per_s: paths as f64 * steps as f64 / s,
+            path_days_per_s: paths as f64 * f64::from(setup.horizon_days) / s,
         })
         .collect();
     let lines = setup.spec.programs.iter().map(|p| 1 + p.ladder.len()).sum();
@@ -247,10 +223,4 @@ pub fn run_study(
         results,
         agreement,
     })
-}
-
-fn gpu_backend(setup: &StudySetup) -> Result<StudyBackend, GpuError> {
-    let ctx = GpuContext::new()?;
-    let study = GpuStudy::new(&ctx, setup)?;
-    Ok(StudyBackend::Gpu(ctx, study))
 }

@@ -6,14 +6,13 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 
-use crate::cli::{Backend, RunArgs};
+use crate::cli::RunArgs;
 use crate::config::{Config, HedgeProgram};
-use crate::gpu::{GpuContext, GpuStudy};
 use crate::report::{self, LineSet, RunInfo, StudyAccumulator, StudyLayout};
 use crate::strategy::spec::BookSpec;
 use crate::strategy::PathOutcome;
 use crate::study::lines::LineMap;
-use crate::study::{run_paths_counted, StudySetup};
+use crate::study::{StudyDevice, StudyEngine, StudySetup};
 
 /// Paths per batch when `simulation.batch_paths` is 0: bounds the per-batch
 /// outcome buffer (about 11 KB a path) to a few hundred MB.
@@ -49,7 +48,8 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     let mut acc = StudyAccumulator::new(layout).context("setting up the reductions")?;
 
     let quiet = args.json;
-    let backend = StudyBackend::new(args.backend)?;
+    let backend = StudyDevice::new(args.backend)
+        .with_context(|| format!("--backend {}", args.backend.name()))?;
     if !quiet {
         eprintln!("backend: {} [{}]", backend.name(), backend.adapter());
         eprintln!(
@@ -58,22 +58,14 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     }
     let t_tables = Instant::now();
     let setup = StudySetup::from_config(&config, &programs)?;
-    let gpu = match &backend {
-        StudyBackend::Cpu => None,
-        StudyBackend::Gpu(ctx) => {
-            Some(GpuStudy::new(ctx, &setup).context("building the GPU study kernel")?)
-        }
-    };
+    let engine = StudyEngine::new(&backend, &setup).context("building the GPU study kernel")?;
     if !quiet {
         eprintln!("tables ready in {:.1} s", t_tables.elapsed().as_secs_f64());
     }
-    let batch = match (
-        usize::try_from(sim.batch_paths).unwrap_or(usize::MAX),
-        &backend,
-    ) {
-        (0, StudyBackend::Gpu(ctx)) if ctx.is_hardware() => DEFAULT_GPU_BATCH,
-        (0, _) => DEFAULT_BATCH,
-        (b, _) => b,
+    let batch = match usize::try_from(sim.batch_paths).unwrap_or(usize::MAX) {
+        0 if backend.is_hardware_gpu() => DEFAULT_GPU_BATCH,
+        0 => DEFAULT_BATCH,
+        b => b,
     };
 
     let t = Instant::now();
@@ -84,24 +76,9 @@ pub fn run(args: &RunArgs) -> Result<i32> {
         if progress {
             scope.spawn(|| show_progress(&finished, &stop, paths, t));
         }
-        let result = match (&backend, &gpu) {
-            (StudyBackend::Gpu(ctx), Some(kernel)) => simulate(
-                &map,
-                &mut acc,
-                paths,
-                batch,
-                |first, n| Ok(kernel.run_paths(ctx, first as u64, n, n, |_| {})?),
-                &finished,
-            ),
-            _ => simulate(
-                &map,
-                &mut acc,
-                paths,
-                batch,
-                |first, n| Ok(run_paths_counted(&setup, first, n, &finished)),
-                &finished,
-            ),
-        };
+        let result = simulate(&map, &mut acc, paths, batch, |first, n| {
+            Ok(engine.run_paths(first, n, &finished)?)
+        });
         stop.store(true, Ordering::Relaxed);
         result
     })?;
@@ -131,15 +108,13 @@ pub fn run(args: &RunArgs) -> Result<i32> {
 }
 
 /// Simulates every path in batches of `batch` with `run(first_path, n)` and
-/// folds each batch into `acc`; `finished` counts the paths done (a backend
-/// that counts finer than per batch leaves it ahead, never behind).
+/// folds each batch into `acc`.
 fn simulate(
     map: &LineMap,
     acc: &mut StudyAccumulator,
     paths: usize,
     batch: usize,
     mut run: impl FnMut(u32, usize) -> Result<Vec<PathOutcome>>,
-    finished: &AtomicUsize,
 ) -> Result<()> {
     let mut done = 0usize;
     while done < paths {
@@ -151,46 +126,8 @@ fn simulate(
         let outcomes = run(done as u32, n)?;
         acc.push_batch_par(&map.batch(done as u64, &outcomes))?;
         done += n;
-        finished.fetch_max(done, Ordering::Relaxed);
     }
     Ok(())
-}
-
-/// Where the study runs: the CPU books, or the GPU study kernel.
-#[expect(clippy::large_enum_variant, reason = "one per run")]
-enum StudyBackend {
-    Cpu,
-    Gpu(GpuContext),
-}
-
-impl StudyBackend {
-    /// `cpu`; `gpu` (an error without an adapter); `auto`: a hardware GPU when
-    /// one exists, else the CPU (a software adapter such as lavapipe runs the
-    /// kernel no faster than the CPU books and compiles it for tens of seconds).
-    fn new(choice: Backend) -> Result<Self> {
-        Ok(match choice {
-            Backend::Cpu => Self::Cpu,
-            Backend::Gpu => Self::Gpu(GpuContext::new().context("--backend gpu")?),
-            Backend::Auto => match GpuContext::new() {
-                Ok(ctx) if ctx.is_hardware() => Self::Gpu(ctx),
-                _ => Self::Cpu,
-            },
-        })
-    }
-
-    fn name(&self) -> &'static str {
-        match self {
-            Self::Cpu => "cpu",
-            Self::Gpu(_) => "gpu",
-        }
-    }
-
-    fn adapter(&self) -> String {
-        match self {
-            Self::Cpu => format!("cpu ({} threads)", rayon::current_num_threads()),
-            Self::Gpu(ctx) => ctx.describe(),
-        }
-    }
 }
 
 /// A one-line progress display on stderr, refreshed four times a second, shown

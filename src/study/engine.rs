@@ -1,0 +1,111 @@
+//! Where a study runs (`--backend cpu|gpu|auto`): the CPU books or the GPU
+//! study kernel, behind one call that runs a range of paths.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::cpu::{run_paths_counted, StudySetup};
+use crate::cli::Backend;
+use crate::gpu::{GpuContext, GpuError, GpuStudy};
+use crate::strategy::PathOutcome;
+
+/// The device a study runs on, chosen before the pricing tables are built
+/// so a missing GPU fails fast.
+#[derive(Debug)]
+pub enum StudyDevice {
+    /// The CPU books on the global rayon pool.
+    Cpu,
+    /// A GPU adapter.
+    Gpu(Box<GpuContext>),
+}
+
+impl StudyDevice {
+    /// `cpu`; `gpu` (an error without an adapter); `auto`: a hardware GPU when
+    /// one exists, else the CPU (a software adapter such as lavapipe compiles
+    /// the study kernel for tens of seconds on first use).
+    ///
+    /// # Errors
+    /// `gpu` without a usable adapter.
+    pub fn new(choice: Backend) -> Result<Self, GpuError> {
+        Ok(match choice {
+            Backend::Cpu => Self::Cpu,
+            Backend::Gpu => Self::Gpu(Box::new(GpuContext::new()?)),
+            Backend::Auto => match GpuContext::new() {
+                Ok(ctx) if ctx.is_hardware() => Self::Gpu(Box::new(ctx)),
+                _ => Self::Cpu,
+            },
+        })
+    }
+
+    /// `"cpu"` or `"gpu"`.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Cpu => "cpu",
+            Self::Gpu(_) => "gpu",
+        }
+    }
+
+    /// The CPU thread count or the adapter.
+    #[must_use]
+    pub fn adapter(&self) -> String {
+        match self {
+            Self::Cpu => format!("cpu ({} threads)", rayon::current_num_threads()),
+            Self::Gpu(ctx) => ctx.describe(),
+        }
+    }
+
+    /// Whether this is a hardware GPU.
+    #[must_use]
+    pub fn is_hardware_gpu(&self) -> bool {
+        matches!(self, Self::Gpu(ctx) if ctx.is_hardware())
+    }
+}
+
+/// A study ready to run on its device: the CPU books, or the GPU kernel
+/// compiled for the run's books with its tables uploaded.
+#[derive(Debug)]
+pub struct StudyEngine<'a> {
+    setup: &'a StudySetup,
+    device: &'a StudyDevice,
+    kernel: Option<GpuStudy>,
+}
+
+impl<'a> StudyEngine<'a> {
+    /// Prepares `setup` on `device`.
+    ///
+    /// # Errors
+    /// The GPU kernel cannot hold the run's books or fails to build.
+    pub fn new(device: &'a StudyDevice, setup: &'a StudySetup) -> Result<Self, GpuError> {
+        let kernel = match device {
+            StudyDevice::Cpu => None,
+            StudyDevice::Gpu(ctx) => Some(GpuStudy::new(ctx, setup)?),
+        };
+        Ok(Self {
+            setup,
+            device,
+            kernel,
+        })
+    }
+
+    /// Runs paths `first_path .. first_path + n` (one GPU dispatch, or the
+    /// CPU's blocks in parallel) and returns their outcomes in path order;
+    /// `done` grows by the paths finished as they finish.
+    ///
+    /// # Errors
+    /// GPU dispatch or readback failures.
+    pub fn run_paths(
+        &self,
+        first_path: u32,
+        n: usize,
+        done: &AtomicUsize,
+    ) -> Result<Vec<PathOutcome>, GpuError> {
+        match (self.device, &self.kernel) {
+            (StudyDevice::Gpu(ctx), Some(kernel)) => {
+                kernel.run_paths(ctx, u64::from(first_path), n, n, |k| {
+                    done.fetch_add(k, Ordering::Relaxed);
+                })
+            }
+            _ => Ok(run_paths_counted(self.setup, first_path, n, done)),
+        }
+    }
+}
