@@ -14,7 +14,9 @@
 // step; flattened, a rare jump or event costs one extra iteration for the
 // lanes that have one. The order of the updates of y and v is unchanged.
 //
-// Assembled after shared/params.wgsl, shared/philox.wgsl and shared/math.wgsl.
+// Assembled after shared/params.wgsl, shared/mulhi_split.wgsl (or
+// shared/mulhi_int64.wgsl), shared/philox.wgsl, shared/math.wgsl and
+// shared/qe.wgsl.
 
 // Invocations per workgroup; set per pipeline (see src/gpu/path_step.rs).
 override WORKGROUP_SIZE: u32 = 64u;

@@ -10,8 +10,8 @@
 //
 // Assembled by src/gpu/study.rs: a header of per-run `const`s (capacities
 // sized to the run's books), then shared/params.wgsl, shared/philox.wgsl,
-// shared/math.wgsl, shared/tables.wgsl (group 1), shared/pricing.wgsl,
-// shared/marks.wgsl and this file. Header constants:
+// shared/math.wgsl, shared/qe.wgsl, shared/step.wgsl, shared/tables.wgsl
+// (group 1), shared/pricing.wgsl, shared/marks.wgsl and this file. Header constants:
 //
 //     N_PROGRAMS   programs on the path (>= 1)
 //     N_CONDORS    condor slots (condor.max_open, >= 1)
@@ -128,76 +128,10 @@ const SPX_MULT: f32 = 100.0f;
 const VIX_OPT_MULT: f32 = 100.0f;
 const VIX_FUT_MULT: f32 = 1000.0f;
 
-// As in shaders/path_step.wgsl: `x`, hidden from the optimiser so Mesa does
-// not reassociate or contract it (params._pad0 is always 0).
-fn opaque(x: f32) -> f32 {
-    return select(x, 0.0f, params._pad0 != 0.0f);
-}
-
 // ---------------------------------------------------------------- the path
 
 var<private> y: f32;
 var<private> v: f32;
-
-// One time step of the path kernel on global path `path` (step index
-// `step`), with the day's events `events` (bit e) applied at its end when
-// non-zero: the operations of `simulate_path` in shaders/path_step.wgsl in
-// nested form.
-fn advance_step(key: vec2<u32>, path: u32, step: u32, events: u32) {
-    let w = draw(key, path, step, BLOCK_DIFFUSION);
-    let zz = box_muller(w.x, w.y);
-    let z_v = zz.x;
-    let z_x = zz.y;
-    let u_v = uniform_open(w.z);
-    let u_j = uniform_open(w.w);
-    var vn: f32;
-    // 2. Andersen QE step of the variance (shared/qe.wgsl).
-    let qe = qe_variance(v, z_v, u_v);
-    vn = qe.x;
-    let ln_m = qe.y;
-    let dy = params.drift_dt - ln_m - 0.5f * params.k3 * v + params.k2 * vn
-        + sqrt(params.k3 * v + params.k4 * vn) * z_x;
-    y = y + dy;
-
-    var n = 0u;
-    if (u_j > params.poisson_p0) {
-        n = 1u;
-        var prob = params.poisson_p0 * params.lambda_dt;
-        var cum = params.poisson_p0 + prob;
-        while (u_j > cum && n < params.max_jumps) {
-            n = n + 1u;
-            prob = prob * (params.lambda_dt / f32(n));
-            cum = cum + prob;
-        }
-    }
-    for (var j = 0u; j < n; j = j + 1u) {
-        let wj = draw(key, path, step, BLOCK_JUMP0 + j);
-        let zj = box_muller(wj.x, wj.y);
-        let zv = params.mu_v * exponential(wj.z);
-        let zs = params.mu_s + params.rho_j * zv + params.sigma_s * zj.x;
-        let h = (params.dt * (1.0f - uniform_open(wj.w))) * zv;
-        let dj = zs + sqrt(h) * zj.y - 0.5f * h;
-        y = y + opaque(dj);
-        let xk = params.kappa_dt * (1.0f - uniform_open(wj.w));
-        let t3 = opaque(xk * -0.16666667f);
-        let t2 = opaque(xk * (0.5f + t3));
-        let t1 = opaque(xk * (-1.0f + t2));
-        let decay = 1.0f + t1;
-        vn = vn + opaque(zv * decay);
-    }
-    var left = events;
-    while (left != 0u) {
-        let e = firstTrailingBit(left);
-        let we = draw(key, path, step, BLOCK_EVENT0 + e);
-        let ze = box_muller(we.x, we.y);
-        let ev = params.events[e];
-        let de = ev.jump_sd * ze.x - params.event_comp * 0.5f * ev.jump_sd * ev.jump_sd;
-        y = y + opaque(de);
-        vn = vn + ev.var_bump;
-        left = left & (left - 1u);
-    }
-    v = vn;
-}
 
 // ------------------------------------------------------ the day's market
 
@@ -852,7 +786,9 @@ fn main(
     for (var d = 1u; d <= study.horizon_days; d = d + 1u) {
         for (var s = 0u; s < spd; s = s + 1u) {
             let events = select(0u, event_days[d - 1u], s + 1u == spd);
-            advance_step(key, path, (d - 1u) * spd + s, events);
+            let yv = sim_step(key, path, (d - 1u) * spd + s, events, y, v);
+            y = yv.x;
+            v = yv.y;
         }
         // Interest, before anything else on the day.
         condor_cash = condor_cash * study.growth + study.capital_growth;

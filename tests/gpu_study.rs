@@ -159,7 +159,7 @@ fn gpu_books_agree_on_the_other_branches_of_the_rules() {
     );
 }
 
-fn run_json(backend: &str, out: &std::path::Path) -> serde_json::Value {
+fn run_json(backend: &str, out: &std::path::Path, extra: &[&str]) -> serde_json::Value {
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_vixhedge"))
         .args([
             "run",
@@ -172,6 +172,7 @@ fn run_json(backend: &str, out: &std::path::Path) -> serde_json::Value {
             "--json",
         ])
         .args(["--backend", backend, "--out", out.to_str().unwrap()])
+        .args(extra)
         .output()
         .expect("the binary runs");
     assert!(
@@ -233,8 +234,8 @@ fn compare_json(
 fn run_on_the_gpu_reports_the_cpu_summary() {
     let Some(_) = gpu() else { return };
     let dir = tempfile::tempdir().unwrap();
-    let g = run_json("gpu", &dir.path().join("gpu"));
-    let c = run_json("cpu", &dir.path().join("cpu"));
+    let g = run_json("gpu", &dir.path().join("gpu"), &[]);
+    let c = run_json("cpu", &dir.path().join("cpu"), &[]);
     assert_eq!(g["backend"], "gpu");
     assert_eq!(c["backend"], "cpu");
     let (mut bad, mut n) = (Vec::new(), 0);
@@ -246,6 +247,19 @@ fn run_on_the_gpu_reports_the_cpu_summary() {
         bad.len(),
         bad.join("\n")
     );
+    // Another batch size on the GPU: the same summary exactly, timings aside.
+    let g2 = run_json(
+        "gpu",
+        &dir.path().join("gpu2"),
+        &["--set", "simulation.batch_paths=700"],
+    );
+    let strip = |mut v: serde_json::Value| {
+        for k in ["elapsed_s", "path_steps_per_s"] {
+            v.as_object_mut().unwrap().remove(k);
+        }
+        v
+    };
+    assert_eq!(strip(g.clone()), strip(g2));
     // The GPU run wrote the same set of files.
     for f in ["summary.json", "config.toml", "report.md"] {
         assert!(dir.path().join("gpu").join(f).is_file(), "{f}");

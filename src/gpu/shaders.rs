@@ -90,6 +90,8 @@ pub const STUDY_BODY: &str = concat!(
     "\n",
     include_str!("../../shaders/shared/qe.wgsl"),
     "\n",
+    include_str!("../../shaders/shared/step.wgsl"),
+    "\n",
     include_str!("../../shaders/shared/tables.wgsl"),
     "\n",
     include_str!("../../shaders/shared/pricing.wgsl"),
