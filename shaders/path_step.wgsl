@@ -15,8 +15,8 @@
 // lanes that have one. The order of the updates of y and v is unchanged.
 //
 // Assembled after shared/params.wgsl, shared/mulhi_split.wgsl (or
-// shared/mulhi_int64.wgsl), shared/philox.wgsl, shared/math.wgsl and
-// shared/qe.wgsl.
+// shared/mulhi_int64.wgsl), shared/philox.wgsl, shared/math.wgsl,
+// shared/qe.wgsl and shared/jumps.wgsl.
 
 // Invocations per workgroup; set per pipeline (see src/gpu/path_step.rs).
 override WORKGROUP_SIZE: u32 = 64u;
@@ -31,14 +31,6 @@ override WORKGROUP_SIZE: u32 = 64u;
 const PHASE_DIFFUSION: u32 = 0u;
 const PHASE_JUMP: u32 = 1u;
 const PHASE_EVENT: u32 = 2u;
-
-// `x`, hidden from the optimiser: `_pad0` is always 0 (src/sim.rs) but only
-// known at run time. Without it Mesa rewrites `y + (a - t)` on the event line
-// as `(y + a) - t`, one ulp away from the CPU; with it lavapipe matches the CPU
-// bit for bit.
-fn opaque(x: f32) -> f32 {
-    return select(x, 0.0f, params._pad0 != 0.0f);
-}
 
 fn simulate_path(path: u32) -> TerminalState {
     let key = vec2<u32>(params.key0, params.key1);
@@ -81,46 +73,22 @@ fn simulate_path(path: u32) -> TerminalState {
                 + sqrt(params.k3 * v + params.k4 * vn) * z_x;
             y = y + dy;
 
-            // 4a. Jump count: Poisson by inversion of u_j, truncated at max_jumps.
-            var n = 0u;
-            if (u_j > params.poisson_p0) {
-                n = 1u;
-                var prob = params.poisson_p0 * params.lambda_dt;
-                var cum = params.poisson_p0 + prob;
-                while (u_j > cum && n < params.max_jumps) {
-                    n = n + 1u;
-                    prob = prob * (params.lambda_dt / f32(n));
-                    cum = cum + prob;
-                }
-            }
+            // 4a. Jump count (shared/jumps.wgsl).
+            let n = jump_count(u_j);
             jumps_left = n;
             j = 0u;
         } else if (phase == PHASE_JUMP) {
             // 4b. Jump j of this step.
-            let zv = params.mu_v * exponential(w.z);
-            let zs = params.mu_s + params.rho_j * zv + params.sigma_s * zz.x;
-            // Integrated variance of the raised v over the rest of the step.
-            let h = (params.dt * (1.0f - uniform_open(w.w))) * zv;
-            let dj = zs + sqrt(h) * zz.y - 0.5f * h;
-            y = y + opaque(dj);
-            // The jump's variance decays over the rest of the step (cubic
-            // Taylor polynomial of e^{-kappa dt (1 - u)}, as on the CPU).
-            let xk = params.kappa_dt * (1.0f - uniform_open(w.w));
-            // Each product goes through opaque() so Mesa cannot contract it
-            // into a fused multiply-add the CPU does not perform.
-            let t3 = opaque(xk * -0.16666667f);
-            let t2 = opaque(xk * (0.5f + t3));
-            let t1 = opaque(xk * (-1.0f + t2));
-            let decay = 1.0f + t1;
-            vn = vn + opaque(zv * decay);
+            let yv = jump_update(w, zz, vec2<f32>(y, vn));
+            y = yv.x;
+            vn = yv.y;
             j = j + 1u;
             jumps_left = jumps_left - 1u;
         } else {
             // 5. Event type e on this day, in increasing e like the CPU loop.
-            let ev = params.events[e];
-            let de = ev.jump_sd * zz.x - params.event_comp * 0.5f * ev.jump_sd * ev.jump_sd;
-            y = y + opaque(de);
-            vn = vn + ev.var_bump;
+            let yv = event_update(e, zz, vec2<f32>(y, vn));
+            y = yv.x;
+            vn = yv.y;
             events_left = events_left & (events_left - 1u);
         }
 

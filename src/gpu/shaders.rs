@@ -36,6 +36,8 @@ pub const PATH_STEP: &str = concat!(
     "\n",
     include_str!("../../shaders/shared/qe.wgsl"),
     "\n",
+    include_str!("../../shaders/shared/jumps.wgsl"),
+    "\n",
     include_str!("../../shaders/path_step.wgsl"),
 );
 
@@ -89,6 +91,8 @@ pub const STUDY_BODY: &str = concat!(
     include_str!("../../shaders/shared/math.wgsl"),
     "\n",
     include_str!("../../shaders/shared/qe.wgsl"),
+    "\n",
+    include_str!("../../shaders/shared/jumps.wgsl"),
     "\n",
     include_str!("../../shaders/shared/step.wgsl"),
     "\n",
