@@ -164,6 +164,64 @@ pub(crate) fn read_back<T: Pod>(
     read_buffer(ctx, staging, len, out)
 }
 
+/// One batch of a per-path kernel: writes `uploads` (buffer, bytes), then
+/// dispatches `pipeline` with `groups` bound (group index, bind group) over
+/// `n` invocations of `workgroup_size` (a 2D grid when one dimension cannot
+/// hold them; the kernel folds the y index back), and waits for the device.
+///
+/// # Errors
+/// Validation or out-of-memory errors of the dispatch, or a failed wait.
+pub(crate) fn dispatch_paths(
+    ctx: &GpuContext,
+    label: &'static str,
+    pipeline: &wgpu::ComputePipeline,
+    groups: &[(u32, &wgpu::BindGroup)],
+    uploads: &[(&wgpu::Buffer, &[u8])],
+    n: u64,
+    workgroup_size: u32,
+) -> Result<(), GpuError> {
+    let device = &ctx.device;
+    let max_dim = u64::from(device.limits().max_compute_workgroups_per_dimension);
+    let wgs = n.div_ceil(u64::from(workgroup_size));
+    let (gx, gy) = if wgs <= max_dim {
+        (wgs, 1)
+    } else {
+        (max_dim, wgs.div_ceil(max_dim))
+    };
+    let (gx, gy) = match (u32::try_from(gx), u32::try_from(gy)) {
+        (Ok(x), Ok(y)) if y <= max_dim as u32 => (x, y),
+        _ => {
+            return Err(GpuError::TooLarge(format!(
+                "{n} invocations exceed one dispatch of {label}"
+            )))
+        }
+    };
+    let ((), err) = with_error_scopes(device, || {
+        for (buf, bytes) in uploads {
+            ctx.queue.write_buffer(buf, 0, bytes);
+        }
+        let mut enc =
+            device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(label) });
+        {
+            let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some(label),
+                timestamp_writes: None,
+            });
+            pass.set_pipeline(pipeline);
+            for (index, group) in groups {
+                pass.set_bind_group(*index, *group, &[]);
+            }
+            pass.dispatch_workgroups(gx, gy, 1);
+        }
+        ctx.queue.submit([enc.finish()]);
+    });
+    if let Some(message) = err {
+        return Err(GpuError::Dispatch { label, message });
+    }
+    device.poll(wgpu::PollType::wait_indefinitely())?;
+    Ok(())
+}
+
 /// Workgroup size of the test kernels.
 const TEST_WORKGROUP_SIZE: usize = 64;
 

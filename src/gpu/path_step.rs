@@ -4,8 +4,10 @@
 
 use std::time::Instant;
 
-use super::context::{with_error_scopes, GpuContext, GpuError};
-use super::kernel::{bind_group, buffer, compute_pipeline, layout_entry, read_back};
+use super::context::{GpuContext, GpuError};
+use super::kernel::{
+    bind_group, buffer, compute_pipeline, dispatch_paths, layout_entry, read_back,
+};
 use super::shaders;
 use crate::sim::{SimParams, TerminalState};
 
@@ -211,7 +213,6 @@ impl PathStep {
             .unwrap_or(DEFAULT_BATCH_PATHS)
             .clamp(1, self.max_batch_paths(ctx))
             .min(n_paths);
-        let device = &ctx.device;
         let out_bytes = batch as u64 * STATE_BYTES;
         use wgpu::BufferUsages as U;
         let params_buf = buffer(
@@ -256,44 +257,22 @@ impl PathStep {
             &self.layout,
             &[&params_buf, &states_buf, &calendar_buf],
         );
-        let max_dim = device.limits().max_compute_workgroups_per_dimension;
 
         let mut start = first_path;
         while start < end {
             let n = (end - start).min(batch as u64);
             // start < end <= 2^32 and n <= batch <= u32::MAX: both fit in u32.
             let batch_params = params.for_batch(start as u32, n as u32);
-            let groups = n.div_ceil(u64::from(self.workgroup_size));
-            let (gx, gy) = if groups <= u64::from(max_dim) {
-                (groups as u32, 1)
-            } else {
-                (max_dim, groups.div_ceil(u64::from(max_dim)) as u32)
-            };
-
             let t0 = Instant::now();
-            let ((), err) = with_error_scopes(device, || {
-                ctx.queue
-                    .write_buffer(&params_buf, 0, bytemuck::bytes_of(&batch_params));
-                let mut enc = device
-                    .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(LABEL) });
-                {
-                    let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                        label: Some(LABEL),
-                        timestamp_writes: None,
-                    });
-                    pass.set_pipeline(&self.pipeline);
-                    pass.set_bind_group(0, &bind_group, &[]);
-                    pass.dispatch_workgroups(gx, gy, 1);
-                }
-                ctx.queue.submit([enc.finish()]);
-            });
-            if let Some(message) = err {
-                return Err(GpuError::Dispatch {
-                    label: LABEL,
-                    message,
-                });
-            }
-            device.poll(wgpu::PollType::wait_indefinitely())?;
+            dispatch_paths(
+                ctx,
+                LABEL,
+                &self.pipeline,
+                &[(0, &bind_group)],
+                &[(&params_buf, bytemuck::bytes_of(&batch_params))],
+                n,
+                self.workgroup_size,
+            )?;
             timing.dispatch_s += t0.elapsed().as_secs_f64();
 
             if let (Some(out), Some(staging)) = (out.as_deref_mut(), staging_buf.as_ref()) {

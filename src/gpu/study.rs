@@ -16,9 +16,10 @@
 
 use bytemuck::{Pod, Zeroable};
 
-use super::context::{with_error_scopes, GpuContext, GpuError};
+use super::context::{GpuContext, GpuError};
 use super::kernel::{
-    bind_group, buffer, compute_pipeline, layout_entry, read_back, storage_entry, Kernel,
+    bind_group, buffer, compute_pipeline, dispatch_paths, layout_entry, read_back, storage_entry,
+    Kernel,
 };
 use super::marks::{marks_tables, DayTables, MarksParams};
 use super::path_step::event_calendar;
@@ -467,48 +468,21 @@ impl GpuStudy {
             &self.kernel.layout,
             &[&sim_buf, &rec_buf, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]],
         );
-        let device = &ctx.device;
-        let max_dim = device.limits().max_compute_workgroups_per_dimension;
         let mut words_out: Vec<f32> = Vec::with_capacity(batch * words);
         let mut start = first_path;
         while start < end {
             let m = (end - start).min(batch as u64);
             #[expect(clippy::cast_possible_truncation, reason = "range checked above")]
             let sim = self.sim.for_batch(start as u32, m as u32);
-            let groups = m.div_ceil(u64::from(WORKGROUP_SIZE));
-            #[expect(
-                clippy::cast_possible_truncation,
-                reason = "bounded by max_batch_paths"
-            )]
-            let (gx, gy) = if groups <= u64::from(max_dim) {
-                (groups as u32, 1)
-            } else {
-                (max_dim, groups.div_ceil(u64::from(max_dim)) as u32)
-            };
-            let ((), err) = with_error_scopes(device, || {
-                ctx.queue
-                    .write_buffer(&sim_buf, 0, bytemuck::bytes_of(&sim));
-                let mut enc = device
-                    .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some(LABEL) });
-                {
-                    let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor {
-                        label: Some(LABEL),
-                        timestamp_writes: None,
-                    });
-                    pass.set_pipeline(&self.kernel.pipeline);
-                    pass.set_bind_group(0, &group, &[]);
-                    pass.set_bind_group(TABLES_GROUP, self.tables.bind_group(), &[]);
-                    pass.dispatch_workgroups(gx, gy, 1);
-                }
-                ctx.queue.submit([enc.finish()]);
-            });
-            if let Some(message) = err {
-                return Err(GpuError::Dispatch {
-                    label: LABEL,
-                    message,
-                });
-            }
-            device.poll(wgpu::PollType::wait_indefinitely())?;
+            dispatch_paths(
+                ctx,
+                LABEL,
+                &self.kernel.pipeline,
+                &[(0, &group), (TABLES_GROUP, self.tables.bind_group())],
+                &[(&sim_buf, bytemuck::bytes_of(&sim))],
+                m,
+                WORKGROUP_SIZE,
+            )?;
             words_out.clear();
             read_back(
                 ctx,
