@@ -19,9 +19,10 @@ use crate::study::{StudyDevice, StudyEngine, StudySetup};
 const DEFAULT_BATCH: usize = 16_384;
 
 /// Paths per dispatch of a hardware GPU when `simulation.batch_paths` is 0:
-/// enough invocations to fill a data-centre GPU (2^17), with records of about
-/// 1 KB a path.
-const DEFAULT_GPU_BATCH: usize = 1 << 17;
+/// 2^16 invocations keep a data-centre GPU busy while the batch's outcomes
+/// stay under a gigabyte of host memory (about 11 KB a path with every
+/// program; the device records are about 1 KB a path).
+const DEFAULT_GPU_BATCH: usize = 1 << 16;
 
 /// Runs the condor book and the hedge programs on every path, reduces, writes
 /// the output files and prints the verdict table (or the summary as JSON).
