@@ -61,7 +61,11 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     let setup = StudySetup::from_config(&config, &programs)?;
     let engine = StudyEngine::new(&backend, &setup).context("building the GPU study kernel")?;
     if !quiet {
-        eprintln!("tables ready in {:.1} s", t_tables.elapsed().as_secs_f64());
+        let what = match backend {
+            StudyDevice::Cpu => "tables",
+            StudyDevice::Gpu(_) => "tables and the GPU study kernel",
+        };
+        eprintln!("{what} ready in {:.1} s", t_tables.elapsed().as_secs_f64());
     }
     let batch = match usize::try_from(sim.batch_paths).unwrap_or(usize::MAX) {
         0 if backend.is_hardware_gpu() => DEFAULT_GPU_BATCH,
