@@ -58,7 +58,7 @@ pub fn run(args: &RunArgs) -> Result<i32> {
         );
     }
     let t_tables = Instant::now();
-    let setup = StudySetup::from_config(&config, &programs)?;
+    let setup = StudySetup::with_spec(&config, spec)?;
     let engine = StudyEngine::new(&backend, &setup).context("building the GPU study kernel")?;
     if !quiet {
         let what = match backend {

@@ -39,6 +39,14 @@ impl StudySetup {
     pub fn from_config(config: &Config, programs: &[HedgeProgram]) -> anyhow::Result<Self> {
         use anyhow::Context as _;
         let spec = BookSpec::from_config(config, programs).context("building the books")?;
+        Self::with_spec(config, spec)
+    }
+
+    /// The setup of `config` with the books `spec` (already built from it).
+    ///
+    /// # Errors
+    /// The path parameters are invalid.
+    pub fn with_spec(config: &Config, spec: BookSpec) -> anyhow::Result<Self> {
         let sim = &config.simulation;
         let params = SimParams::new(
             &config.market_model(Measure::P),
