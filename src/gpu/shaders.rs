@@ -78,7 +78,8 @@ pub const MARKS_TEST: &str = concat!(
     include_str!("../../shaders/marks_test.wgsl"),
 );
 
-/// The body of the study kernel: its shared modules and `shaders/study.wgsl`,
+/// The body of the study kernel: its shared modules, the books
+/// (`shaders/study/*.wgsl`) and `shaders/study.wgsl`,
 /// without the header of per-run capacities that `gpu::study::source` puts
 /// in front.
 pub const STUDY_BODY: &str = concat!(
@@ -101,6 +102,14 @@ pub const STUDY_BODY: &str = concat!(
     include_str!("../../shaders/shared/pricing.wgsl"),
     "\n",
     include_str!("../../shaders/shared/marks.wgsl"),
+    "\n",
+    include_str!("../../shaders/study/stats.wgsl"),
+    "\n",
+    include_str!("../../shaders/study/condor.wgsl"),
+    "\n",
+    include_str!("../../shaders/study/signals.wgsl"),
+    "\n",
+    include_str!("../../shaders/study/hedge.wgsl"),
     "\n",
     include_str!("../../shaders/study.wgsl"),
 );
