@@ -126,9 +126,7 @@ fn main(
     @builtin(global_invocation_id) gid: vec3<u32>,
     @builtin(num_workgroups) nwg: vec3<u32>,
 ) {
-    // 2D dispatch when a batch needs more than max_compute_workgroups_per_dimension
-    // workgroups along x.
-    let i = gid.x + gid.y * (nwg.x * WORKGROUP_SIZE);
+    let i = batch_index(gid, nwg);
     if (i >= params.n_paths) {
         return;
     }

@@ -270,7 +270,7 @@ fn main(
     @builtin(global_invocation_id) gid: vec3<u32>,
     @builtin(num_workgroups) nwg: vec3<u32>,
 ) {
-    let i = gid.x + gid.y * (nwg.x * WORKGROUP_SIZE);
+    let i = batch_index(gid, nwg);
     if (i >= params.n_paths) {
         return;
     }

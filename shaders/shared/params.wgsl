@@ -56,3 +56,11 @@ struct TerminalState {
     // Variance v_T.
     v: f32,
 }
+
+// Index within the batch of the invocation `gid` of a dispatch of `nwg`
+// workgroups of WORKGROUP_SIZE (the including kernel's override): the host
+// dispatches a 2D grid when a batch needs more than
+// max_compute_workgroups_per_dimension workgroups along x.
+fn batch_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 {
+    return gid.x + gid.y * (nwg.x * WORKGROUP_SIZE);
+}

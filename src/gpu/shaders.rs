@@ -7,6 +7,13 @@
 
 use std::borrow::Cow;
 
+/// The files under `shaders/` named, in order, each followed by a newline.
+macro_rules! kernel_source {
+    ($($file:literal),+ $(,)?) => {
+        concat!($(include_str!(concat!("../../shaders/", $file)), "\n"),+)
+    };
+}
+
 /// The portable `mulhi32` of Philox, as it appears in the kernel sources.
 pub const MULHI_SPLIT: &str = include_str!("../../shaders/shared/mulhi_split.wgsl");
 /// `mulhi32` with one 64-bit multiply (needs `wgpu::Features::SHADER_INT64`).
@@ -25,93 +32,63 @@ pub fn for_device(source: &str, int64: bool) -> Cow<'_, str> {
 }
 
 /// Source of `shaders/path_step.wgsl` with its shared modules.
-pub const PATH_STEP: &str = concat!(
-    include_str!("../../shaders/shared/params.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/mulhi_split.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/philox.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/math.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/qe.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/jumps.wgsl"),
-    "\n",
-    include_str!("../../shaders/path_step.wgsl"),
+pub const PATH_STEP: &str = kernel_source!(
+    "shared/params.wgsl",
+    "shared/mulhi_split.wgsl",
+    "shared/philox.wgsl",
+    "shared/math.wgsl",
+    "shared/qe.wgsl",
+    "shared/jumps.wgsl",
+    "path_step.wgsl",
 );
 
 /// Source of `shaders/philox_kat.wgsl` with its shared modules.
-pub const PHILOX_KAT: &str = concat!(
-    include_str!("../../shaders/shared/mulhi_split.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/philox.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/math.wgsl"),
-    "\n",
-    include_str!("../../shaders/philox_kat.wgsl"),
+pub const PHILOX_KAT: &str = kernel_source!(
+    "shared/mulhi_split.wgsl",
+    "shared/philox.wgsl",
+    "shared/math.wgsl",
+    "philox_kat.wgsl",
 );
 
 /// Source of `shaders/table_lookup.wgsl` with its shared modules (the tables
 /// at bind group 1, then the pricing math).
-pub const TABLE_LOOKUP: &str = concat!(
-    include_str!("../../shaders/shared/math.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/tables.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/pricing.wgsl"),
-    "\n",
-    include_str!("../../shaders/table_lookup.wgsl"),
+pub const TABLE_LOOKUP: &str = kernel_source!(
+    "shared/math.wgsl",
+    "shared/tables.wgsl",
+    "shared/pricing.wgsl",
+    "table_lookup.wgsl",
 );
 
 /// Source of `shaders/marks_test.wgsl` with its shared modules (the tables at
 /// bind group 1, the pricing math, then the marks).
-pub const MARKS_TEST: &str = concat!(
-    include_str!("../../shaders/shared/math.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/tables.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/pricing.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/marks.wgsl"),
-    "\n",
-    include_str!("../../shaders/marks_test.wgsl"),
+pub const MARKS_TEST: &str = kernel_source!(
+    "shared/math.wgsl",
+    "shared/tables.wgsl",
+    "shared/pricing.wgsl",
+    "shared/marks.wgsl",
+    "marks_test.wgsl",
 );
 
 /// The body of the study kernel: its shared modules, the books
 /// (`shaders/study/*.wgsl`) and `shaders/study.wgsl`,
 /// without the header of per-run capacities that `gpu::study::source` puts
 /// in front.
-pub const STUDY_BODY: &str = concat!(
-    include_str!("../../shaders/shared/params.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/mulhi_split.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/philox.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/math.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/qe.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/jumps.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/step.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/tables.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/pricing.wgsl"),
-    "\n",
-    include_str!("../../shaders/shared/marks.wgsl"),
-    "\n",
-    include_str!("../../shaders/study/stats.wgsl"),
-    "\n",
-    include_str!("../../shaders/study/condor.wgsl"),
-    "\n",
-    include_str!("../../shaders/study/signals.wgsl"),
-    "\n",
-    include_str!("../../shaders/study/hedge.wgsl"),
-    "\n",
-    include_str!("../../shaders/study.wgsl"),
+pub const STUDY_BODY: &str = kernel_source!(
+    "shared/params.wgsl",
+    "shared/mulhi_split.wgsl",
+    "shared/philox.wgsl",
+    "shared/math.wgsl",
+    "shared/qe.wgsl",
+    "shared/jumps.wgsl",
+    "shared/step.wgsl",
+    "shared/tables.wgsl",
+    "shared/pricing.wgsl",
+    "shared/marks.wgsl",
+    "study/stats.wgsl",
+    "study/condor.wgsl",
+    "study/signals.wgsl",
+    "study/hedge.wgsl",
+    "study.wgsl",
 );
 
 /// Every kernel as (label, full source), for validation.
