@@ -22,6 +22,17 @@ pub fn gpu() -> Option<&'static GpuContext> {
     }
 }
 
+/// Whether `ctx` evaluates the WGSL with the CPU twin's f32 arithmetic, so a
+/// test may demand bit-identical results there: Mesa's lavapipe (llvmpipe)
+/// rounds every operation as written (measured on every kernel). Other drivers
+/// may fuse a product and the sum it feeds into one multiply-add, rounded once
+/// (SPIR-V allows it unless an instruction is decorated `NoContraction`, which
+/// naga does not emit); NVIDIA's does (measured on an H100, 2026-11-26). There
+/// the tests hold the GPU to the f32 error bounds of each computation instead.
+pub fn bit_exact(ctx: &GpuContext) -> bool {
+    !ctx.is_hardware() && ctx.adapter_info.name.starts_with("llvmpipe")
+}
+
 /// Parses and validates `src` with naga, panicking with `label` and the
 /// rendered error, so WGSL errors fail even without an adapter.
 #[track_caller]
