@@ -141,7 +141,9 @@ pub struct StudyBenchReport {
 
 /// Times the study kernel of `setup` on each backend over paths `0..paths`,
 /// batch by batch (every backend runs a batch, then the next batch), and
-/// compares the first two backends path by path. `progress(done)` is called
+/// compares the first two backends path by path. `batch` paths a batch, or
+/// (None) the largest default batch of the devices ([`StudyDevice::default_batch`]).
+/// `progress(done)` is called
 /// after each batch. A warm-up batch of 64 paths per backend (pipeline
 /// compilation, thread pool) is not timed.
 ///
@@ -151,7 +153,7 @@ pub fn run_study(
     setup: &StudySetup,
     paths: usize,
     backends: &[BackendChoice],
-    batch: usize,
+    batch: Option<usize>,
     mut progress: impl FnMut(usize),
 ) -> Result<StudyBenchReport, GpuError> {
     let devices = backends
@@ -162,7 +164,15 @@ pub fn run_study(
         .iter()
         .map(|d| StudyEngine::new(d, setup))
         .collect::<Result<Vec<_>, _>>()?;
-    let batch = batch.max(1);
+    let batch = batch
+        .unwrap_or_else(|| {
+            devices
+                .iter()
+                .map(StudyDevice::default_batch)
+                .max()
+                .unwrap_or(1)
+        })
+        .max(1);
     #[expect(
         clippy::cast_possible_truncation,
         reason = "paths fit u32, checked by the config"

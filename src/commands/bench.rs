@@ -63,17 +63,14 @@ pub fn run(args: &BenchArgs) -> Result<i32> {
     Ok(0)
 }
 
-/// Paths per batch of the study benchmark when `simulation.batch_paths` is 0.
-const STUDY_BATCH: usize = 16_384;
-
 /// `bench --kernel study`: the full study kernel (`default` preset, every
 /// hedge program) on each backend, batch by batch over the same paths.
 fn study(args: &BenchArgs, config: &Config) -> Result<i32> {
     let sim = &config.simulation;
     let paths = usize::try_from(sim.paths).context("simulation.paths does not fit this machine")?;
     let batch = match usize::try_from(sim.batch_paths).unwrap_or(usize::MAX) {
-        0 => STUDY_BATCH,
-        b => b,
+        0 => None,
+        b => Some(b),
     };
     if !args.json {
         eprintln!("building pricing tables ...");
@@ -81,7 +78,7 @@ fn study(args: &BenchArgs, config: &Config) -> Result<i32> {
     let setup = StudySetup::from_config(config, &HedgeProgram::ALL)?;
     if !args.json {
         eprintln!(
-            "timing the study kernel: {paths} paths x {} days, {} programs, on {:?} in batches of {batch}",
+            "timing the study kernel: {paths} paths x {} days, {} programs, on {:?}",
             setup.horizon_days,
             HedgeProgram::ALL.len(),
             args.backends
@@ -99,11 +96,12 @@ fn study(args: &BenchArgs, config: &Config) -> Result<i32> {
         return Ok(0);
     }
     println!(
-        "study kernel: {} paths x {} days, {} programs, {} equity lines a path",
+        "study kernel: {} paths x {} days, {} programs, {} equity lines a path, batches of {} paths",
         report.paths,
         report.days,
         report.programs.len(),
-        report.lines
+        report.lines,
+        report.batch_paths
     );
     println!(
         "{:<8} {:>10} {:>16} {:>16} {:>8}  adapter",

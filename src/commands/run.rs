@@ -14,16 +14,6 @@ use crate::strategy::PathOutcome;
 use crate::study::lines::LineMap;
 use crate::study::{StudyDevice, StudyEngine, StudySetup};
 
-/// Paths per batch when `simulation.batch_paths` is 0: bounds the per-batch
-/// outcome buffer (about 11 KB a path) to a few hundred MB.
-const DEFAULT_BATCH: usize = 16_384;
-
-/// Paths per dispatch of a hardware GPU when `simulation.batch_paths` is 0:
-/// 2^16 invocations keep a data-centre GPU busy while the batch's outcomes
-/// stay under a gigabyte of host memory (about 11 KB a path with every
-/// program; the device records are about 1 KB a path).
-const DEFAULT_GPU_BATCH: usize = 1 << 16;
-
 /// Runs the condor book and the hedge programs on every path, reduces, writes
 /// the output files and prints the verdict table (or the summary as JSON).
 ///
@@ -68,8 +58,7 @@ pub fn run(args: &RunArgs) -> Result<i32> {
         eprintln!("{what} ready in {:.1} s", t_tables.elapsed().as_secs_f64());
     }
     let batch = match usize::try_from(sim.batch_paths).unwrap_or(usize::MAX) {
-        0 if backend.is_hardware_gpu() => DEFAULT_GPU_BATCH,
-        0 => DEFAULT_BATCH,
+        0 => backend.default_batch(),
         b => b,
     };
 
@@ -113,26 +102,41 @@ pub fn run(args: &RunArgs) -> Result<i32> {
 }
 
 /// Simulates every path in batches of `batch` with `run(first_path, n)` and
-/// folds each batch into `acc`.
+/// folds each batch into `acc`, in path order. A second thread simulates the
+/// next batch while this one reduces the last, so a GPU is not left idle
+/// while the host reduces (at most two batches are held at a time).
 fn simulate(
     map: &LineMap,
     acc: &mut StudyAccumulator,
     paths: usize,
     batch: usize,
-    mut run: impl FnMut(u32, usize) -> Result<Vec<PathOutcome>>,
+    mut run: impl FnMut(u32, usize) -> Result<Vec<PathOutcome>> + Send,
 ) -> Result<()> {
-    let mut done = 0usize;
-    while done < paths {
-        let n = batch.min(paths - done);
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "paths fit u32, checked by the caller"
-        )]
-        let outcomes = run(done as u32, n)?;
-        acc.push_batch_par(&map.batch(done as u64, &outcomes))?;
-        done += n;
-    }
-    Ok(())
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(usize, Vec<PathOutcome>)>>(0);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let mut done = 0usize;
+            while done < paths {
+                let n = batch.min(paths - done);
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "paths fit u32, checked by the caller"
+                )]
+                let result = run(done as u32, n).map(|outcomes| (done, outcomes));
+                let failed = result.is_err();
+                // A send fails once the reducer has stopped on an error.
+                if tx.send(result).is_err() || failed {
+                    return;
+                }
+                done += n;
+            }
+        });
+        for result in rx {
+            let (first, outcomes) = result?;
+            acc.push_batch_par(&map.batch(first as u64, &outcomes))?;
+        }
+        Ok(())
+    })
 }
 
 /// A one-line progress display on stderr, refreshed four times a second, shown

@@ -1,5 +1,7 @@
 //! From the books' per-path outcomes to the report's equity lines.
 
+use rayon::prelude::*;
+
 use crate::config::HedgeProgram;
 use crate::report::{LineOutcome, LineSet, PathBatch};
 use crate::strategy::book::PathOutcome;
@@ -107,17 +109,20 @@ impl LineMap {
     /// with outcomes `outcomes`.
     #[must_use]
     pub fn batch(&self, first_path: u64, outcomes: &[PathOutcome]) -> PathBatch {
-        let mut b = PathBatch {
+        PathBatch {
             first_path,
-            max_vix: Vec::with_capacity(outcomes.len()),
-            spx_return: Vec::with_capacity(outcomes.len()),
-            outcomes: Vec::with_capacity(outcomes.len() * self.len()),
-        };
-        for o in outcomes {
-            b.max_vix.push(o.max_vix);
-            b.spx_return.push(o.spx_return);
-            self.push(o, &mut b.outcomes);
+            max_vix: outcomes.par_iter().map(|o| o.max_vix).collect(),
+            spx_return: outcomes.par_iter().map(|o| o.spx_return).collect(),
+            outcomes: outcomes
+                .par_chunks(1024)
+                .flat_map_iter(|chunk| {
+                    let mut lines = Vec::with_capacity(chunk.len() * self.len());
+                    for o in chunk {
+                        self.push(o, &mut lines);
+                    }
+                    lines
+                })
+                .collect(),
         }
-        b
     }
 }

@@ -14,6 +14,8 @@
 //! grid, a stop or take-profit level crossed by a hair, a contract count at a
 //! whole number): `tests/gpu_study.rs` states and checks how often.
 
+use rayon::prelude::*;
+
 use super::context::{GpuContext, GpuError};
 use super::kernel::{
     bind_group, buffer, compute_pipeline, dispatch_paths, layout_entry, read_back, storage_entry,
@@ -230,9 +232,11 @@ impl GpuStudy {
                 m * words as u64 * 4,
                 &mut words_out,
             )?;
-            for rec in words_out.chunks_exact(words) {
-                out.push(self.outcome(rec));
-            }
+            out.par_extend(
+                words_out
+                    .par_chunks_exact(words)
+                    .map(|rec| self.outcome(rec)),
+            );
             on_batch(m as usize);
             start += m;
         }
