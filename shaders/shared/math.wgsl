@@ -30,7 +30,9 @@ fn ln_portable(x: f32) -> f32 {
 // (sin(2 pi u), cos(2 pi u)) for u in [0, 1) (see `sincos_2pi` in src/rng.rs).
 fn sincos_2pi(u: f32) -> vec2<f32> {
     let t = u * 4.0f;
-    let q = u32(t);
+    // u32(t) for t in [0, 4), by comparisons: lavapipe converts f32 to u32
+    // lane by lane (a saturating scalar conversion), selects stay vectors.
+    let q = select(0u, 1u, t >= 1.0f) + select(0u, 1u, t >= 2.0f) + select(0u, 1u, t >= 3.0f);
     let f = t - f32(q);
     let a = f * 1.5707964f;
     let a2 = a * a;

@@ -21,7 +21,7 @@ pub enum StudyDevice {
 impl StudyDevice {
     /// `cpu`; `gpu` (an error without an adapter); `auto`: a hardware GPU when
     /// one exists, else the CPU (a software adapter such as lavapipe compiles
-    /// the study kernel for tens of seconds on first use).
+    /// the study kernel for minutes on first use).
     ///
     /// # Errors
     /// `gpu` without a usable adapter.
