@@ -44,5 +44,15 @@ if [ -n "$backports" ]; then
   target=(-t "$backports")
 fi
 $sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-  "${target[@]}" mesa-vulkan-drivers libvulkan1
+install() {
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" \
+    mesa-vulkan-drivers libvulkan1
+}
+if ! install "${target[@]}"; then
+  if [ -n "$backports" ]; then
+    echo "setup: Mesa from $backports failed to install; using Debian 12's own (slower lavapipe)" >&2
+    install
+  else
+    exit 1
+  fi
+fi
