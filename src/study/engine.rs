@@ -77,10 +77,12 @@ impl StudyDevice {
 /// MB.
 pub const BATCH: usize = 16_384;
 
-/// Paths per batch of a hardware GPU: 2^16 invocations keep a data-centre GPU
-/// busy (16,384 left an H100 two thirds idle in the study benchmark) while the
-/// batch's outcomes stay under a gigabyte of host memory; the device records
-/// are about 1 KB a path.
+/// Paths per batch of a hardware GPU. Larger batches fill a data-centre GPU
+/// better: a 10^6-path `run` on an H100 took about 5, 4 and 3 s (wall time,
+/// table build included) with batches of 2^14, 2^16 and 2^18 paths
+/// (`results/2026-11-26-h100.md`). At 2^16 a batch's outcomes take about
+/// 0.7 GB of host memory (about 11 KB a path with every program; `run` holds
+/// two batches at a time); the device records are about 1 KB a path.
 pub const GPU_BATCH: usize = 1 << 16;
 
 /// A study ready to run on its device: the CPU books, or the GPU kernel
