@@ -482,7 +482,7 @@ fn gpu_pricing_matches_cpu_twin() {
                 match k {
                     0 => ulps(gv, cv) <= 4,
                     2 | 4 => d <= 1e-5 * cd.abs() + 3e-7 * scale,
-                    3 | 5 => d <= 1e-5 * cd.abs() + 1e-7 || d * sd <= 1e-6,
+                    3 | 5 => d <= 1e-5 * cd.abs() + 1e-7 || (sd > 0.0 && d * sd <= 1e-6),
                     _ => d <= 1e-5 * cd.abs() + 1e-7,
                 }
             };
