@@ -1,6 +1,10 @@
 //! Analytic pricing against independent oracles: QuantLib's Lewis reference,
 //! Black-Scholes and Merton limits, a closed-form SVCJ jump transform, parity,
 //! the martingale property, implied-vol round trips and high-precision normals.
+#![expect(
+    clippy::excessive_precision,
+    reason = "reference values are quoted with every digit their source gives"
+)]
 
 use vixhedge::model::analytic::{
     black76_price, bs_price, european_price, european_price_with, implied_vol_black76,

@@ -383,7 +383,7 @@ mod tests {
     use crate::model::{EventParams, MarketModel, Measure, SvcjParams};
 
     fn dps_like(lambda: f64, measure: Measure) -> MarketModel {
-        let (mu_v, rho_j, sigma_s) = (0.05, -0.38, 0.0001);
+        let (mu_v, rho_j, sigma_s): (f64, f64, f64) = (0.05, -0.38, 0.0001);
         MarketModel {
             spot: 100.0,
             r: 0.0319,
@@ -396,7 +396,7 @@ mod tests {
                 sigma_v: 0.14,
                 rho: -0.82,
                 lambda,
-                mu_s: (0.9 * (1.0 - rho_j * mu_v) as f64).ln() - 0.5 * sigma_s * sigma_s,
+                mu_s: (0.9 * (1.0 - rho_j * mu_v)).ln() - 0.5 * sigma_s * sigma_s,
                 sigma_s,
                 mu_v,
                 rho_j,
