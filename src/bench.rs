@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use crate::engine::{BackendChoice, Engine, EngineError};
-use crate::gpu::GpuError;
+use crate::gpu::{GpuError, StudyPhases};
 use crate::sim::{SimParams, TerminalState};
 use crate::study::compare::Agreement;
 use crate::study::{StudyDevice, StudyEngine, StudySetup};
@@ -114,6 +114,10 @@ pub struct StudyBenchResult {
     pub path_steps_per_s: f64,
     /// Paths x trading days (each a close at which every book is marked and traded) / seconds.
     pub path_days_per_s: f64,
+    /// On a GPU: the timed batches' seconds in the kernel, the readback and
+    /// the conversion of records into outcomes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gpu_phases: Option<StudyPhases>,
 }
 
 /// The `bench --kernel study --json` document.
@@ -183,6 +187,8 @@ pub fn run_study(
     for e in &engines {
         run(e, 0, paths.min(64))?;
     }
+    // The warm-up's phases, taken off the timed ones.
+    let warm: Vec<Option<StudyPhases>> = engines.iter().map(StudyEngine::gpu_phases).collect();
     let mut seconds = vec![0.0f64; engines.len()];
     let mut agreement = (engines.len() >= 2).then(Agreement::default);
     let capital = setup.spec.condor.capital;
@@ -208,12 +214,18 @@ pub fn run_study(
     let results = devices
         .iter()
         .zip(&seconds)
-        .map(|(d, &s)| StudyBenchResult {
+        .zip(engines.iter().zip(&warm))
+        .map(|((d, &s), (e, w))| StudyBenchResult {
             backend: d.name().to_string(),
             adapter: d.adapter(),
             seconds: s,
             path_steps_per_s: paths as f64 * steps as f64 / s,
             path_days_per_s: paths as f64 * f64::from(setup.horizon_days) / s,
+            gpu_phases: e.gpu_phases().zip(*w).map(|(p, w)| StudyPhases {
+                kernel_s: p.kernel_s - w.kernel_s,
+                readback_s: p.readback_s - w.readback_s,
+                convert_s: p.convert_s - w.convert_s,
+            }),
         })
         .collect();
     let lines = setup.spec.programs.iter().map(|p| 1 + p.ladder.len()).sum();

@@ -119,6 +119,14 @@ fn study(args: &BenchArgs, config: &Config) -> Result<i32> {
             r.adapter
         );
     }
+    for r in &report.results {
+        if let Some(p) = r.gpu_phases {
+            println!(
+                "{}: kernel {:.3} s, readback {:.3} s, records to outcomes {:.3} s",
+                r.backend, p.kernel_s, p.readback_s, p.convert_s
+            );
+        }
+    }
     if let Some(a) = report.agreement {
         println!(
             "per path: {}/{} paths agree within tolerance (largest drawdown difference {:.2e}, \

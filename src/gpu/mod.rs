@@ -19,6 +19,6 @@ pub use marks::{marks_tables, DayTables, MarksParams};
 pub use marks_test::{MarksQuery, MarksResult, MarksTest};
 pub use path_step::{GpuTiming, PathStep};
 pub use philox_kat::{KatInput, KatOutput, PhiloxKat};
-pub use study::{GpuStudy, StudyShape};
+pub use study::{GpuStudy, StudyPhases, StudyShape};
 pub use table_lookup::{LookupQuery, LookupResult, TableLookup};
 pub use tables::{GpuTables, TableHeader, TABLES_GROUP};

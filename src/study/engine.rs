@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::cpu::{run_paths_counted, StudySetup};
 use crate::cli::Backend;
-use crate::gpu::{GpuContext, GpuError, GpuStudy};
+use crate::gpu::{GpuContext, GpuError, GpuStudy, StudyPhases};
 use crate::strategy::PathOutcome;
 
 /// The device a study runs on, chosen before the pricing tables are built
@@ -131,5 +131,11 @@ impl<'a> StudyEngine<'a> {
             }
             _ => Ok(run_paths_counted(self.setup, first_path, n, done)),
         }
+    }
+
+    /// Where the GPU kernel's time went so far; None on the CPU.
+    #[must_use]
+    pub fn gpu_phases(&self) -> Option<StudyPhases> {
+        self.kernel.as_ref().map(GpuStudy::phases)
     }
 }

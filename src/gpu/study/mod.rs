@@ -14,7 +14,12 @@
 //! grid, a stop or take-profit level crossed by a hair, a contract count at a
 //! whole number): `tests/gpu_study.rs` states and checks how often.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
 use rayon::prelude::*;
+use serde::Serialize;
 
 use super::context::{GpuContext, GpuError};
 use super::kernel::{
@@ -52,6 +57,36 @@ pub struct GpuStudy {
     capital: f64,
     rung_counts: Vec<usize>,
     bufs: Vec<wgpu::Buffer>,
+    /// Nanoseconds spent in each [`StudyPhases`] part since creation.
+    phase_ns: [AtomicU64; 3],
+    /// The buffers of the largest batch so far, kept for the next call
+    /// (allocating 2 x 75 MB a batch cost an H100 run about a fifth of its
+    /// time).
+    batch_buffers: Mutex<Option<BatchBuffers>>,
+}
+
+/// The buffers one batch of the study kernel writes and reads back.
+#[derive(Debug)]
+struct BatchBuffers {
+    /// Paths they hold.
+    paths: usize,
+    sim_buf: wgpu::Buffer,
+    rec_buf: wgpu::Buffer,
+    staging: wgpu::Buffer,
+    group: wgpu::BindGroup,
+    /// The records of a batch in host memory.
+    host: Vec<f32>,
+}
+
+/// Where a GPU study's time went, seconds summed over its batches.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct StudyPhases {
+    /// Upload, dispatch and the wait for the device to finish.
+    pub kernel_s: f64,
+    /// Copy of the records to a mappable buffer, map and copy into host memory.
+    pub readback_s: f64,
+    /// Records into outcomes (on the host, in parallel).
+    pub convert_s: f64,
 }
 
 impl GpuStudy {
@@ -132,7 +167,66 @@ impl GpuStudy {
             capital: spec.condor.capital,
             rung_counts,
             bufs,
+            phase_ns: Default::default(),
+            batch_buffers: Mutex::new(None),
         })
+    }
+
+    /// The per-batch buffers and bind group for batches of up to `paths` paths.
+    fn batch_buffers(&self, ctx: &GpuContext, paths: usize) -> BatchBuffers {
+        use wgpu::BufferUsages as U;
+        let out_bytes = (paths * self.shape.record_words() as usize * 4) as u64;
+        let sim_buf = buffer(
+            ctx,
+            "vixhedge.study.sim",
+            std::mem::size_of::<SimParams>() as u64,
+            U::UNIFORM | U::COPY_DST,
+        );
+        let rec_buf = buffer(
+            ctx,
+            "vixhedge.study.records",
+            out_bytes,
+            U::STORAGE | U::COPY_SRC,
+        );
+        let staging = buffer(
+            ctx,
+            "vixhedge.study.staging",
+            out_bytes,
+            U::MAP_READ | U::COPY_DST,
+        );
+        let b = &self.bufs;
+        let group = bind_group(
+            ctx,
+            LABEL,
+            &self.kernel.layout,
+            &[&sim_buf, &rec_buf, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]],
+        );
+        BatchBuffers {
+            paths,
+            sim_buf,
+            rec_buf,
+            staging,
+            group,
+            host: Vec::new(),
+        }
+    }
+
+    /// Where the time of every batch since creation went.
+    #[must_use]
+    pub fn phases(&self) -> StudyPhases {
+        let s = |i: usize| self.phase_ns[i].load(Ordering::Relaxed) as f64 * 1e-9;
+        StudyPhases {
+            kernel_s: s(0),
+            readback_s: s(1),
+            convert_s: s(2),
+        }
+    }
+
+    /// Adds the time since `t` to phase `i` and restarts `t`.
+    fn lap(&self, i: usize, t: &mut Instant) {
+        let ns = u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.phase_ns[i].fetch_add(ns, Ordering::Relaxed);
+        *t = Instant::now();
     }
 
     /// The capacities the kernel was compiled with.
@@ -181,62 +275,53 @@ impl GpuStudy {
             })?;
         let batch = batch.clamp(1, self.max_batch_paths(ctx)).min(n);
         let words = self.shape.record_words() as usize;
-        let out_bytes = (batch * words * 4) as u64;
-        use wgpu::BufferUsages as U;
-        let sim_buf = buffer(
-            ctx,
-            "vixhedge.study.sim",
-            std::mem::size_of::<SimParams>() as u64,
-            U::UNIFORM | U::COPY_DST,
-        );
-        let rec_buf = buffer(
-            ctx,
-            "vixhedge.study.records",
-            out_bytes,
-            U::STORAGE | U::COPY_SRC,
-        );
-        let staging = buffer(
-            ctx,
-            "vixhedge.study.staging",
-            out_bytes,
-            U::MAP_READ | U::COPY_DST,
-        );
-        let b = &self.bufs;
-        let group = bind_group(
-            ctx,
-            LABEL,
-            &self.kernel.layout,
-            &[&sim_buf, &rec_buf, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]],
-        );
-        let mut words_out: Vec<f32> = Vec::with_capacity(batch * words);
+        let mut cached = self
+            .batch_buffers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cached.as_ref().is_none_or(|c| c.paths < batch) {
+            *cached = Some(self.batch_buffers(ctx, batch));
+        }
+        let BatchBuffers {
+            sim_buf,
+            rec_buf,
+            staging,
+            group,
+            host: words_out,
+            ..
+        } = cached.as_mut().expect("just set");
         let mut start = first_path;
         while start < end {
             let m = (end - start).min(batch as u64);
             #[expect(clippy::cast_possible_truncation, reason = "range checked above")]
             let sim = self.sim.for_batch(start as u32, m as u32);
+            let mut t = Instant::now();
             dispatch_paths(
                 ctx,
                 LABEL,
                 &self.kernel.pipeline,
-                &[(0, &group), (TABLES_GROUP, self.tables.bind_group())],
-                &[(&sim_buf, bytemuck::bytes_of(&sim))],
+                &[(0, group), (TABLES_GROUP, self.tables.bind_group())],
+                &[(sim_buf, bytemuck::bytes_of(&sim))],
                 m,
                 WORKGROUP_SIZE,
             )?;
+            self.lap(0, &mut t);
             words_out.clear();
             read_back(
                 ctx,
                 "vixhedge.study.readback",
-                &rec_buf,
-                &staging,
+                rec_buf,
+                staging,
                 m * words as u64 * 4,
-                &mut words_out,
+                words_out,
             )?;
+            self.lap(1, &mut t);
             out.par_extend(
                 words_out
                     .par_chunks_exact(words)
                     .map(|rec| self.outcome(rec)),
             );
+            self.lap(2, &mut t);
             on_batch(m as usize);
             start += m;
         }
