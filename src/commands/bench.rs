@@ -4,8 +4,6 @@ use anyhow::{bail, Context, Result};
 
 use crate::cli::{BenchArgs, BenchKernel};
 use crate::config::{Config, HedgeProgram};
-use crate::model::Measure;
-use crate::sim::SimParams;
 use crate::study::StudySetup;
 
 /// Times the path kernel of the `default` preset (under P) on each backend over
@@ -22,12 +20,7 @@ pub fn run(args: &BenchArgs) -> Result<i32> {
         return study(args, &config);
     }
     let sim = &config.simulation;
-    let params = SimParams::new(
-        &config.market_model(Measure::P),
-        sim.horizon_days,
-        sim.steps_per_day,
-        sim.seed,
-    )?;
+    let params = config.sim_params()?;
     let paths = usize::try_from(sim.paths).context("simulation.paths does not fit this machine")?;
     let batch = usize::try_from(sim.batch_paths).ok().filter(|&b| b > 0);
     if !args.json {

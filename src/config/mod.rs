@@ -28,6 +28,7 @@ pub use sections::{
 };
 
 use crate::model::{MarketModel, Measure};
+use crate::sim::{SimError, SimParams};
 
 /// A complete, resolved configuration. `Default` is the built-in defaults: the
 /// `default` preset's market, P model, books and simulation, with Q = P and no
@@ -172,6 +173,21 @@ impl Config {
             events: self.events.iter().map(EventConfig::params).collect(),
             measure,
         }
+    }
+
+    /// The kernel parameters of the study's paths: the model under P over
+    /// `[simulation]`'s horizon, steps a day and seed.
+    ///
+    /// # Errors
+    /// Too many event types, or a zero step count.
+    pub fn sim_params(&self) -> Result<SimParams, SimError> {
+        let sim = &self.simulation;
+        SimParams::new(
+            &self.market_model(Measure::P),
+            sim.horizon_days,
+            sim.steps_per_day,
+            sim.seed,
+        )
     }
 
     fn to_value(&self) -> Value {

@@ -48,12 +48,7 @@ impl StudySetup {
     /// The path parameters are invalid.
     pub fn with_spec(config: &Config, spec: BookSpec) -> anyhow::Result<Self> {
         let sim = &config.simulation;
-        let params = SimParams::new(
-            &config.market_model(Measure::P),
-            sim.horizon_days,
-            sim.steps_per_day,
-            sim.seed,
-        )?;
+        let params = config.sim_params()?;
         let model_q = crate::validate::risk_neutral(config.market_model(Measure::Q));
         Ok(Self {
             params,
