@@ -8,6 +8,7 @@
 
 mod books;
 mod error;
+mod identity;
 pub mod limits;
 mod presets;
 mod sections;

@@ -13,9 +13,11 @@
 
 pub mod exact;
 pub mod hist;
+pub mod partial;
 pub mod plots;
 pub mod reduce;
 pub mod render;
+pub mod state;
 pub mod stats;
 pub mod summary;
 pub mod verdict;
@@ -25,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 pub use reduce::summarize;
 pub use stats::{LineOutcome, LineSet, LineSpec, PathBatch, StudyAccumulator, StudyLayout};
-pub use summary::{RunInfo, StrategySummary, StudySummary};
+pub use summary::{RunInfo, StrategySummary, StudySummary, RUN_FACT_KEYS, SUMMARY_FORMAT_VERSION};
 pub use verdict::{ClaimStatus, Verdict};
 
 /// Errors of the report stage.

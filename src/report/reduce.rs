@@ -60,6 +60,8 @@ pub fn summarize(acc: &StudyAccumulator, run: RunInfo) -> StudySummary {
     );
     let verdict = judge(acc.layout(), &regimes);
     StudySummary {
+        format_version: super::summary::SUMMARY_FORMAT_VERSION,
+        program_version: env!("CARGO_PKG_VERSION").into(),
         run,
         paths: all.paths + acc.invalid_paths(),
         invalid_paths: acc.invalid_paths(),

@@ -10,7 +10,7 @@
 //! the same accumulator for any batch size, batch order and thread count.
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::exact::{ExactSum, Moments};
 use super::hist::{HistSpec, Histogram};
@@ -95,7 +95,8 @@ pub struct PathBatch {
 }
 
 /// One equity line: a program, or a program at a ladder rung of hedge units.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LineSpec {
     /// Name in reports and `summary.json` (`alvh-seed`, or `alvh-seed@x2` for a rung).
     pub name: String,
@@ -112,7 +113,7 @@ pub fn ladder_line_name(program: HedgeProgram, units: f64) -> String {
 }
 
 /// The equity lines of a run, `none` first.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineSet(Vec<LineSpec>);
 
 impl LineSet {
@@ -495,6 +496,15 @@ impl StudyAccumulator {
         }
         self.invalid_paths += other.invalid_paths;
         Ok(())
+    }
+
+    /// Replaces the regimes' statistics (in [`Regime::ALL`] order, laid out
+    /// as this accumulator) and the invalid-path count; for
+    /// [`StudyAccumulator::from_state`].
+    pub(super) fn set_parts(&mut self, regimes: Vec<RegimeAcc>, invalid_paths: u64) {
+        debug_assert_eq!(regimes.len(), Regime::ALL.len());
+        self.regimes = regimes;
+        self.invalid_paths = invalid_paths;
     }
 
     /// The statistics of one regime.

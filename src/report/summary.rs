@@ -146,6 +146,17 @@ pub struct RegimeSummary {
     pub strategies: NamedMap<StrategySummary>,
 }
 
+/// Version of the `summary.json` layout, bumped when a key changes meaning or
+/// goes away.
+pub const SUMMARY_FORMAT_VERSION: u32 = 1;
+
+/// The keys of `summary.json` that describe how one run went rather than
+/// what it found: they differ between runs of the same study (timings, the
+/// CPU thread count in `adapter`) and between a sharded run merged and the
+/// one-process run. Every other key is a statistic or the study's identity,
+/// equal bit for bit whatever the batch size, thread count or sharding.
+pub const RUN_FACT_KEYS: [&str; 3] = ["adapter", "elapsed_s", "path_steps_per_s"];
+
 /// Facts about the run that the reductions do not compute.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunInfo {
@@ -159,11 +170,18 @@ pub struct RunInfo {
     pub elapsed_s: f64,
     /// Simulated path-steps per second (varies run to run).
     pub path_steps_per_s: f64,
+    /// The study's identity: `sha256:` and the hex SHA-256 of the canonical
+    /// resolved configuration (`Config::study_hash`).
+    pub config_hash: String,
 }
 
 /// Everything `summary.json` holds (DESIGN.md section 8).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StudySummary {
+    /// [`SUMMARY_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The version of the program that wrote it (Cargo's package version).
+    pub program_version: String,
     /// Run facts (flattened into the top level).
     #[serde(flatten)]
     pub run: RunInfo,

@@ -49,6 +49,7 @@ pub fn run_info() -> RunInfo {
         adapter: "test".into(),
         elapsed_s: 0.0,
         path_steps_per_s: 0.0,
+        config_hash: "sha256:test".into(),
     }
 }
 
