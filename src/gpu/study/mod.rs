@@ -21,7 +21,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::context::{GpuContext, GpuError};
+use super::context::{with_error_scopes, GpuContext, GpuError};
 use super::kernel::{
     bind_group, buffer, compute_pipeline, dispatch_paths, layout_entry, read_back, storage_entry,
     Kernel,
@@ -280,7 +280,16 @@ impl GpuStudy {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if cached.as_ref().is_none_or(|c| c.paths < batch) {
-            *cached = Some(self.batch_buffers(ctx, batch));
+            *cached = None;
+            let (bufs, err) = with_error_scopes(&ctx.device, || self.batch_buffers(ctx, batch));
+            if let Some(message) = err {
+                return Err(GpuError::Allocation {
+                    what: "the study's batch buffers",
+                    bytes: 2 * (batch * self.shape.record_words() as usize * 4) as u64,
+                    message,
+                });
+            }
+            *cached = Some(bufs);
         }
         let BatchBuffers {
             sim_buf,
@@ -322,6 +331,7 @@ impl GpuStudy {
                     .map(|rec| self.outcome(rec)),
             );
             self.lap(2, &mut t);
+            ctx.check()?;
             on_batch(m as usize);
             start += m;
         }
