@@ -26,5 +26,22 @@ set -e
 # One closing line over every test binary (cargo prints one result per binary).
 passed=$(grep -Eo '^test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '^test result: [a-zA-Z]+\. [0-9]+ passed; [0-9]+ failed' "$log" | grep -Eo '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+
+# The script tests, on the release binary the tests built: a real single-node
+# Slurm cluster running a sharded study (installs slurm-wlm and munge; needs
+# root or sudo).
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo -E"; fi
+for script in scripts/slurm/test.sh; do
+  echo "script test: $script"
+  if $sudo env VIXHEDGE="$PWD/target/release/vixhedge" bash "$script"; then
+    echo "script test $script ... ok"
+    passed=$((passed + 1))
+  else
+    echo "script test $script ... FAILED"
+    failed=$((failed + 1))
+    status=1
+  fi
+done
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"
