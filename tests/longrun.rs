@@ -96,7 +96,7 @@ fn a_run_stopped_by_sigint_resumes_to_the_uninterrupted_statistics_on_the_cpu() 
     let out = d.path().join("run");
     // Outputs of an earlier run, and a file of the user's, in the directory.
     std::fs::create_dir(&out).unwrap();
-    for f in ["partial.json", "paths.parquet", "notes.txt"] {
+    for f in ["partial.json", "units_ladder.svg", "notes.txt"] {
         std::fs::write(out.join(f), "earlier").unwrap();
     }
     let resumed = interrupt_and_resume(&STUDY, "50", &out);

@@ -101,7 +101,7 @@ pub fn run(args: &MergeArgs) -> Result<i32> {
     };
     let summary = report::summarize(&acc, info);
     let files = output_files(&summary, &acc, &config)?;
-    finish(&args.out, &files)?;
+    finish(&args.out, &files, &[])?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {

@@ -5,11 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
+use vixhedge::report::export::{PATHS_FILE, SPOOL_FILE};
 use vixhedge::report::partial::{CHECKPOINT_FILE, PARTIAL_FILE};
 use vixhedge::report::{LADDER_PLOT, OUTPUT_FILES};
-
-/// File name of the per-path export.
-pub const PATHS_FILE: &str = "paths.parquet";
 
 /// File name of the resolved configuration.
 pub const CONFIG_FILE: &str = "config.toml";
@@ -82,7 +80,7 @@ fn existing_ancestor(dir: &Path) -> Option<PathBuf> {
 /// # Errors
 /// A stale file that cannot be removed.
 pub fn remove_stale(dir: &Path, written: &[String]) -> Result<()> {
-    for name in known_outputs().chain([CHECKPOINT_FILE]) {
+    for name in known_outputs().chain([CHECKPOINT_FILE, SPOOL_FILE]) {
         if written.iter().any(|w| w == name) {
             continue;
         }

@@ -14,11 +14,12 @@ use crate::cli::RunArgs;
 use vixhedge::backend::{Backend, Device, StudyEngine};
 use vixhedge::config::{Config, HedgeProgram};
 use vixhedge::gpu::GpuError;
+use vixhedge::report::export::{PathSpool, PATHS_FILE};
 use vixhedge::report::partial::{
     PartialResult, Shard, CHECKPOINT_FILE, PARTIAL_FILE, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION,
 };
 use vixhedge::report::{
-    self, LineSet, RunInfo, StudyAccumulator, StudyLayout, StudySummary, OUTPUT_FILES,
+    self, LineSet, PathBatch, RunInfo, StudyAccumulator, StudyLayout, StudySummary, OUTPUT_FILES,
 };
 use vixhedge::strategy::spec::BookSpec;
 use vixhedge::strategy::PathOutcome;
@@ -250,15 +251,27 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
         _ => (StudyAccumulator::new(layout.clone())?, first, 0.0),
     };
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let open_spool = |rows: u64| -> Result<Option<PathSpool>> {
+        Ok(if plan.export {
+            Some(PathSpool::open(out, layout.lines.len(), rows)?)
+        } else {
+            None
+        })
+    };
+    let mut spool = open_spool(plan.resumed.as_ref().map_or(0, |cp| cp.spooled_rows))?;
     let t = Instant::now();
     loop {
         let batch = match usize::try_from(sim.batch_paths).unwrap_or(usize::MAX) {
             0 => device.default_batch(),
             b => b,
         };
-        let checkpoint = |acc: &StudyAccumulator, next: u64| -> Result<()> {
+        let checkpoint = |acc: &StudyAccumulator, batch: &PathBatch, next: u64| -> Result<()> {
             let elapsed = elapsed_before + t.elapsed().as_secs_f64();
-            let cp = partial_result(&plan, device, acc, next, elapsed);
+            if let Some(spool) = spool.as_mut() {
+                spool.append(batch, &layout)?;
+            }
+            let rows = spool.as_ref().map_or(0, PathSpool::rows);
+            let cp = partial_result(&plan, device, acc, next, elapsed, rows);
             report::write_atomic(&out.join(CHECKPOINT_FILE), &cp.to_json())?;
             Ok(())
         };
@@ -298,6 +311,7 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
                 device = &cpu_device;
                 engine = StudyEngine::new(device, &setup)?;
                 acc = StudyAccumulator::new(layout.clone())?;
+                spool = open_spool(0)?;
                 next = first;
             }
             Err(e) if e.downcast_ref::<GpuError>().is_some() => {
@@ -329,10 +343,25 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
         return Ok(Outcome::Interrupted);
     }
     let elapsed = elapsed_before + t.elapsed().as_secs_f64();
+    let mut exported: Vec<String> = Vec::new();
+    if let Some(spool) = spool {
+        let metadata = [
+            ("vixhedge.program_version", env!("CARGO_PKG_VERSION").to_string()),
+            ("vixhedge.config_hash", plan.hash.clone()),
+            ("vixhedge.paths", sim.paths.to_string()),
+            ("vixhedge.range", format!("{first}..{end}")),
+            (
+                "vixhedge.units",
+                "path: global index; regime: by path max VIX; max_vix: VIX points; spx_return and *.max_drawdown: fractions; *.pnl, *.premium, *.payoff: USD".to_string(),
+            ),
+        ];
+        spool.finish(out, &layout, &metadata)?;
+        exported.push(PATHS_FILE.into());
+    }
     if let Some(shard) = plan.shard {
-        let partial = partial_result(&plan, device, &acc, end, elapsed);
+        let partial = partial_result(&plan, device, &acc, end, elapsed, 0);
         let files = vec![(PARTIAL_FILE.to_string(), partial.to_json())];
-        finish(out, &files)?;
+        finish(out, &files, &exported)?;
         if args.json && print {
             let doc = serde_json::json!({
                 "shard": shard.to_string(),
@@ -362,13 +391,17 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
     };
     let summary = report::summarize(&acc, info);
     let files = output_files(&summary, &acc, config)?;
-    finish(out, &files)?;
+    finish(out, &files, &exported)?;
     if print {
         if args.json {
             println!("{}", serde_json::to_string_pretty(&summary)?);
         } else {
             print!("{}", report::render::verdict_table(&summary));
-            eprintln!("wrote {} files to {}", files.len(), out.display());
+            eprintln!(
+                "wrote {} files to {}",
+                files.len() + exported.len(),
+                out.display()
+            );
         }
     }
     Ok(Outcome::Done(Some(Box::new(summary))))
@@ -390,11 +423,13 @@ pub(crate) fn output_files(
 }
 
 /// Writes `files` into `dir` all or nothing, then removes the outputs of an
-/// earlier run that this one did not write, and the checkpoint.
-pub(crate) fn finish(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<()> {
+/// earlier run that neither `files` nor `also` (files this run already
+/// wrote) name, and the checkpoint.
+pub(crate) fn finish(dir: &Path, files: &[(String, Vec<u8>)], also: &[String]) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     report::write_files_atomic(dir, files)?;
-    let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    let mut names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    names.extend_from_slice(also);
     outdir::remove_stale(dir, &names)
 }
 
@@ -405,6 +440,7 @@ fn partial_result(
     acc: &StudyAccumulator,
     next: u64,
     elapsed_s: f64,
+    spooled_rows: u64,
 ) -> PartialResult {
     PartialResult {
         format: PARTIAL_FORMAT.into(),
@@ -421,7 +457,7 @@ fn partial_result(
         next_path: next,
         elapsed_s,
         export_paths: plan.export,
-        spooled_rows: 0,
+        spooled_rows,
         accumulator: acc.to_state(),
     }
 }
@@ -444,7 +480,7 @@ struct SimRange<'a> {
 
 /// Simulates paths `r.next..r.end` in batches of `r.batch` with `run(first,
 /// n, done)` and folds each batch into `acc`, in path order, calling
-/// `checkpoint(acc, next path)` after each. A second thread simulates the
+/// `checkpoint(acc, batch, next path)` after each. A second thread simulates the
 /// next batch while this one reduces the last, so a GPU is not left idle
 /// while the host reduces (at most two batches are held at a time). Once
 /// `r.stop` is set no new batch starts; the ones in flight are reduced and
@@ -453,7 +489,7 @@ fn simulate_range(
     r: &SimRange<'_>,
     acc: &mut StudyAccumulator,
     mut run: impl FnMut(u32, usize, &AtomicUsize) -> Result<Vec<PathOutcome>> + Send,
-    mut checkpoint: impl FnMut(&StudyAccumulator, u64) -> Result<()>,
+    mut checkpoint: impl FnMut(&StudyAccumulator, &PathBatch, u64) -> Result<()>,
 ) -> Result<u64> {
     let finished = AtomicUsize::new(r.base);
     let shown = AtomicBool::new(false);
@@ -493,9 +529,10 @@ fn simulate_range(
         let result = (|| {
             for result in rx {
                 let (first, outcomes) = result?;
-                acc.push_batch_par(&r.map.batch(first, &outcomes))?;
+                let batch = r.map.batch(first, &outcomes);
+                acc.push_batch_par(&batch)?;
                 next = first + outcomes.len() as u64;
-                checkpoint(acc, next)?;
+                checkpoint(acc, &batch, next)?;
             }
             Ok(next)
         })();

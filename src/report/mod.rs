@@ -12,6 +12,7 @@
 //! `path_steps_per_s` change from run to run.
 
 pub mod exact;
+pub mod export;
 pub mod hist;
 pub mod partial;
 pub mod plots;
