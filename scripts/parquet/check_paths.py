@@ -6,8 +6,8 @@ against the run's summary.json.
 RUN_DIR: a `vixhedge run --export-paths` output directory. Checks one row per
 path with the global indices 0..P-1 in order, each regime's row count, and
 every mean the summary reports from the per-path values (max drawdown, P&L,
-hedge premium and payoff of every line; max VIX and SPX return), over all paths
-and per regime:
+hedge premium and payoff of every line; max and first VIX, SPX return and max
+drawdown), over all paths and per regime:
 
 - exactly: the column's values summed as the reductions sum them (each value
   rounded once to a multiple of 2^-48, as a fraction of capital for the USD
@@ -73,7 +73,7 @@ def main():
     if df["path"].tolist() != list(range(paths)) or pf["path"].to_list() != list(range(paths)):
         fail("the path column is not 0..P-1 in order")
     lines = list(summary["strategies"].keys())
-    want_cols = ["path", "regime", "max_vix", "spx_return"]
+    want_cols = ["path", "regime", "max_vix", "first_vix", "spx_return", "spx_max_drawdown"]
     for i, name in enumerate(lines):
         want_cols += [f"{name}.max_drawdown", f"{name}.pnl"]
         if i > 0:
@@ -95,7 +95,12 @@ def main():
             continue
         wanted = []
         if rs is not None:
-            wanted += [("max_vix", rs["max_vix_mean"], 1.0, 1.0), ("spx_return", rs["spx_return_mean"], 1.0, 1.0)]
+            wanted += [
+                ("max_vix", rs["max_vix_mean"], 1.0, 1.0),
+                ("first_vix", rs["first_vix_mean"], 1.0, 1.0),
+                ("spx_return", rs["spx_return_mean"], 1.0, 1.0),
+                ("spx_max_drawdown", rs["spx_max_drawdown_mean"], 1.0, 1.0),
+            ]
         for i, name in enumerate(lines):
             s = strategies[name]
             wanted += [

@@ -27,7 +27,8 @@ if ! "$venv/bin/python" -c "import pyarrow, polars, pandas" 2>/dev/null; then
 fi
 work="$(mktemp -d /tmp/vixhedge-parquet.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-study=(--paths 1500 --horizon-days 21 --seed 23 --backend cpu --export-paths --set simulation.batch_paths=400)
+study=(--paths 1500 --horizon-days 21 --seed 23 --backend cpu --export-paths --set simulation.batch_paths=400
+  --set regimes.by=vix_rise)
 "$bin" run "${study[@]}" --out "$work/run" >/dev/null 2>"$work/run.log" || {
   cat "$work/run.log" >&2
   fail "the exporting run"

@@ -12,7 +12,7 @@ use super::outdir;
 use super::progress::{self, INTERRUPTED};
 use crate::cli::RunArgs;
 use vixhedge::backend::{Backend, Device, StudyEngine};
-use vixhedge::config::{Config, HedgeProgram};
+use vixhedge::config::{Config, HedgeProgram, RegimeBy};
 use vixhedge::gpu::GpuError;
 use vixhedge::report::export::{PathSpool, PATHS_FILE};
 use vixhedge::report::partial::{
@@ -352,7 +352,11 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
             ("vixhedge.range", format!("{first}..{end}")),
             (
                 "vixhedge.units",
-                "path: global index; regime: by path max VIX; max_vix: VIX points; spx_return and *.max_drawdown: fractions; *.pnl, *.premium, *.payoff: USD".to_string(),
+                format!(
+                    "path: global index; regime: by {} ([regimes] by = {}); max_vix, first_vix: VIX points; spx_return, spx_max_drawdown, *.max_drawdown: fractions; *.pnl, *.premium, *.payoff: USD",
+                    report::render::regime_measure(config.regimes.by.name()),
+                    config.regimes.by.name()
+                ),
             ),
         ];
         spool.finish(out, &layout, &metadata)?;
@@ -554,6 +558,7 @@ pub(crate) fn programs_of(hedges: &[HedgeProgram]) -> Vec<HedgeProgram> {
 
 /// The modelling assumptions in plain words, for `report.md`.
 pub(crate) fn assumptions(c: &Config) -> String {
+    let regime_bounds = c.regimes.bounds();
     format!(
         "- Paths: SVCJ under the physical measure (`[model]`), {spd} step(s) a trading day, Andersen's QE scheme, \
 scheduled CPI/FOMC-style events as configured; every program sees the same paths.\n\
@@ -568,8 +573,7 @@ beyond the stop. Costs: {comm} USD a contract a leg plus half the spread, max({h
 every open and close; no costs at cash settlement. Cash earns r; margin is not modelled.\n\
 - Hedges: each program is its own equity line (condor equity plus hedge P&L). Breadth and valuation signals of the \
 source (advance-decline line, P/CF) do not exist in an index-level model and are not used.\n\
-- Regimes classify each whole path by its maximum VIX (calm < {m}, moderate {m}-{s}, severe {s}-{cr}, crisis >= {cr}); \
-this selects paths on the variable that drives VIX-call payoffs, so a moderate path by construction never spikes past {s}.\n",
+- Regimes classify each whole path by {by} (calm < {m}, moderate {m}-{s}, severe {s}-{cr}, crisis >= {cr}, {unit}){why}.\n",
         spd = c.simulation.steps_per_day,
         every = c.condor.entry_every_days,
         max_open = c.condor.max_open,
@@ -583,8 +587,15 @@ this selects paths on the variable that drives VIX-call payoffs, so a moderate p
         comm = c.condor.commission,
         hmin = c.condor.half_spread_min,
         hfrac = 100.0 * c.condor.half_spread_frac,
-        m = c.regimes.moderate_from,
-        s = c.regimes.severe_from,
-        cr = c.regimes.crisis_from,
+        by = report::render::regime_measure(c.regimes.by.name()),
+        unit = c.regimes.by.unit(),
+        why = match c.regimes.by {
+            RegimeBy::MaxVix => "; this selects paths on the variable that drives VIX-call payoffs, so a moderate path by construction never spikes past the severe boundary",
+            RegimeBy::VixRise => "; the rise, unlike the level, does not depend on where the path's VIX started",
+            RegimeBy::SpxDrawdown => "; this selects paths on the stress the condor book suffers, not on the VIX the hedges are paid by",
+        },
+        m = regime_bounds.moderate_from,
+        s = regime_bounds.severe_from,
+        cr = regime_bounds.crisis_from,
     )
 }

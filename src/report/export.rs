@@ -11,8 +11,9 @@
 //! values summed on the reductions' 2^-48 fixed-point grid give the summary's
 //! means bit for bit.
 //!
-//! Columns: `path` (INT64, the global path index), `regime` (UTF-8 string),
-//! `max_vix` (VIX points), `spx_return` (fraction), then per line L in report
+//! Columns: `path` (INT64, the global path index), `regime` (UTF-8 string, by
+//! `[regimes] by`), `max_vix` and `first_vix` (VIX points), `spx_return` and
+//! `spx_max_drawdown` (fractions), then per line L in report
 //! order `L.max_drawdown` (fraction of the running peak) and `L.pnl` (final
 //! P&L, USD), and for every line but `none` `L.premium` (hedge premium paid,
 //! costs included, USD) and `L.payoff` (hedge proceeds, USD). Every column is
@@ -31,7 +32,7 @@ use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
 
 use super::stats::{PathBatch, StudyLayout};
-use crate::config::Regime;
+use crate::config::{Regime, RegimeMeasures};
 
 /// File name of the export.
 pub const PATHS_FILE: &str = "paths.parquet";
@@ -45,8 +46,9 @@ const ROW_GROUP: usize = 1 << 16;
 /// Values per line in a spool row: max drawdown, P&L, premium, payoff.
 const PER_LINE: usize = 4;
 
-/// Values before the lines: path, regime index, max VIX, SPX return.
-const HEAD: usize = 4;
+/// Values before the lines: path, regime index, max VIX, first VIX, SPX
+/// return, SPX max drawdown.
+const HEAD: usize = 6;
 
 /// Errors of the export.
 #[derive(Debug, thiserror::Error)]
@@ -149,7 +151,12 @@ impl PathSpool {
         let n = batch.max_vix.len();
         let mut buf = Vec::with_capacity(n * row_values(lines) * 8);
         for p in 0..n {
-            let regime = layout.regimes.classify(batch.max_vix[p]);
+            let facts = batch.facts(p);
+            let regime = layout.regimes.classify_path(&RegimeMeasures {
+                max_vix: facts.max_vix,
+                first_vix: facts.first_vix,
+                spx_max_drawdown: facts.spx_max_drawdown,
+            });
             let index = Regime::ALL
                 .iter()
                 .position(|&r| r == regime)
@@ -157,8 +164,10 @@ impl PathSpool {
             let head = [
                 (batch.first_path + p as u64) as f64,
                 index as f64,
-                batch.max_vix[p],
-                batch.spx_return[p],
+                facts.max_vix,
+                facts.first_vix,
+                facts.spx_return,
+                facts.spx_max_drawdown,
             ];
             for v in head {
                 buf.extend_from_slice(&v.to_le_bytes());
@@ -214,10 +223,17 @@ fn required(name: &str, physical: PhysicalType, logical: Option<LogicalType>) ->
 /// The export's column names, in file order.
 #[must_use]
 pub fn column_names(layout: &StudyLayout) -> Vec<String> {
-    let mut names: Vec<String> = ["path", "regime", "max_vix", "spx_return"]
-        .iter()
-        .map(|s| (*s).to_string())
-        .collect();
+    let mut names: Vec<String> = [
+        "path",
+        "regime",
+        "max_vix",
+        "first_vix",
+        "spx_return",
+        "spx_max_drawdown",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
     for (i, line) in layout.lines.lines().iter().enumerate() {
         names.push(format!("{}.max_drawdown", line.name));
         names.push(format!("{}.pnl", line.name));
@@ -286,7 +302,7 @@ fn write_parquet(
             f64::from_le_bytes(raw[at..at + 8].try_into().expect("8 bytes"))
         };
         // Column c of the file reads spool column src[c].
-        let mut src: Vec<usize> = vec![2, 3];
+        let mut src: Vec<usize> = vec![2, 3, 4, 5];
         for l in 0..lines {
             let base = HEAD + PER_LINE * l;
             src.extend([base, base + 1]);

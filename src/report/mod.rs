@@ -27,7 +27,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use reduce::summarize;
-pub use stats::{LineOutcome, LineSet, LineSpec, PathBatch, StudyAccumulator, StudyLayout};
+pub use stats::{
+    LineOutcome, LineSet, LineSpec, PathBatch, PathFacts, StudyAccumulator, StudyLayout,
+};
 pub use summary::{RunInfo, StrategySummary, StudySummary, RUN_FACT_KEYS, SUMMARY_FORMAT_VERSION};
 pub use verdict::{ClaimStatus, Verdict};
 

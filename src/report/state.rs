@@ -154,8 +154,12 @@ pub struct RegimeState {
     pub paths: u64,
     /// Path max VIX moments.
     pub max_vix: MomentsState,
+    /// Path first VIX moments.
+    pub first_vix: MomentsState,
     /// SPX return moments.
     pub spx_return: MomentsState,
+    /// SPX max drawdown moments.
+    pub spx_max_drawdown: MomentsState,
     /// Per line, in layout order.
     pub lines: Vec<LineState>,
 }
@@ -308,7 +312,9 @@ impl StudyAccumulator {
                         name: r.name().into(),
                         paths: ra.paths,
                         max_vix: moments_out(&ra.max_vix),
+                        first_vix: moments_out(&ra.first_vix),
                         spx_return: moments_out(&ra.spx_return),
+                        spx_max_drawdown: moments_out(&ra.spx_max_drawdown),
                         lines: ra.lines.iter().map(line).collect(),
                     }
                 })
@@ -396,7 +402,9 @@ impl StudyAccumulator {
             regimes.push(RegimeAcc {
                 paths: r.paths,
                 max_vix: moments_in(&r.max_vix, &r.name)?,
+                first_vix: moments_in(&r.first_vix, &r.name)?,
                 spx_return: moments_in(&r.spx_return, &r.name)?,
+                spx_max_drawdown: moments_in(&r.spx_max_drawdown, &r.name)?,
                 lines: out,
             });
         }

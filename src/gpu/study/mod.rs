@@ -39,7 +39,7 @@ use crate::study::StudySetup;
 
 mod params;
 
-use params::{params_of, vix_b, LayerDesc, ProgramDesc, StudyParams};
+use params::{params_of, vix_b, LayerDesc, ProgramDesc, StudyParams, RECORD_HEAD};
 pub use params::{source, StudyShape, MAX_VXTH_LEVELS};
 
 const LABEL: &str = "vixhedge.study";
@@ -385,7 +385,7 @@ impl GpuStudy {
         };
         let mut programs = [empty; MAX_PROGRAMS];
         for (p, &n_rungs) in self.rung_counts.iter().enumerate() {
-            let b = 15 + p * (14 + 4 * rungs);
+            let b = RECORD_HEAD as usize + p * (14 + 4 * rungs);
             let mut ladder = [condor; MAX_RUNGS];
             for (r, slot) in ladder.iter_mut().enumerate().take(n_rungs) {
                 *slot = line(b + 14 + 4 * r);
@@ -402,6 +402,8 @@ impl GpuStudy {
         }
         PathOutcome {
             max_vix: f(0),
+            first_vix: f(15),
+            spx_max_drawdown: f(16),
             spx_return: f(1),
             condor,
             condor_tally: tally,
