@@ -102,7 +102,7 @@ pub fn batch(seed: u64, first: u64, n: u64, lines: usize) -> PathBatch {
         b.spx_return.push(s);
         // Derived without further draws, so the paths stay as they were.
         b.first_vix.push(12.0 + 0.5 * (v - 12.0));
-        b.spx_max_drawdown.push((-s).max(0.0).min(0.9));
+        b.spx_max_drawdown.push((-s).clamp(0.0, 0.9));
         b.outcomes.extend(o);
     }
     b

@@ -237,13 +237,13 @@ fn regimes(r: &RegimesConfig) -> Check {
 fn bounds(table: &str, b: &crate::config::RegimeBounds, unit: &str) -> Check {
     ensure(
         b.moderate_from.is_finite() && b.moderate_from > 0.0,
-        &format!("{table}.moderate_from"),
+        format!("{table}.moderate_from"),
         b.moderate_from,
         format!("must be positive ({unit})"),
     )?;
     ensure(
         b.severe_from.is_finite() && b.severe_from > b.moderate_from,
-        &format!("{table}.severe_from"),
+        format!("{table}.severe_from"),
         b.severe_from,
         format!(
             "must exceed {table}.moderate_from = {} (boundaries strictly increase)",
@@ -252,7 +252,7 @@ fn bounds(table: &str, b: &crate::config::RegimeBounds, unit: &str) -> Check {
     )?;
     ensure(
         b.crisis_from.is_finite() && b.crisis_from > b.severe_from,
-        &format!("{table}.crisis_from"),
+        format!("{table}.crisis_from"),
         b.crisis_from,
         format!(
             "must exceed {table}.severe_from = {} (boundaries strictly increase)",
