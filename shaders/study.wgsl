@@ -178,12 +178,17 @@ fn round_step(x: f32, step: f32) -> f32 {
 // ------------------------------------------------------------ one close
 
 var<private> max_vix: f32;
+var<private> first_vix: f32;
+var<private> spx_peak: f32;
+var<private> spx_max_dd: f32;
 
 // The close of `day` (market fields set): the order of `PathBook::process`.
 fn process_close(first: bool) {
     let n_prog = min(study.n_programs, N_PROGRAMS);
     signals_update(spx, first);
     max_vix = max(max_vix, vix);
+    spx_peak = max(spx_peak, spx);
+    spx_max_dd = max(spx_max_dd, (spx_peak - spx) / spx_peak);
 
     condor_settle_mark_exit();
     for (var p = 0u; p < n_prog; p = p + 1u) {
@@ -237,7 +242,8 @@ fn put_line(base: u32, l: Line) {
 
 // The path's record (RECORD_WORDS f32 words; src/gpu/study.rs reads it):
 // [0] max VIX, [1] SPX return, [2..6) condor line (max dd, pnl, peak - capital,
-// worst day), [6..15) condor tally, then per program 14 + 4 N_RUNGS words:
+// worst day), [6..15) condor tally, [15] first VIX, [16] SPX max drawdown
+// (RECORD_HEAD = 17 in src/gpu/study/params.rs), then per program 14 + 4 N_RUNGS words:
 // line (4), own ledger (cash, premium, payoff, costs), one-unit ledger (4),
 // hedge P&L (own, one-unit), the rungs' lines (4 each).
 fn write_record(i: u32) {
@@ -248,8 +254,10 @@ fn write_record(i: u32) {
     for (var t = 0u; t < 9u; t = t + 1u) {
         records[base + 6u + t] = tally[t];
     }
+    records[base + 15u] = first_vix;
+    records[base + 16u] = spx_max_dd;
     for (var p = 0u; p < N_PROGRAMS; p = p + 1u) {
-        let pb = base + 15u + p * (14u + 4u * N_RUNGS);
+        let pb = base + 17u + p * (14u + 4u * N_RUNGS);
         put_line(pb, lines[p]);
         let l = ledgers[p];
         for (var t = 0u; t < 4u; t = t + 1u) {
@@ -308,6 +316,9 @@ fn main(
 
     set_market(0u);
     max_vix = vix;
+    first_vix = vix;
+    spx_peak = spx;
+    spx_max_dd = 0.0f;
     process_close(true);
 
     let spd = params.steps_per_day;

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use vixhedge::backend::Backend;
 use vixhedge::config::HedgeProgram;
+use vixhedge::report::partial::Shard;
 
 /// Monte Carlo of SPX/VIX paths under SVCJ to test VIX hedges on an SPX iron-condor book.
 #[derive(Debug, Parser)]
@@ -40,6 +41,10 @@ pub enum Command {
     Presets,
     /// Print the full resolved TOML of a preset.
     Config(ConfigArgs),
+    /// Merge the partial.json of `run --shard` runs into the one-process outputs.
+    Merge(MergeArgs),
+    /// Run the jobs of a batch file, each into its own directory.
+    Batch(BatchArgs),
 }
 
 /// `vixhedge run`.
@@ -74,12 +79,81 @@ pub struct RunArgs {
     /// Override one config key, e.g. `condor.short_delta=0.2` or `hedge.layers[2].tenor_days=15` (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
-    /// Output directory for summary.json, config.toml, report.md, CSVs and SVGs.
+    /// Output directory for summary.json, config.toml, report.md, CSVs and SVGs
+    /// (and checkpoint.json while the run goes on).
     #[arg(long, value_name = "DIR", default_value = "vixhedge-out")]
     pub out: PathBuf,
     /// Print one JSON document (the summary) on stdout and nothing else there.
     #[arg(long)]
     pub json: bool,
+    /// Run shard I of N (0-based): global paths [floor(I P / N), floor((I+1) P / N)),
+    /// writing <out>/partial.json for `vixhedge merge` instead of the final files.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard, allow_hyphen_values = true)]
+    pub shard: Option<Shard>,
+    /// Continue the interrupted run whose checkpoint.json is in --out, with the
+    /// configuration, programs, backend and shard it was started with.
+    #[arg(long, conflicts_with_all = [
+        "config", "preset", "paths", "horizon_days", "seed", "backend", "hedges", "set",
+        "shard", "export_paths",
+    ])]
+    pub resume: bool,
+    /// Also write <out>/paths.parquet: one row per path with its regime, max VIX,
+    /// SPX return and every line's max drawdown, P&L, premium and payoff.
+    #[arg(long)]
+    pub export_paths: bool,
+}
+
+/// Parses `I/N` with N >= 1 and I < N.
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| "expected I/N, such as 0/4".to_string())?;
+    let index: u32 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("shard index {i:?} is not a whole number"))?;
+    let count: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("shard count {n:?} is not a whole number"))?;
+    if count == 0 {
+        return Err("the shard count must be at least 1".into());
+    }
+    if index >= count {
+        return Err(format!(
+            "shard index {index} is out of range: shards are numbered 0 to {}",
+            count - 1
+        ));
+    }
+    Ok(Shard { index, count })
+}
+
+/// `vixhedge merge`.
+#[derive(Debug, Clone, Args)]
+pub struct MergeArgs {
+    /// The shards' output directories, each holding a partial.json.
+    #[arg(value_name = "DIR", required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output directory for the merged summary.json, config.toml, report.md, CSVs and SVGs.
+    #[arg(long, value_name = "DIR", required = true)]
+    pub out: PathBuf,
+    /// Print one JSON document (the merged summary) on stdout and nothing else there.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `vixhedge batch`.
+#[derive(Debug, Clone, Args)]
+pub struct BatchArgs {
+    /// The batch file: `[[job]]` tables with `name` and run options.
+    #[arg(value_name = "FILE.toml")]
+    pub file: PathBuf,
+    /// Directory of the jobs' directories, batch.md and batch.json.
+    #[arg(long, value_name = "DIR", default_value = "vixhedge-batch")]
+    pub out: PathBuf,
+    /// Skip jobs whose outputs exist for the same study, continue interrupted ones.
+    #[arg(long)]
+    pub resume: bool,
 }
 
 impl RunArgs {

@@ -6,6 +6,7 @@ mod util;
 
 mod analytic;
 mod backends;
+mod batch;
 mod cli_config;
 mod gpu;
 mod gpu_marks;
@@ -13,7 +14,9 @@ mod gpu_study;
 mod ivtable;
 mod kernel_lookup;
 mod layout;
+mod longrun;
 mod report;
 mod run;
+mod shard;
 mod strategy;
 mod vix;

@@ -8,7 +8,9 @@ use crate::util::report_data::{
 };
 use vixhedge::config::{HedgeProgram, Regime, RegimesConfig};
 use vixhedge::report::stats::{DRAWDOWN_SPEC, PNL_SPEC};
-use vixhedge::report::{summarize, write_outputs, LineOutcome, StudyAccumulator, StudySummary};
+use vixhedge::report::{
+    summarize, write_outputs, LineOutcome, PathFacts, StudyAccumulator, StudySummary,
+};
 
 /// Lower empirical quantile of sorted values (the k = ceil(q n)-th smallest).
 fn quantile(sorted: &[f64], q: f64) -> f64 {
@@ -202,7 +204,12 @@ fn lognormal_pairs(seed: u64, n: u64, c: f64, s: f64) -> StudyAccumulator {
             line(x, pnl),
             line(y, pnl - CAPITAL * 0.01 * (1.0 + r.normal())),
         ];
-        acc.push_path(i, 25.0, 0.0, &outcomes).unwrap();
+        let facts = PathFacts {
+            max_vix: 25.0,
+            first_vix: 20.0,
+            ..PathFacts::default()
+        };
+        acc.push_path(i, &facts, &outcomes).unwrap();
     }
     acc
 }
@@ -417,4 +424,57 @@ fn writes_are_atomic_and_failures_leave_nothing() {
     vixhedge::report::write_atomic(&file, b"new").unwrap();
     assert_eq!(std::fs::read(&file).unwrap(), b"new");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+/// `[regimes] by`: each definition puts a path where its own measure and
+/// boundaries say, and the summary names the definition.
+#[test]
+fn regimes_by_max_vix_vix_rise_or_spx_drawdown() {
+    use vixhedge::config::{RegimeBy, RegimeMeasures};
+    let base = layout(&[HedgeProgram::None, HedgeProgram::Alvh], &[]);
+    let n = 4000;
+    let b = batch(5, 0, n, base.lines.len());
+    for by in [RegimeBy::MaxVix, RegimeBy::VixRise, RegimeBy::SpxDrawdown] {
+        let mut l = base.clone();
+        l.regimes.by = by;
+        let mut acc = StudyAccumulator::new(l.clone()).unwrap();
+        acc.push_batch(&b).unwrap();
+        let mut want = [0u64; 4];
+        for p in 0..b.len() {
+            let x = match by {
+                RegimeBy::MaxVix => b.max_vix[p],
+                RegimeBy::VixRise => b.max_vix[p] - b.first_vix[p],
+                RegimeBy::SpxDrawdown => b.spx_max_drawdown[p],
+            };
+            let bounds = l.regimes.bounds();
+            let r = if x >= bounds.crisis_from {
+                3
+            } else if x >= bounds.severe_from {
+                2
+            } else if x >= bounds.moderate_from {
+                1
+            } else {
+                0
+            };
+            want[r] += 1;
+            let m = RegimeMeasures {
+                max_vix: b.max_vix[p],
+                first_vix: b.first_vix[p],
+                spx_max_drawdown: b.spx_max_drawdown[p],
+            };
+            assert_eq!(l.regimes.classify_path(&m), Regime::ALL[r]);
+        }
+        let got: Vec<u64> = Regime::ALL.iter().map(|&r| acc.regime(r).paths()).collect();
+        assert_eq!(got, want, "{by:?}");
+        assert!(
+            want.iter().filter(|&&c| c > 0).count() >= 3,
+            "{by:?}: {want:?}"
+        );
+        let s = summarize(&acc, run_info());
+        assert_eq!(s.regime_definition.by, by.name());
+        assert_eq!(
+            s.regime_definition.moderate_from,
+            l.regimes.bounds().moderate_from
+        );
+    }
 }

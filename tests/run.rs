@@ -131,7 +131,7 @@ fn the_same_seed_gives_the_same_summary_for_any_batch_size_and_thread_count() {
 
 #[test]
 fn bad_input_fails_with_one_line_naming_the_key_and_writes_nothing() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 8] = [
         (
             &["--set", "hedge.layers[0].tenor_days=0"],
             "hedge.layers[0].tenor_days",
@@ -142,6 +142,15 @@ fn bad_input_fails_with_one_line_naming_the_key_and_writes_nothing() {
         ),
         (&["--set", "condor.short_delta=0.6"], "condor.short_delta"),
         (&["--set", "regimes.severe_from=15"], "regimes"),
+        (&["--set", "regimes.by=max_spx"], "regimes.by"),
+        (
+            &["--set", "regimes.vix_rise.severe_from=2"],
+            "regimes.vix_rise.severe_from",
+        ),
+        (
+            &["--set", "regimes.spx_drawdown.crisis_from=1.5"],
+            "regimes.spx_drawdown.crisis_from",
+        ),
         (&["--hedges", "none,alvh,bogus"], "bogus"),
     ];
     for (extra, key) in cases {

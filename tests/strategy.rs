@@ -386,3 +386,34 @@ fn cash_earns_the_daily_rate() {
 
 #[path = "strategy/hedges.rs"]
 mod hedges;
+
+#[test]
+fn a_path_reports_its_first_vix_and_the_spx_max_drawdown() {
+    let spec = condor_only(CondorConfig::default());
+    let m0 = quiet();
+    let mut book = PathBook::start(&spec, &m0.day_state(0), &m0);
+    // SPX 5000, 5100 (new peak), 4900, 4800 (4800 / 5100 - 1: the deepest), 5200, 5000;
+    // VIX 16, then 22, 31, 19.
+    let closes = [
+        (5100.0, 22.0),
+        (4900.0, 31.0),
+        (4800.0, 19.0),
+        (5200.0, 17.0),
+        (5000.0, 18.0),
+    ];
+    for (day, &(spx, vix)) in closes.iter().enumerate() {
+        let m = FlatMarks { spx, vix, ..m0 };
+        book.step(&m.day_state(day as u32 + 1), &m);
+    }
+    let o = book.outcome();
+    assert_eq!(o.first_vix, 16.0);
+    assert_eq!(o.max_vix, 31.0);
+    assert_close(
+        "SPX max drawdown",
+        o.spx_max_drawdown,
+        300.0 / 5100.0,
+        1e-15,
+        0.0,
+    );
+    assert_close("SPX return", o.spx_return, 0.0, 0.0, 1e-15);
+}

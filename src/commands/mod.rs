@@ -1,8 +1,12 @@
 //! The subcommands. Each loads and validates its configuration first, so bad
 //! input fails the same way everywhere: one line on stderr, exit status 2.
 
+mod batch;
 mod bench;
+mod merge;
+mod outdir;
 mod price;
+mod progress;
 mod run;
 mod validate;
 mod vix;
@@ -28,6 +32,8 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Vix(args) => vix::run(&args),
         Command::Presets => list_presets(),
         Command::Config(args) => print_config(&args),
+        Command::Merge(args) => merge::run(&args),
+        Command::Batch(args) => batch::run(&args),
     }
 }
 
@@ -42,7 +48,7 @@ pub(crate) fn load_config(
     Ok(config)
 }
 
-fn print_warnings(config: &Config) -> Result<()> {
+pub(crate) fn print_warnings(config: &Config) -> Result<()> {
     for warning in config.validate()? {
         eprintln!("warning: {warning}");
     }

@@ -8,6 +8,7 @@
 
 mod books;
 mod error;
+mod identity;
 pub mod limits;
 mod presets;
 mod sections;
@@ -25,7 +26,8 @@ pub use books::{
 };
 pub use error::ConfigError;
 pub use sections::{
-    EventConfig, MarketConfig, ModelConfig, QOverrides, Regime, RegimesConfig, SimulationConfig,
+    EventConfig, MarketConfig, ModelConfig, QOverrides, Regime, RegimeBounds, RegimeBy,
+    RegimeMeasures, RegimesConfig, SimulationConfig,
 };
 
 use crate::model::SimError;

@@ -225,13 +225,13 @@ impl EventConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Regime {
-    /// Path max VIX below `moderate_from`.
+    /// The measure (`[regimes] by`) below `moderate_from`.
     Calm,
-    /// Path max VIX in `[moderate_from, severe_from)`.
+    /// The measure in `[moderate_from, severe_from)`.
     Moderate,
-    /// Path max VIX in `[severe_from, crisis_from)`.
+    /// The measure in `[severe_from, crisis_from)`.
     Severe,
-    /// Path max VIX at or above `crisis_from`.
+    /// The measure at or above `crisis_from`.
     Crisis,
 }
 
@@ -256,41 +256,171 @@ impl Regime {
     }
 }
 
-/// `[regimes]`: lower boundaries of each stress regime, in VIX points of the path
-/// maximum; calm is everything below `moderate_from`. Must be strictly increasing.
+/// What the stress regimes classify a path by (`[regimes] by`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegimeBy {
+    /// The path's highest VIX close, VIX points (the window's max VIX).
+    #[default]
+    #[serde(rename = "max_vix")]
+    MaxVix,
+    /// The path's highest VIX close minus its first, VIX points.
+    #[serde(rename = "vix_rise")]
+    VixRise,
+    /// The SPX index's max drawdown over the path, max_t (peak_t - S_t) / peak_t,
+    /// a fraction.
+    #[serde(rename = "spx_drawdown")]
+    SpxDrawdown,
+}
+
+impl RegimeBy {
+    /// The name in the config and in `summary.json`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            RegimeBy::MaxVix => "max_vix",
+            RegimeBy::VixRise => "vix_rise",
+            RegimeBy::SpxDrawdown => "spx_drawdown",
+        }
+    }
+
+    /// The unit of the classified measure and its boundaries.
+    #[must_use]
+    pub fn unit(self) -> &'static str {
+        match self {
+            RegimeBy::MaxVix | RegimeBy::VixRise => "VIX points",
+            RegimeBy::SpxDrawdown => "fraction",
+        }
+    }
+}
+
+/// Lower boundaries of the moderate, severe and crisis regimes on one
+/// measure; calm is everything below `moderate_from`. Strictly increasing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegimeBounds {
+    /// Lowest value of the moderate regime.
+    pub moderate_from: f64,
+    /// Lowest value of the severe regime.
+    pub severe_from: f64,
+    /// Lowest value of the crisis regime.
+    pub crisis_from: f64,
+}
+
+impl RegimeBounds {
+    /// The regime of a path whose measure is `x` (NaN is calm).
+    #[must_use]
+    pub fn classify(&self, x: f64) -> Regime {
+        if x >= self.crisis_from {
+            Regime::Crisis
+        } else if x >= self.severe_from {
+            Regime::Severe
+        } else if x >= self.moderate_from {
+            Regime::Moderate
+        } else {
+            Regime::Calm
+        }
+    }
+}
+
+/// The per-path measures a regime definition may classify by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RegimeMeasures {
+    /// Highest VIX close of the path, day 0 included, VIX points.
+    pub max_vix: f64,
+    /// VIX at the path's first close (day 0), VIX points.
+    pub first_vix: f64,
+    /// The SPX index's max drawdown over the path, fraction of its running peak.
+    pub spx_max_drawdown: f64,
+}
+
+/// `[regimes]`: how paths are put into stress regimes. `by` picks the
+/// measure; the boundaries on the path max VIX are the table's own keys (VIX
+/// points), those on the VIX rise and on the SPX drawdown are in
+/// `[regimes.vix_rise]` (VIX points) and `[regimes.spx_drawdown]` (fractions).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RegimesConfig {
+    /// The measure: `max_vix` (default), `vix_rise` or `spx_drawdown`.
+    pub by: RegimeBy,
     /// Lowest path max VIX of the moderate regime, VIX points.
     pub moderate_from: f64,
     /// Lowest path max VIX of the severe regime, VIX points.
     pub severe_from: f64,
     /// Lowest path max VIX of the crisis regime, VIX points.
     pub crisis_from: f64,
+    /// Boundaries on the rise of the VIX over the path (max minus first), VIX points.
+    pub vix_rise: RegimeBounds,
+    /// Boundaries on the SPX index's max drawdown over the path, fractions.
+    pub spx_drawdown: RegimeBounds,
 }
 
 impl Default for RegimesConfig {
     fn default() -> Self {
         Self {
+            by: RegimeBy::MaxVix,
             moderate_from: 20.0,
             severe_from: 30.0,
             crisis_from: 45.0,
+            // A VIX that starts near its average of about 18 and rises 3 points
+            // reaches about 21, the max-VIX moderate boundary; 10 and 25 points
+            // of rise are the shocks of a correction and of a crash.
+            vix_rise: RegimeBounds {
+                moderate_from: 3.0,
+                severe_from: 10.0,
+                crisis_from: 25.0,
+            },
+            // The market's own words: a 5% pullback, a 10% correction, a 20%
+            // bear market.
+            spx_drawdown: RegimeBounds {
+                moderate_from: 0.05,
+                severe_from: 0.10,
+                crisis_from: 0.20,
+            },
         }
     }
 }
 
 impl RegimesConfig {
-    /// The regime of a path whose maximum VIX is `max_vix` (VIX points).
+    /// The regime of a path whose maximum VIX is `max_vix` (VIX points), by
+    /// the max-VIX boundaries whatever `by` says (history windows, facts).
     #[must_use]
     pub fn classify(&self, max_vix: f64) -> Regime {
-        if max_vix >= self.crisis_from {
-            Regime::Crisis
-        } else if max_vix >= self.severe_from {
-            Regime::Severe
-        } else if max_vix >= self.moderate_from {
-            Regime::Moderate
-        } else {
-            Regime::Calm
+        self.max_vix_bounds().classify(max_vix)
+    }
+
+    /// The boundaries on the path max VIX.
+    #[must_use]
+    pub fn max_vix_bounds(&self) -> RegimeBounds {
+        RegimeBounds {
+            moderate_from: self.moderate_from,
+            severe_from: self.severe_from,
+            crisis_from: self.crisis_from,
         }
+    }
+
+    /// The boundaries of the definition in force (`by`).
+    #[must_use]
+    pub fn bounds(&self) -> RegimeBounds {
+        match self.by {
+            RegimeBy::MaxVix => self.max_vix_bounds(),
+            RegimeBy::VixRise => self.vix_rise.clone(),
+            RegimeBy::SpxDrawdown => self.spx_drawdown.clone(),
+        }
+    }
+
+    /// The measure `by` classifies of a path.
+    #[must_use]
+    pub fn measure(&self, m: &RegimeMeasures) -> f64 {
+        match self.by {
+            RegimeBy::MaxVix => m.max_vix,
+            RegimeBy::VixRise => m.max_vix - m.first_vix,
+            RegimeBy::SpxDrawdown => m.spx_max_drawdown,
+        }
+    }
+
+    /// The regime of a path by the definition in force.
+    #[must_use]
+    pub fn classify_path(&self, m: &RegimeMeasures) -> Regime {
+        self.bounds().classify(self.measure(m))
     }
 }

@@ -161,6 +161,11 @@ where
 /// program at its own size, per regime and over all paths, with 95% CI bars and
 /// the claimed 35-40% band.
 pub fn reduction_by_regime_svg(summary: &StudySummary) -> Result<String, ReportError> {
+    let x_desc = match summary.regime_definition.by.as_str() {
+        "vix_rise" => "regime (path VIX rise)",
+        "spx_drawdown" => "regime (SPX max drawdown)",
+        _ => "regime (path max VIX)",
+    };
     let mut groups: Vec<(&str, &super::summary::NamedMap<super::StrategySummary>)> = summary
         .regimes
         .iter()
@@ -220,7 +225,7 @@ pub fn reduction_by_regime_svg(summary: &StudySummary) -> Result<String, ReportE
                     String::new()
                 }
             })
-            .x_desc("regime (path max VIX)")
+            .x_desc(x_desc)
             .y_desc("drawdown cut (% of unhedged mean max drawdown)")
             .draw()
             .map_err(|e| e.to_string())?;

@@ -140,6 +140,16 @@ fn markdown_table(strategies: &NamedMap<StrategySummary>) -> String {
     out
 }
 
+/// The regime measure `by` (`summary.json`'s `regime_definition.by`) in words.
+#[must_use]
+pub fn regime_measure(by: &str) -> &'static str {
+    match by {
+        "vix_rise" => "the path's VIX rise (max VIX minus first VIX)",
+        "spx_drawdown" => "the SPX index's max drawdown over the path",
+        _ => "path max VIX",
+    }
+}
+
 /// The content of `report.md`: run facts, verdict, regime overview, tables per
 /// regime, methods, and the caller's `assumptions` (Markdown) verbatim.
 #[must_use]
@@ -161,17 +171,30 @@ pub fn report_markdown(summary: &StudySummary, assumptions: &str) -> String {
     );
     out.push_str("## Verdict\n\n");
     out.push_str(&summary.verdict.render());
-    out.push_str("\n## Regimes (by path max VIX)\n\n");
-    out.push_str("| regime | paths | share (%) | mean max VIX (VIX pts) | mean SPX return (%) |\n");
-    out.push_str("|---|---|---|---|---|\n");
+    let def = &summary.regime_definition;
+    let _ = write!(
+        out,
+        "\n## Regimes (by {}: moderate from {}, severe from {}, crisis from {}, {})\n\n",
+        regime_measure(&def.by),
+        def.moderate_from,
+        def.severe_from,
+        def.crisis_from,
+        def.unit
+    );
+    out.push_str(
+        "| regime | paths | share (%) | mean max VIX (VIX pts) | mean first VIX (VIX pts) | mean SPX return (%) | mean SPX max drawdown (%) |\n",
+    );
+    out.push_str("|---|---|---|---|---|---|---|\n");
     for (name, r) in summary.regimes.iter() {
         let _ = writeln!(
             out,
-            "| {name} | {} | {} | {} | {} |",
+            "| {name} | {} | {} | {} | {} | {} | {} |",
             r.paths,
             pct(r.share),
             num(r.max_vix_mean, 1),
-            pct(r.spx_return_mean)
+            num(r.first_vix_mean, 1),
+            pct(r.spx_return_mean),
+            pct(r.spx_max_drawdown_mean)
         );
     }
     out.push_str("\n## All paths\n\n");

@@ -140,10 +140,40 @@ pub struct RegimeSummary {
     pub share: f64,
     /// Mean of the path max VIX, VIX points.
     pub max_vix_mean: f64,
+    /// Mean of the path's first VIX, VIX points.
+    pub first_vix_mean: f64,
     /// Mean SPX return over the horizon, fraction.
     pub spx_return_mean: f64,
+    /// Mean of the SPX index's max drawdown over the path, fraction.
+    pub spx_max_drawdown_mean: f64,
     /// Per line, `none` first.
     pub strategies: NamedMap<StrategySummary>,
+}
+
+/// Version of the `summary.json` layout, bumped when a key changes meaning or
+/// goes away.
+pub const SUMMARY_FORMAT_VERSION: u32 = 1;
+
+/// The keys of `summary.json` that describe how one run went rather than
+/// what it found: they differ between runs of the same study (timings, the
+/// CPU thread count in `adapter`) and between a sharded run merged and the
+/// one-process run. Every other key is a statistic or the study's identity,
+/// equal bit for bit whatever the batch size, thread count or sharding.
+pub const RUN_FACT_KEYS: [&str; 3] = ["adapter", "elapsed_s", "path_steps_per_s"];
+
+/// How paths were put into regimes (`[regimes]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegimeDefinition {
+    /// The measure: `max_vix`, `vix_rise` (max minus first VIX) or `spx_drawdown`.
+    pub by: String,
+    /// Its unit: `VIX points` or `fraction`.
+    pub unit: String,
+    /// Lowest value of the moderate regime.
+    pub moderate_from: f64,
+    /// Lowest value of the severe regime.
+    pub severe_from: f64,
+    /// Lowest value of the crisis regime.
+    pub crisis_from: f64,
 }
 
 /// Facts about the run that the reductions do not compute.
@@ -159,11 +189,18 @@ pub struct RunInfo {
     pub elapsed_s: f64,
     /// Simulated path-steps per second (varies run to run).
     pub path_steps_per_s: f64,
+    /// The study's identity: `sha256:` and the hex SHA-256 of the canonical
+    /// resolved configuration (`Config::study_hash`).
+    pub config_hash: String,
 }
 
 /// Everything `summary.json` holds (DESIGN.md section 8).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StudySummary {
+    /// [`SUMMARY_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The version of the program that wrote it (Cargo's package version).
+    pub program_version: String,
     /// Run facts (flattened into the top level).
     #[serde(flatten)]
     pub run: RunInfo,
@@ -177,6 +214,8 @@ pub struct StudySummary {
     pub horizon_days: u32,
     /// All paths, per line.
     pub strategies: NamedMap<StrategySummary>,
+    /// How paths were put into regimes.
+    pub regime_definition: RegimeDefinition,
     /// Per regime (calm, moderate, severe, crisis).
     pub regimes: NamedMap<RegimeSummary>,
     /// The verdict on the claim.

@@ -40,8 +40,14 @@ impl ProgramOutcome {
 /// What one path reports.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PathOutcome {
-    /// Highest VIX index over the path, day 0 included, VIX points (sets the regime).
+    /// Highest VIX index over the path, day 0 included, VIX points (sets the
+    /// regime by default).
     pub max_vix: f64,
+    /// VIX index at the path's first close (day 0), VIX points.
+    pub first_vix: f64,
+    /// The SPX index's max drawdown over the path, max_t (peak_t - S_t) /
+    /// peak_t over the closes, day 0 included, fraction.
+    pub spx_max_drawdown: f64,
     /// SPX return over the path, last close / start - 1.
     pub spx_return: f64,
     /// The unhedged condor book's equity line, USD.
@@ -94,8 +100,11 @@ pub struct PathBook<'a> {
     rungs: [[EquityStats; MAX_RUNGS]; MAX_PROGRAMS],
     scale: f64,
     max_vix: f64,
+    first_vix: f64,
     spx_start: f64,
     spx_last: f64,
+    spx_peak: f64,
+    spx_max_drawdown: f64,
 }
 
 impl<'a> PathBook<'a> {
@@ -117,8 +126,11 @@ impl<'a> PathBook<'a> {
             rungs: [[line; MAX_RUNGS]; MAX_PROGRAMS],
             scale: 1.0,
             max_vix: day0.vix,
+            first_vix: day0.vix,
             spx_start: day0.spx,
             spx_last: day0.spx,
+            spx_peak: day0.spx,
+            spx_max_drawdown: 0.0,
         };
         book.process(day0, marks);
         book
@@ -142,6 +154,10 @@ impl<'a> PathBook<'a> {
         self.signals.update(day.spx);
         self.max_vix = self.max_vix.max(day.vix);
         self.spx_last = day.spx;
+        self.spx_peak = self.spx_peak.max(day.spx);
+        self.spx_max_drawdown = self
+            .spx_max_drawdown
+            .max((self.spx_peak - day.spx) / self.spx_peak);
 
         self.condor.settle_mark_exit(&spec.condor, day, marks);
         for h in &mut self.hedges[..n] {
@@ -240,6 +256,8 @@ impl<'a> PathBook<'a> {
         }
         PathOutcome {
             max_vix: self.max_vix,
+            first_vix: self.first_vix,
+            spx_max_drawdown: self.spx_max_drawdown,
             spx_return: self.spx_last / self.spx_start - 1.0,
             condor: self.condor_line,
             condor_tally: self.condor.tally,

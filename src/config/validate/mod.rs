@@ -222,28 +222,41 @@ fn events(events: &[EventConfig], horizon_days: u32, warnings: &mut Vec<String>)
 }
 
 fn regimes(r: &RegimesConfig) -> Check {
+    bounds("regimes", &r.max_vix_bounds(), "VIX points")?;
+    bounds("regimes.vix_rise", &r.vix_rise, "VIX points")?;
+    bounds("regimes.spx_drawdown", &r.spx_drawdown, "a fraction")?;
     ensure(
-        r.moderate_from > 0.0,
-        "regimes.moderate_from",
-        r.moderate_from,
-        "must be positive VIX points",
+        r.spx_drawdown.crisis_from <= 1.0,
+        "regimes.spx_drawdown.crisis_from",
+        r.spx_drawdown.crisis_from,
+        "must be at most 1 (a drawdown is at most 100%)",
+    )
+}
+
+/// Positive, finite, strictly increasing boundaries.
+fn bounds(table: &str, b: &crate::config::RegimeBounds, unit: &str) -> Check {
+    ensure(
+        b.moderate_from.is_finite() && b.moderate_from > 0.0,
+        format!("{table}.moderate_from"),
+        b.moderate_from,
+        format!("must be positive ({unit})"),
     )?;
     ensure(
-        r.severe_from > r.moderate_from,
-        "regimes.severe_from",
-        r.severe_from,
+        b.severe_from.is_finite() && b.severe_from > b.moderate_from,
+        format!("{table}.severe_from"),
+        b.severe_from,
         format!(
-            "must exceed regimes.moderate_from = {} (boundaries strictly increase)",
-            r.moderate_from
+            "must exceed {table}.moderate_from = {} (boundaries strictly increase)",
+            b.moderate_from
         ),
     )?;
     ensure(
-        r.crisis_from > r.severe_from,
-        "regimes.crisis_from",
-        r.crisis_from,
+        b.crisis_from.is_finite() && b.crisis_from > b.severe_from,
+        format!("{table}.crisis_from"),
+        b.crisis_from,
         format!(
-            "must exceed regimes.severe_from = {} (boundaries strictly increase)",
-            r.severe_from
+            "must exceed {table}.severe_from = {} (boundaries strictly increase)",
+            b.severe_from
         ),
     )
 }

@@ -21,7 +21,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::context::{GpuContext, GpuError};
+use super::context::{with_error_scopes, GpuContext, GpuError};
 use super::kernel::{
     bind_group, buffer, compute_pipeline, dispatch_paths, layout_entry, read_back, storage_entry,
     Kernel,
@@ -39,7 +39,7 @@ use crate::study::StudySetup;
 
 mod params;
 
-use params::{params_of, vix_b, LayerDesc, ProgramDesc, StudyParams};
+use params::{params_of, vix_b, LayerDesc, ProgramDesc, StudyParams, RECORD_HEAD};
 pub use params::{source, StudyShape, MAX_VXTH_LEVELS};
 
 const LABEL: &str = "vixhedge.study";
@@ -280,7 +280,16 @@ impl GpuStudy {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if cached.as_ref().is_none_or(|c| c.paths < batch) {
-            *cached = Some(self.batch_buffers(ctx, batch));
+            *cached = None;
+            let (bufs, err) = with_error_scopes(&ctx.device, || self.batch_buffers(ctx, batch));
+            if let Some(message) = err {
+                return Err(GpuError::Allocation {
+                    what: "the study's batch buffers",
+                    bytes: 2 * (batch * self.shape.record_words() as usize * 4) as u64,
+                    message,
+                });
+            }
+            *cached = Some(bufs);
         }
         let BatchBuffers {
             sim_buf,
@@ -322,6 +331,7 @@ impl GpuStudy {
                     .map(|rec| self.outcome(rec)),
             );
             self.lap(2, &mut t);
+            ctx.check()?;
             on_batch(m as usize);
             start += m;
         }
@@ -375,7 +385,7 @@ impl GpuStudy {
         };
         let mut programs = [empty; MAX_PROGRAMS];
         for (p, &n_rungs) in self.rung_counts.iter().enumerate() {
-            let b = 15 + p * (14 + 4 * rungs);
+            let b = RECORD_HEAD as usize + p * (14 + 4 * rungs);
             let mut ladder = [condor; MAX_RUNGS];
             for (r, slot) in ladder.iter_mut().enumerate().take(n_rungs) {
                 *slot = line(b + 14 + 4 * r);
@@ -392,6 +402,8 @@ impl GpuStudy {
         }
         PathOutcome {
             max_vix: f(0),
+            first_vix: f(15),
+            spx_max_drawdown: f(16),
             spx_return: f(1),
             condor,
             condor_tally: tally,

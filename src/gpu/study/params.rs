@@ -106,11 +106,15 @@ pub struct StudyShape {
     pub rungs: u32,
 }
 
+/// f32 words of a record before the programs: max VIX, SPX return, the
+/// condor line (4), the condor tally (9), first VIX, SPX max drawdown.
+pub const RECORD_HEAD: u32 = 17;
+
 impl StudyShape {
     /// f32 words of one path's record.
     #[must_use]
     pub fn record_words(&self) -> u32 {
-        15 + self.programs * (14 + 4 * self.rungs)
+        RECORD_HEAD + self.programs * (14 + 4 * self.rungs)
     }
 }
 
