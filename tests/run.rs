@@ -1,5 +1,5 @@
 //! `vixhedge run` end to end on small studies: the output files and JSON keys
-//! of DESIGN.md section 8, the same summary for any batch size and thread count,
+//! of `docs/cli.md`, the same summary for any batch size and thread count,
 //! and bad input rejected before anything is written.
 
 use std::path::Path;
@@ -30,9 +30,11 @@ fn small_run(out: &Path, extra: &[&str], threads: Option<&str>) -> serde_json::V
     serde_json::from_slice(&o.stdout).expect("stdout is one JSON document")
 }
 
-/// The summary without the run-to-run timing fields and the thread count.
+/// The summary without the run-to-run timing fields, the thread count and
+/// the layers that produced it.
 fn statistics(mut v: serde_json::Value) -> serde_json::Value {
     let m = v.as_object_mut().unwrap();
+    m.remove("resolved");
     m.remove("adapter");
     m.remove("elapsed_s");
     m.remove("path_steps_per_s");

@@ -21,13 +21,14 @@ use vixhedge::study::StudySetup;
 /// # Errors
 /// Bad input (before anything is written), or a failed write.
 pub fn run(args: &RunArgs) -> Result<i32> {
-    let config = super::load_config(args.config.as_deref(), args.preset.as_deref(), &args.sets())?;
+    let (config, in_force) = super::load_config(&args.layers())?;
     let programs = programs_of(&args.hedges);
     let sim = &config.simulation;
     let paths =
         u32::try_from(sim.paths).context("simulation.paths must fit the 32-bit path index")?;
     let paths = paths as usize;
     let spec = BookSpec::from_config(&config, &programs).context("building the books")?;
+    let in_force = in_force.with_programs(spec.in_force());
     let lines =
         LineSet::new(&programs, &config.hedge.units_ladder).context("hedge.units_ladder")?;
     let map = LineMap::new(&lines, &spec)?;
@@ -40,6 +41,7 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     let mut acc = StudyAccumulator::new(layout).context("setting up the reductions")?;
 
     let quiet = args.json;
+    super::announce(&config, &in_force)?;
     let backend =
         Device::new(args.backend).with_context(|| format!("--backend {}", args.backend.name()))?;
     if !quiet {
@@ -86,7 +88,8 @@ pub fn run(args: &RunArgs) -> Result<i32> {
         elapsed_s: elapsed,
         path_steps_per_s: paths as f64 * steps / elapsed.max(1e-9),
     };
-    let summary = report::summarize(&acc, info);
+    let mut summary = report::summarize(&acc, info);
+    summary.resolved = Some(in_force);
     let mut files = report::render_outputs(&summary, &acc, &assumptions(&config))?;
     files.push(("config.toml".into(), config.to_toml_string().into_bytes()));
     std::fs::create_dir_all(&args.out)
@@ -178,8 +181,8 @@ fn programs_of(hedges: &[HedgeProgram]) -> Vec<HedgeProgram> {
 /// The modelling assumptions in plain words, for `report.md`.
 fn assumptions(c: &Config) -> String {
     format!(
-        "- Paths: SVCJ under the physical measure (`[model]`), {spd} step(s) a trading day, Andersen's QE scheme, \
-scheduled CPI/FOMC-style events as configured; every program sees the same paths.\n\
+        "- Paths: SVCJ under the physical measure (`[model]`), {spd} step(s) a trading day, Andersen's QE scheme; \
+scheduled events: {events}; every program sees the same paths.\n\
 - Marks: all positions at model mid prices under Q (`[model.q]`): SPX options from an implied-vol table built from the \
 exact Fourier price (event jumps averaged exactly), VIX futures and calls from tables built from the exact VIX \
 transforms. VIX options expire on any trading day and settle at the closing model VIX (real VIX options settle on a \
@@ -194,6 +197,7 @@ source (advance-decline line, P/CF) do not exist in an index-level model and are
 - Regimes classify each whole path by its maximum VIX (calm < {m}, moderate {m}-{s}, severe {s}-{cr}, crisis >= {cr}); \
 this selects paths on the variable that drives VIX-call payoffs, so a moderate path by construction never spikes past {s}.\n",
         spd = c.simulation.steps_per_day,
+        events = vixhedge::config::describe_events(&c.events),
         every = c.condor.entry_every_days,
         max_open = c.condor.max_open,
         dte = c.condor.dte_days,

@@ -68,6 +68,7 @@ pub fn summarize(acc: &StudyAccumulator, run: RunInfo) -> StudySummary {
         strategies,
         regimes,
         verdict,
+        resolved: None,
     }
 }
 

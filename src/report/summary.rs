@@ -5,6 +5,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::verdict::Verdict;
+use crate::config::InForce;
 
 /// Name-keyed entries serialised as a JSON object in insertion order.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,4 +182,8 @@ pub struct StudySummary {
     pub regimes: NamedMap<RegimeSummary>,
     /// The verdict on the claim.
     pub verdict: Verdict,
+    /// What was in force: preset and files, `--set`s and flags, market, both
+    /// measures, events, programs and sizes (set by the caller; absent when unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<InForce>,
 }

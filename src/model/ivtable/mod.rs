@@ -192,6 +192,11 @@ impl SpxVolSurface {
                 None => uncovered += 1,
             }
         }
+        if z_hi <= z_lo {
+            // No row reaches the delta bound (a model whose smile the probe
+            // cannot resolve): keep the whole probe range rather than an empty axis.
+            (z_lo, z_hi) = (PROBE_Z.0, PROBE_Z.1);
+        }
         let pad = Z_MARGIN * (z_hi - z_lo);
         let z_axis = Axis::new(
             (z_lo - pad).max(PROBE_Z.0),
