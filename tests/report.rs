@@ -480,3 +480,67 @@ fn thin_regimes_carry_a_note() {
     assert!(!texts.iter().any(|t| t == "4" || t == "8"), "{texts:?}");
     let _ = acc;
 }
+
+#[test]
+fn every_number_in_summary_json_has_a_unit() {
+    use vixhedge::report::summary::unit_of;
+    let (summary, _) = small_summary();
+    let v = serde_json::to_value(&summary).unwrap();
+    fn walk(v: &serde_json::Value, path: &[String], out: &mut Vec<Vec<String>>) {
+        let with = |k: String| {
+            let mut p = path.to_vec();
+            p.push(k);
+            p
+        };
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    walk(x, &with(k.clone()), out);
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    walk(x, &with(i.to_string()), out);
+                }
+            }
+            serde_json::Value::Number(_) | serde_json::Value::Null => out.push(path.to_vec()),
+            _ => {}
+        }
+    }
+    let mut leaves = Vec::new();
+    walk(&v, &[], &mut leaves);
+    assert!(leaves.len() > 500);
+    let unit = |p: &[&str]| unit_of(p);
+    for leaf in &leaves {
+        let segs: Vec<&str> = leaf.iter().map(String::as_str).collect();
+        if segs[0] == "units" {
+            continue;
+        }
+        assert!(unit(&segs).is_some(), "{segs:?} has no unit");
+    }
+    assert_eq!(
+        unit(&["regimes", "moderate", "strategies", "alvh@x0.5", "ruined"]),
+        Some("as strategies.*")
+    );
+    assert_eq!(
+        unit(&["strategies", "alvh", "max_drawdown", "p95"]),
+        Some("fraction of the running peak (0.2 is a 20% drawdown)")
+    );
+    assert_eq!(
+        unit(&[
+            "strategies",
+            "alvh",
+            "drawdown_reduction",
+            "paths_with_drawdown"
+        ]),
+        Some("paths")
+    );
+    assert_eq!(
+        unit(&["strategies", "alvh", "annual_drag_ci95", "1"]),
+        Some("fraction of capital per year")
+    );
+    assert_eq!(
+        v["units"]["strategies.*.ruined"],
+        "fraction of the paths (0.01 is 1%)"
+    );
+}

@@ -41,9 +41,10 @@ fn num(x: f64, decimals: usize) -> String {
 }
 
 /// Column headers of the strategy tables, units in every header.
-const HEADERS: [&str; 14] = [
+const HEADERS: [&str; 15] = [
     "line",
     "paths",
+    "ruined (%)",
     "mean DD (%)",
     "p95 DD (%)",
     "CVaR95 DD (%)",
@@ -65,7 +66,7 @@ fn with_ci(x: f64, c: Option<[f64; 2]>) -> String {
     }
 }
 
-fn rows(strategies: &NamedMap<StrategySummary>) -> Vec<[String; 14]> {
+fn rows(strategies: &NamedMap<StrategySummary>) -> Vec<[String; 15]> {
     strategies
         .iter()
         .map(|(name, s)| {
@@ -73,6 +74,7 @@ fn rows(strategies: &NamedMap<StrategySummary>) -> Vec<[String; 14]> {
             [
                 name.to_string(),
                 s.paths.to_string(),
+                pct(s.ruined),
                 pct(s.max_drawdown.mean),
                 pct(s.max_drawdown.p95),
                 pct(s.max_drawdown.cvar95),
@@ -156,10 +158,42 @@ fn fixed_width<const N: usize>(headers: [&str; N], rows: &[[String; N]]) -> Stri
 /// A fixed-width console table of the lines in `strategies` (fits
 /// [`CONSOLE_WIDTH`] columns for line names up to 21 characters): mean and
 /// p95 drawdown, the cut with its 95% CI, the drag with its CI and the
-/// return, in percent. `report.md` holds the full table.
+/// return, in percent; when a line has ruined paths, their share replaces the
+/// two intervals. `report.md` holds the full table.
 #[must_use]
 pub fn strategy_table(strategies: &NamedMap<StrategySummary>) -> String {
-    fixed_width(CONSOLE_HEADERS, &console_rows(strategies))
+    let rows = console_rows(strategies);
+    if strategies.iter().any(|(_, s)| s.ruined > 0.0) {
+        // Room for the ruined share: the two interval columns give way to it
+        // (report.md keeps them).
+        let headers = [
+            "line",
+            "ruined %",
+            "mean DD %",
+            "p95 DD %",
+            "cut %",
+            "drag %/yr",
+            "ret %/yr",
+        ];
+        let narrow: Vec<[String; 7]> = strategies
+            .iter()
+            .zip(rows)
+            .map(|((_, s), r)| {
+                [
+                    r[0].clone(),
+                    pct(s.ruined),
+                    r[1].clone(),
+                    r[2].clone(),
+                    r[3].clone(),
+                    r[5].clone(),
+                    r[7].clone(),
+                ]
+            })
+            .collect();
+        fixed_width(headers, &narrow)
+    } else {
+        fixed_width(CONSOLE_HEADERS, &rows)
+    }
 }
 
 /// The note on annualised figures when the horizon is shorter than a year
@@ -303,6 +337,8 @@ pub fn report_markdown(summary: &StudySummary, assumptions: &str) -> String {
         "\n## Methods\n\n\
          - Max drawdown: max over days of (peak - equity) / peak, per path and equity line; \
          quantiles and CVaR95 from histograms with 1e-4 bins (0.01 percentage point).\n\
+         - Ruined: share of paths on which the line's equity reached zero; such a line stops \
+         trading, stays at zero and counts a drawdown of 100%.\n\
          - Cut (mean ratio): 1 - mean(DD_line) / mean(DD_none) over the same paths; 95% CI by \
          the delta method on the paired sums.\n\
          - Cut (median, p95): 1 - q(DD_line) / q(DD_none); 95% CIs by sectioning: 20 groups of \
