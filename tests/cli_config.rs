@@ -109,7 +109,7 @@ fn default_preset_has_a_variance_risk_premium() {
     let (p, q) = (c.model.p_params(), c.model.q_params());
     assert!(q.theta_star() > p.theta_star());
     assert!(q.lambda > p.lambda && q.mu_s < p.mu_s);
-    // Model VIX at v0 (DESIGN.md section 4, no events): the comment says 18.5.
+    // Model VIX at v0 (`docs/pricing.md`, no events): the comment says 18.5.
     let tau = 30.0 / 365.0;
     let a = (1.0 - (-q.kappa * tau).exp()) / (q.kappa * tau);
     let b = q.theta_star() * (1.0 - a) + 2.0 * q.lambda * (q.mbar() - q.mu_s - q.rho_j * q.mu_v);

@@ -7,6 +7,7 @@ mod util;
 mod analytic;
 mod backends;
 mod cli_config;
+mod docs;
 mod fuzz_config;
 mod gpu;
 mod gpu_marks;

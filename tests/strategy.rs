@@ -1,4 +1,4 @@
-//! The books on hand-built deterministic paths (DESIGN.md section 5): condor
+//! The books on hand-built deterministic paths (`docs/books.md`): condor
 //! exits, settlement, costs and sizing; hedge layer schedules, rolls and sizes for
 //! both presets' layer sets; the adaptive scale; VXTH tiers; the units ladder;
 //! drawdown statistics. Pricers are closed forms (`FlatMarks`, set per day) or a

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::limits::{MAX_CONDORS, MAX_LAYERS, MAX_RUNGS};
+use super::limits::{MAX_CONDORS, MAX_LAYERS, MAX_RUNGS, MAX_VXTH_LEVELS};
 use super::schema::{choice, section, Bound};
 use super::sections::MAX_HORIZON_DAYS;
 
@@ -220,9 +220,9 @@ section! {
         /// Days between rolls.
         roll_every_days: u32 = 21, TENOR, "trading days";
         /// Tier upper bounds on the 1-month VIX future, strictly increasing.
-        tier_levels: Vec<f64> = vec![15.0, 30.0, 50.0], Bound::above(0.0, 1000.0).list(16), "VIX points";
+        tier_levels: Vec<f64> = vec![15.0, 30.0, 50.0], Bound::above(0.0, 1000.0).list(MAX_VXTH_LEVELS), "VIX points";
         /// Premium budget per tier, one more entry than `tier_levels`.
-        tier_weights: Vec<f64> = vec![0.0, 0.01, 0.005, 0.0], FRACTION.list(17), "share of equity";
+        tier_weights: Vec<f64> = vec![0.0, 0.01, 0.005, 0.0], FRACTION.list(MAX_VXTH_LEVELS + 1), "share of equity";
     }
 }
 

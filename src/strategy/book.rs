@@ -65,7 +65,7 @@ impl PathOutcome {
 /// The books of one path. Fixed-size and allocation-free: every position lives in
 /// a fixed array, so the WGSL twin holds the same state per invocation.
 ///
-/// Order of operations on each trading day (DESIGN.md is silent; this is what a
+/// Order of operations on each trading day (`docs/books.md`; this is what a
 /// desk trading at the close does):
 ///
 /// 1. interest: every cash balance grows by `e^{r/252}` (not on day 0);

@@ -1,7 +1,7 @@
-//! The short iron-condor book (DESIGN.md section 5), one per path, shared by every
+//! The short iron-condor book (`docs/books.md`), one per path, shared by every
 //! hedge program: hedges add to its equity and never change its trades.
 //!
-//! Practitioner choices where DESIGN.md is silent:
+//! Practitioner choices where the book's definition leaves room:
 //!
 //! - **Schedule.** A condor opens on every trading day `d` with
 //!   `d % entry_every_days == 0`, day 0 (the start of the path) included, if fewer

@@ -104,7 +104,7 @@ impl ProgramSpec {
     /// `[hedge]` layers, or for a named reading (`alvh-seed`, ...) the layers of
     /// that preset; all take the config's `hedge.units` (so `--set hedge.units=2`
     /// scales every reading alike). ALVH (adaptive) programs get the config's
-    /// `units_ladder`; static ones, `none` and `vxth` none, as in DESIGN.md section 5.
+    /// `units_ladder`; static ones, `none` and `vxth` none, as `docs/books.md` describes.
     ///
     /// # Errors
     /// A named reading's preset fails to load (a build defect).

@@ -2,7 +2,7 @@
 //! elements with the generic `sans-serif` family and sized by plotters' built-in
 //! estimate, so no font file, fontconfig or freetype is needed to draw them.
 //!
-//! Every program keeps one colour and one marker in every plot ([`style`]);
+//! Every program keeps one colour and one marker in every plot;
 //! `none` is black and drawn last, on top. A regime with fewer than
 //! [`MIN_REGIME_PATHS`] paths carries a note instead of points.
 //!
