@@ -466,3 +466,90 @@ fn tiny_runs_at_the_edges_finish_or_fail_with_one_line() {
         count.load(Ordering::Relaxed)
     );
 }
+
+/// The inputs the issue found unguarded, each refused with one line naming
+/// its key or flag, and a degenerate Monte Carlo price flagged.
+#[test]
+fn the_inputs_that_used_to_slip_through_are_refused_by_name() {
+    let cases: [(&[&str], &[&str]); 6] = [
+        (
+            &[
+                "run",
+                "--set",
+                "model.q.mu_v=0.5",
+                "--set",
+                "model.q.rho_j=1.4",
+            ],
+            &["model.q.rho_j * model.q.mu_v"],
+        ),
+        (
+            &[
+                "price",
+                "--set",
+                "model.rho_j=1.99",
+                "--set",
+                "model.mu_v=0.5",
+                "--expiry-days",
+                "21",
+                "--strikes",
+                "5000",
+            ],
+            &["model.rho_j * model.mu_v"],
+        ),
+        (&["run", "--paths", "-5"], &["--paths"]),
+        (
+            &["price", "--expiry-days", "-3", "--strikes", "5000"],
+            &["--expiry-days"],
+        ),
+        (
+            &["run", "--set", "hedge.layers[3].contracts=1"],
+            &["hedge.layers[3].contracts=1", "out of range"],
+        ),
+        (
+            &["run", "--set", "hedge.vxth.tier_levels=[1,2,3,4,5,6,7,8,9]"],
+            &["hedge.vxth.tier_levels"],
+        ),
+    ];
+    for (args, needles) in cases {
+        let args: Vec<String> = args.iter().map(|s| (*s).to_string()).collect();
+        let (code, stdout, stderr) = binary(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stdout.is_empty());
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        for n in needles {
+            assert!(stderr.contains(n), "{args:?}: {stderr}");
+        }
+    }
+    // No path of 200 reaches a strike four times the spot: the estimate says so.
+    let args: Vec<String> = [
+        "price",
+        "--paths",
+        "200",
+        "--expiry-days",
+        "5",
+        "--strikes",
+        "20000",
+        "--backend",
+        "cpu",
+        "--json",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect();
+    let (code, stdout, stderr) = binary(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let call = &v["options"][1];
+    assert_eq!(
+        (call["type"].as_str(), call["mc"].as_f64()),
+        (Some("call"), Some(0.0))
+    );
+    assert!(
+        call["mc_warning"].as_str().unwrap().contains("degenerate"),
+        "{call}"
+    );
+    assert!(
+        stderr.contains("warning: Monte Carlo call at 20000"),
+        "{stderr}"
+    );
+}
