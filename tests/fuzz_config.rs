@@ -471,7 +471,9 @@ fn tiny_runs_at_the_edges_finish_or_fail_with_one_line() {
 /// its key or flag, and a degenerate Monte Carlo price flagged.
 #[test]
 fn the_inputs_that_used_to_slip_through_are_refused_by_name() {
-    let cases: [(&[&str], &[&str]); 6] = [
+    let cases: [(&[&str], &[&str]); 8] = [
+        (&["price", "--expiry-days", "99999", "--strikes", "5000"], &["--expiry-days = 99999"]),
+        (&["vix", "--v", "1e300"], &["--v = "]),
         (
             &[
                 "run",

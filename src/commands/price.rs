@@ -4,6 +4,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::cli::PriceArgs;
 use vixhedge::backend::{Device, PathEngine};
+use vixhedge::config::MAX_HORIZON_DAYS;
 use vixhedge::model::Measure;
 
 /// Prices a put and a call at each strike on the config's risk-neutral model,
@@ -12,8 +13,11 @@ use vixhedge::model::Measure;
 /// # Errors
 /// Bad arguments or config, or a backend that fails.
 pub fn run(args: &PriceArgs) -> Result<i32> {
-    if args.expiry_days == 0 {
-        bail!("--expiry-days = 0: must be at least 1 trading day");
+    if !(1..=MAX_HORIZON_DAYS).contains(&args.expiry_days) {
+        bail!(
+            "--expiry-days = {}: must be in 1..={MAX_HORIZON_DAYS} trading days",
+            args.expiry_days
+        );
     }
     if let Some(k) = args.strikes.iter().find(|k| !(k.is_finite() && **k > 0.0)) {
         bail!("--strikes: strike {k} must be a positive number of index points");

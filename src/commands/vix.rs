@@ -64,8 +64,8 @@ pub fn long_run_future(model: &MarketModel) -> f64 {
 pub fn run(args: &VixArgs) -> Result<i32> {
     let (config, in_force) = super::load_config(&args.layers())?;
     if let Some(v) = args.v {
-        if !(v.is_finite() && v >= 0.0) {
-            bail!("--v = {v}: must be a finite annualised variance >= 0");
+        if !(v.is_finite() && (0.0..=4.0).contains(&v)) {
+            bail!("--v = {v}: must be an annualised variance in [0, 4] (4 is 200% volatility)");
         }
     }
     super::announce(&config, &in_force)?;
