@@ -203,7 +203,11 @@ fn process_close(first: bool) {
         if (desc.kind == KIND_LAYERS) {
             enter_layers(p, desc, select(1.0f, scale, desc.adaptive != 0u));
         } else if (desc.kind == KIND_VXTH) {
-            let line = study.capital + (condor_eq + hedge_pnl(p).x);
+            // A ruined line has no equity to budget from.
+            var line = 0.0f;
+            if (!line_ruined(lines[p])) {
+                line = study.capital + (condor_eq + hedge_pnl(p).x);
+            }
             enter_vxth(p, line);
         }
     }
@@ -211,6 +215,9 @@ fn process_close(first: bool) {
     var cl = condor_line;
     line_push(&cl, condor_eq);
     condor_line = cl;
+    if (line_ruined(cl)) {
+        condor_ruined = 1u;
+    }
     for (var p = 0u; p < n_prog; p = p + 1u) {
         let h = hedge_pnl(p);
         var l = lines[p];
@@ -288,6 +295,7 @@ fn main(
     y = 0.0f;
     v = params.v0;
     condor_cash = 0.0f;
+    condor_ruined = 0u;
     for (var t = 0u; t < 9u; t = t + 1u) {
         tally[t] = 0.0f;
     }

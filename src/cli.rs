@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use vixhedge::backend::Backend;
-use vixhedge::config::HedgeProgram;
+use vixhedge::config::{Flag, HedgeProgram, Layers};
 use vixhedge::report::partial::Shard;
 
 /// Monte Carlo of SPX/VIX paths under SVCJ to test VIX hedges on an SPX iron-condor book.
@@ -31,7 +31,7 @@ pub enum Command {
     Run(RunArgs),
     /// Price SPX options analytically and by Monte Carlo under Q.
     Price(PriceArgs),
-    /// Run the pricing and random-number oracles (DESIGN.md section 9).
+    /// Run the pricing and random-number oracles (`docs/pricing.md`).
     Validate(ValidateArgs),
     /// Time the path kernel on each backend and compare their paths.
     Bench(BenchArgs),
@@ -39,7 +39,7 @@ pub enum Command {
     Vix(VixArgs),
     /// List the shipped presets.
     Presets,
-    /// Print the full resolved TOML of a preset.
+    /// Print the full resolved TOML, a comment on every key.
     Config(ConfigArgs),
     /// Merge the partial.json of `run --shard` runs into the one-process outputs.
     Merge(MergeArgs),
@@ -47,23 +47,40 @@ pub enum Command {
     Batch(BatchArgs),
 }
 
+/// A whole-number flag: negative numbers are parsed (clap would otherwise take
+/// `-5` for a flag) and refused here, so the error names the flag.
+fn whole_u64(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    if t.starts_with('-') {
+        return Err("must not be negative".into());
+    }
+    t.parse::<u64>()
+        .map_err(|_| format!("must be a whole number from 0 to {}", u64::MAX))
+}
+
+/// As [`whole_u64`], for 32-bit values.
+fn whole_u32(s: &str) -> Result<u32, String> {
+    let n = whole_u64(s)?;
+    u32::try_from(n).map_err(|_| format!("must be at most {}", u32::MAX))
+}
+
 /// `vixhedge run`.
 #[derive(Debug, Clone, Args)]
 pub struct RunArgs {
-    /// TOML config file, merged over the preset.
+    /// TOML config file, merged over the preset (without --preset: over the bare base).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Preset the config starts from (see `vixhedge presets`) [default: default].
+    /// Preset the config starts from (see `vixhedge presets`) [default: default, or the bare base with --config].
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
     /// Number of paths (sets simulation.paths).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole_u64)]
     pub paths: Option<u64>,
     /// Horizon in trading days (sets simulation.horizon_days).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true, value_parser = whole_u32)]
     pub horizon_days: Option<u32>,
     /// 64-bit Philox seed (sets simulation.seed).
-    #[arg(long, value_name = "SEED")]
+    #[arg(long, value_name = "SEED", allow_negative_numbers = true, value_parser = whole_u64)]
     pub seed: Option<u64>,
     /// Where to simulate.
     #[arg(long, value_enum, default_value_t = Backend::Auto)]
@@ -157,32 +174,42 @@ pub struct BatchArgs {
 }
 
 impl RunArgs {
-    /// The `--set` list followed by the dedicated flags as assignments, so
-    /// `--paths` and friends win over a `--set` of the same key.
+    /// The config layers: preset, file, each `--set`, then the dedicated flags.
     #[must_use]
-    pub fn sets(&self) -> Vec<String> {
-        let mut sets = self.set.clone();
-        sets.extend(self.paths.map(|n| format!("simulation.paths={n}")));
-        sets.extend(
-            self.horizon_days
-                .map(|d| format!("simulation.horizon_days={d}")),
+    pub fn layers(&self) -> Layers {
+        let mut flags = Vec::new();
+        flags.extend(
+            self.paths
+                .map(|n| Flag::new("--paths", "simulation.paths", n)),
         );
-        sets.extend(self.seed.map(|s| format!("simulation.seed={s}")));
-        sets
+        flags.extend(
+            self.horizon_days
+                .map(|d| Flag::new("--horizon-days", "simulation.horizon_days", d)),
+        );
+        flags.extend(self.seed.map(|s| Flag::new("--seed", "simulation.seed", s)));
+        Layers {
+            preset: self.preset.clone(),
+            config: self.config.clone(),
+            sets: self.set.clone(),
+            flags,
+        }
     }
 }
 
 /// `vixhedge price`.
 #[derive(Debug, Clone, Args)]
 pub struct PriceArgs {
-    /// TOML config file, merged over the `default` preset.
-    #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+    /// TOML config file, merged over the preset (without --preset: over the bare base).
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Preset to price under (see `vixhedge presets`) [default: default].
+    /// Preset to price under (see `vixhedge presets`) [default: default, or the bare base with --config].
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
+    /// Override one config key, e.g. `model.q.kappa=2` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     /// Time to expiry, trading days.
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true, value_parser = whole_u32)]
     pub expiry_days: u32,
     /// Strikes, index points, comma separated.
     #[arg(
@@ -194,10 +221,10 @@ pub struct PriceArgs {
     )]
     pub strikes: Vec<f64>,
     /// Number of Monte Carlo paths (sets simulation.paths).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole_u64)]
     pub paths: Option<u64>,
     /// 64-bit Philox seed (sets simulation.seed).
-    #[arg(long, value_name = "SEED")]
+    #[arg(long, value_name = "SEED", allow_negative_numbers = true, value_parser = whole_u64)]
     pub seed: Option<u64>,
     /// Where to simulate.
     #[arg(long, value_enum, default_value_t = Backend::Auto)]
@@ -208,13 +235,21 @@ pub struct PriceArgs {
 }
 
 impl PriceArgs {
-    /// The dedicated flags as config assignments.
+    /// The config layers: preset, file, each `--set`, then the dedicated flags.
     #[must_use]
-    pub fn sets(&self) -> Vec<String> {
-        let mut sets = Vec::new();
-        sets.extend(self.paths.map(|n| format!("simulation.paths={n}")));
-        sets.extend(self.seed.map(|s| format!("simulation.seed={s}")));
-        sets
+    pub fn layers(&self) -> Layers {
+        let mut flags = Vec::new();
+        flags.extend(
+            self.paths
+                .map(|n| Flag::new("--paths", "simulation.paths", n)),
+        );
+        flags.extend(self.seed.map(|s| Flag::new("--seed", "simulation.seed", s)));
+        Layers {
+            preset: self.preset.clone(),
+            config: self.config.clone(),
+            sets: self.set.clone(),
+            flags,
+        }
     }
 }
 
@@ -233,10 +268,10 @@ pub struct ValidateArgs {
 #[derive(Debug, Clone, Args)]
 pub struct BenchArgs {
     /// Number of paths (sets simulation.paths of the `default` preset).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole_u64)]
     pub paths: Option<u64>,
     /// Horizon in trading days (sets simulation.horizon_days).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", allow_negative_numbers = true, value_parser = whole_u32)]
     pub horizon_days: Option<u32>,
     /// Backends to time, comma separated.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "cpu,gpu")]
@@ -260,28 +295,37 @@ pub enum BenchKernel {
 }
 
 impl BenchArgs {
-    /// The dedicated flags as config assignments.
+    /// The config layers: the `default` preset and the dedicated flags.
     #[must_use]
-    pub fn sets(&self) -> Vec<String> {
-        let mut sets = Vec::new();
-        sets.extend(self.paths.map(|n| format!("simulation.paths={n}")));
-        sets.extend(
-            self.horizon_days
-                .map(|d| format!("simulation.horizon_days={d}")),
+    pub fn layers(&self) -> Layers {
+        let mut flags = Vec::new();
+        flags.extend(
+            self.paths
+                .map(|n| Flag::new("--paths", "simulation.paths", n)),
         );
-        sets
+        flags.extend(
+            self.horizon_days
+                .map(|d| Flag::new("--horizon-days", "simulation.horizon_days", d)),
+        );
+        Layers {
+            flags,
+            ..Layers::default()
+        }
     }
 }
 
 /// `vixhedge vix`.
 #[derive(Debug, Clone, Args)]
 pub struct VixArgs {
-    /// TOML config file, merged over the `default` preset.
-    #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+    /// TOML config file, merged over the preset (without --preset: over the bare base).
+    #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Preset to use (see `vixhedge presets`) [default: default].
+    /// Preset to use (see `vixhedge presets`) [default: default, or the bare base with --config].
     #[arg(long, value_name = "NAME")]
     pub preset: Option<String>,
+    /// Override one config key, e.g. `model.q.kappa=2` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
     /// Instantaneous variance v, annualised variance [default: market.v0].
     #[arg(long = "v", value_name = "V", allow_negative_numbers = true)]
     pub v: Option<f64>,
@@ -290,12 +334,44 @@ pub struct VixArgs {
     pub json: bool,
 }
 
+impl VixArgs {
+    /// The config layers: preset, file and each `--set`.
+    #[must_use]
+    pub fn layers(&self) -> Layers {
+        Layers {
+            preset: self.preset.clone(),
+            config: self.config.clone(),
+            sets: self.set.clone(),
+            flags: Vec::new(),
+        }
+    }
+}
+
 /// `vixhedge config`.
 #[derive(Debug, Clone, Args)]
 pub struct ConfigArgs {
-    /// Preset to print.
-    #[arg(long, value_name = "NAME", default_value = "default")]
-    pub preset: String,
+    /// TOML config file, merged over the preset (without --preset: over the bare base).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Preset to start from (see `vixhedge presets`) [default: default, or the bare base with --config].
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Override one config key, e.g. `condor.short_delta=0.2` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+}
+
+impl ConfigArgs {
+    /// The config layers: preset, file and each `--set`.
+    #[must_use]
+    pub fn layers(&self) -> Layers {
+        Layers {
+            preset: self.preset.clone(),
+            config: self.config.clone(),
+            sets: self.set.clone(),
+            flags: Vec::new(),
+        }
+    }
 }
 
 /// A clap error as one line without the `error: ` prefix: the message and any
@@ -324,12 +400,12 @@ mod tests {
     }
 
     #[test]
-    fn flags_win_over_sets() {
+    fn flags_come_after_sets() {
         let cli = Cli::try_parse_from([
             "vixhedge",
             "run",
             "--set",
-            "simulation.paths=5",
+            "condor.short_delta=0.2",
             "--paths",
             "7",
         ])
@@ -337,12 +413,26 @@ mod tests {
         let Command::Run(args) = cli.command else {
             panic!("not run")
         };
+        let layers = args.layers();
+        assert_eq!(layers.sets, vec!["condor.short_delta=0.2".to_string()]);
         assert_eq!(
-            args.sets(),
-            vec![
-                "simulation.paths=5".to_string(),
-                "simulation.paths=7".to_string()
-            ]
+            layers.flags,
+            vec![Flag::new("--paths", "simulation.paths", 7)]
         );
+    }
+
+    #[test]
+    fn negative_numbers_are_refused_by_flag() {
+        for (args, flag) in [
+            (&["vixhedge", "run", "--paths", "-5"][..], "--paths"),
+            (
+                &["vixhedge", "price", "--expiry-days", "-3", "--strikes", "1"][..],
+                "--expiry-days",
+            ),
+        ] {
+            let err = Cli::try_parse_from(args).unwrap_err();
+            let line = usage_error_line(&err);
+            assert!(line.contains(flag) && line.contains("negative"), "{line}");
+        }
     }
 }

@@ -12,7 +12,7 @@ use super::outdir;
 use super::progress::{self, INTERRUPTED};
 use crate::cli::RunArgs;
 use vixhedge::backend::{Backend, Device, StudyEngine};
-use vixhedge::config::{Config, HedgeProgram, RegimeBy};
+use vixhedge::config::{Config, HedgeProgram, InForce, Layers, RegimeBy};
 use vixhedge::gpu::GpuError;
 use vixhedge::report::export::{PathSpool, PATHS_FILE};
 use vixhedge::report::partial::{
@@ -60,6 +60,8 @@ struct Plan {
     range: [u64; 2],
     export: bool,
     hash: String,
+    /// What is in force, for stderr and `summary.json`.
+    in_force: InForce,
     resumed: Option<PartialResult>,
 }
 
@@ -68,7 +70,7 @@ impl Plan {
         if args.resume {
             return Self::resume(&args.out);
         }
-        let (config, programs) = resolve(args, true)?;
+        let (config, in_force, programs) = resolve(args)?;
         let paths = config.simulation.paths;
         let range = args.shard.map_or([0, paths], |s| s.range(paths));
         Ok(Self {
@@ -79,6 +81,7 @@ impl Plan {
             shard: args.shard,
             range,
             export: args.export_paths,
+            in_force,
             resumed: None,
         })
     }
@@ -100,8 +103,16 @@ impl Plan {
         let cp = PartialResult::read(&path)?;
         let config = Config::from_toml_str(&cp.config)
             .with_context(|| format!("{}: its configuration", path.display()))?;
-        super::print_warnings(&config)
+        config
+            .validate()
             .with_context(|| format!("{}: its configuration", path.display()))?;
+        let in_force = InForce::new(
+            &config,
+            &Layers {
+                config: Some(path.clone()),
+                ..Layers::default()
+            },
+        );
         let hash = config.study_hash(&cp.hedges);
         if hash != cp.config_hash {
             bail!(
@@ -123,21 +134,17 @@ impl Plan {
             range: cp.range,
             export: cp.export_paths,
             hash,
+            in_force,
             resumed: Some(cp),
         })
     }
 }
 
-/// The configuration and the programs a (non-resume) `run` command line
-/// asks for; the configuration's warnings printed on stderr when `warn`.
-fn resolve(args: &RunArgs, warn: bool) -> Result<(Config, Vec<HedgeProgram>)> {
-    let sets = args.sets();
-    let config = if warn {
-        super::load_config(args.config.as_deref(), args.preset.as_deref(), &sets)?
-    } else {
-        Config::load(args.config.as_deref(), args.preset.as_deref(), &sets)?
-    };
-    Ok((config, programs_of(&args.hedges)))
+/// The configuration, what is in force and the programs a (non-resume) `run`
+/// command line asks for; nothing printed.
+fn resolve(args: &RunArgs) -> Result<(Config, InForce, Vec<HedgeProgram>)> {
+    let (config, in_force) = super::load_config(&args.layers())?;
+    Ok((config, in_force, programs_of(&args.hedges)))
 }
 
 /// The config hash of the study a (non-resume) `run` command line asks for,
@@ -146,7 +153,7 @@ fn resolve(args: &RunArgs, warn: bool) -> Result<(Config, Vec<HedgeProgram>)> {
 /// # Errors
 /// Bad input, as `run` would report it.
 pub(crate) fn study_hash(args: &RunArgs) -> Result<String> {
-    let (config, programs) = resolve(args, false)?;
+    let (config, _, programs) = resolve(args)?;
     Ok(config.study_hash(&programs))
 }
 
@@ -172,6 +179,7 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
     let sim = &config.simulation;
     u32::try_from(sim.paths).context("simulation.paths must fit the 32-bit path index")?;
     let spec = BookSpec::from_config(config, programs).context("building the books")?;
+    let in_force = plan.in_force.clone().with_programs(spec.in_force());
     let lines = LineSet::new(programs, &config.hedge.units_ladder).context("hedge.units_ladder")?;
     let map = LineMap::new(&lines, &spec)?;
     let layout = StudyLayout {
@@ -198,6 +206,11 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
     let stop = progress::stop_flag().context("installing the SIGINT/SIGTERM handlers")?;
 
     let quiet = args.json || !print;
+    if !args.json {
+        super::announce(config, &in_force)?;
+    } else {
+        super::print_warnings(config)?;
+    }
     let gpu_device = match plan.backend {
         Backend::Cpu => None,
         choice => match Device::new(choice) {
@@ -393,7 +406,8 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
         path_steps_per_s: (end - first) as f64 * steps / elapsed.max(1e-9),
         config_hash: plan.hash.clone(),
     };
-    let summary = report::summarize(&acc, info);
+    let mut summary = report::summarize(&acc, info);
+    summary.resolved = Some(in_force);
     let files = output_files(&summary, &acc, config)?;
     finish(out, &files, &exported)?;
     if print {
@@ -560,8 +574,8 @@ pub(crate) fn programs_of(hedges: &[HedgeProgram]) -> Vec<HedgeProgram> {
 pub(crate) fn assumptions(c: &Config) -> String {
     let regime_bounds = c.regimes.bounds();
     format!(
-        "- Paths: SVCJ under the physical measure (`[model]`), {spd} step(s) a trading day, Andersen's QE scheme, \
-scheduled CPI/FOMC-style events as configured; every program sees the same paths.\n\
+        "- Paths: SVCJ under the physical measure (`[model]`), {spd} step(s) a trading day, Andersen's QE scheme; \
+scheduled events: {events}; every program sees the same paths.\n\
 - Marks: all positions at model mid prices under Q (`[model.q]`): SPX options from an implied-vol table built from the \
 exact Fourier price (event jumps averaged exactly), VIX futures and calls from tables built from the exact VIX \
 transforms. VIX options expire on any trading day and settle at the closing model VIX (real VIX options settle on a \
@@ -575,6 +589,7 @@ every open and close; no costs at cash settlement. Cash earns r; margin is not m
 source (advance-decline line, P/CF) do not exist in an index-level model and are not used.\n\
 - Regimes classify each whole path by {by} (calm < {m}, moderate {m}-{s}, severe {s}-{cr}, crisis >= {cr}, {unit}){why}.\n",
         spd = c.simulation.steps_per_day,
+        events = vixhedge::config::describe_events(&c.events),
         every = c.condor.entry_every_days,
         max_open = c.condor.max_open,
         dte = c.condor.dte_days,

@@ -14,7 +14,7 @@ use crate::strategy::spec::{ProgramKind, MAX_RUNGS};
 use crate::study::StudySetup;
 
 /// Most VXTH tier levels the kernel holds.
-pub const MAX_VXTH_LEVELS: usize = 8;
+pub use crate::config::limits::MAX_VXTH_LEVELS;
 
 /// The run's constants of `shaders/study.wgsl` (`StudyParams`, a storage
 /// buffer of 4-byte fields). Keep in sync with the WGSL struct.

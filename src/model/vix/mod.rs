@@ -1,4 +1,4 @@
-//! The VIX under the model (DESIGN.md section 4): the index at a state, VIX
+//! The VIX under the model (`docs/pricing.md`): the index at a state, VIX
 //! futures and VIX options, all exact under Q, and their lookup tables.
 //!
 //! # The index
