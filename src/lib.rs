@@ -9,6 +9,7 @@ pub mod config;
 pub mod cpu;
 pub mod engine;
 pub mod gpu;
+pub mod history;
 pub mod mc;
 pub mod model;
 pub mod price;
