@@ -10,7 +10,8 @@
 //
 // Assembled by src/gpu/study.rs: a header of per-run `const`s (capacities
 // sized to the run's books), then shared/params.wgsl, shared/philox.wgsl,
-// shared/math.wgsl, shared/qe.wgsl, shared/jumps.wgsl, shared/step.wgsl,
+// shared/math.wgsl, shared/qe.wgsl, shared/jumps.wgsl, shared/burn_in.wgsl,
+// shared/step.wgsl,
 // shared/tables.wgsl (group 1), shared/pricing.wgsl, shared/marks.wgsl, the
 // books in shaders/study/ (stats, condor, signals, hedge) and this file.
 // Header constants:
@@ -278,7 +279,7 @@ fn main(
     let key = vec2<u32>(params.key0, params.key1);
 
     y = 0.0f;
-    v = params.v0;
+    v = start_variance(key, path);
     condor_cash = 0.0f;
     for (var t = 0u; t < 9u; t = t + 1u) {
         tally[t] = 0.0f;

@@ -91,9 +91,37 @@ pub struct SimParams {
     pub kappa_dt: f32,
     /// Scheduled event types; the first `n_events` are active.
     pub events: [EventBlock; MAX_EVENTS],
+    /// Variance-only burn-in steps before day 0 (0: every path starts at
+    /// `v0`); see [`crate::cpu::burn_in`].
+    pub burn_steps: u32,
+    /// 1: the path kernel also writes the state at every close (day 0 included).
+    pub record_closes: u32,
+    /// exp(-kappa h) over one burn-in step of h years.
+    pub burn_exp_kdt: f32,
+    /// QE conditional-variance slope of a burn-in step: sigma_v^2 e (1 - e) / kappa.
+    pub burn_qe_c1: f32,
+    /// QE conditional-variance intercept of a burn-in step: theta sigma_v^2 (1 - e)^2 / (2 kappa).
+    pub burn_qe_c2: f32,
+    /// lambda h: expected jumps per burn-in step.
+    pub burn_lambda_dt: f32,
+    /// exp(-lambda h): probability of no jump in a burn-in step.
+    pub burn_poisson_p0: f32,
+    /// kappa h: mean reversion over one burn-in step.
+    pub burn_kappa_dt: f32,
 }
 
-const _: () = assert!(std::mem::size_of::<SimParams>() == 240);
+const _: () = assert!(std::mem::size_of::<SimParams>() == 272);
+
+/// Longest burn-in step, years (one trading week).
+pub const BURN_IN_MAX_STEP_YEARS: f64 = 1.0 / 52.0;
+
+/// Largest kappa h of a burn-in step: keeps the cubic decay polynomial of a
+/// jump within 5e-6 of its exponential.
+pub const BURN_IN_MAX_KAPPA_STEP: f64 = 0.1;
+
+/// Length of the burn-in in units of the mean-reversion time 1/kappa: after
+/// 5/kappa years the initial level's weight in E[v] is e^{-5} < 0.7%.
+pub const BURN_IN_REVERSION_TIMES: f64 = 5.0;
 
 /// The state a path kernel returns for each path at the horizon.
 #[repr(C)]
@@ -192,7 +220,45 @@ impl SimParams {
             _pad0: 0.0,
             kappa_dt: (p.kappa * dt) as f32,
             events,
+            burn_steps: 0,
+            record_closes: 0,
+            burn_exp_kdt: 0.0,
+            burn_qe_c1: 0.0,
+            burn_qe_c2: 0.0,
+            burn_lambda_dt: 0.0,
+            burn_poisson_p0: 1.0,
+            burn_kappa_dt: 0.0,
         })
+    }
+
+    /// These parameters with a stationary start: every path first runs
+    /// `ceil(5 / (kappa h))` variance-only steps of `h = min(1/52, 0.1/kappa)`
+    /// years under `p` (the P parameters of the path) from the stationary
+    /// mean `theta + lambda mu_v / kappa`, so day 0 holds a draw of the
+    /// stationary law of v (`docs/history.md`, "Stationary start").
+    #[must_use]
+    pub fn with_burn_in(self, p: &crate::model::SvcjParams) -> Self {
+        let kappa = p.kappa.max(1e-6);
+        let h = BURN_IN_MAX_STEP_YEARS.min(BURN_IN_MAX_KAPPA_STEP / kappa);
+        let e = (-kappa * h).exp();
+        let s2v = p.sigma_v * p.sigma_v;
+        let steps = (BURN_IN_REVERSION_TIMES / (kappa * h)).ceil();
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "kernel parameters are f32 by design; the step count is at least 50 and bounded by 5 / (kappa h)"
+        )]
+        Self {
+            v0: p.theta_star() as f32,
+            burn_steps: steps.min(f64::from(u32::MAX)) as u32,
+            burn_exp_kdt: e as f32,
+            burn_qe_c1: (s2v * e * (1.0 - e) / kappa) as f32,
+            burn_qe_c2: (p.theta * s2v * (1.0 - e) * (1.0 - e) / (2.0 * kappa)) as f32,
+            burn_lambda_dt: (p.lambda * h) as f32,
+            burn_poisson_p0: (-p.lambda * h).exp() as f32,
+            burn_kappa_dt: (kappa * h) as f32,
+            ..self
+        }
     }
 
     /// The same parameters for the dispatch of paths `[path_offset, path_offset + n_paths)`.

@@ -113,7 +113,7 @@ fn default_preset_has_a_variance_risk_premium() {
     let tau = 30.0 / 365.0;
     let a = (1.0 - (-q.kappa * tau).exp()) / (q.kappa * tau);
     let b = q.theta_star() * (1.0 - a) + 2.0 * q.lambda * (q.mbar() - q.mu_s - q.rho_j * q.mu_v);
-    let vix = 100.0 * (a * c.market.v0 + b).sqrt();
+    let vix = 100.0 * (a * c.market.v0.level().unwrap() + b).sqrt();
     assert!((vix - 18.46).abs() < 0.01, "{vix}");
 }
 
@@ -318,7 +318,8 @@ fn layering_order() {
     );
     assert_eq!(c.market.spot, 4000.0, "file over preset");
     assert_eq!(
-        c.market.v0, 0.007569,
+        c.market.v0.level(),
+        Some(0.007569),
         "file keys merge, others keep the preset's"
     );
     assert_eq!(c.condor.long_delta, 0.04);

@@ -24,7 +24,8 @@ pub use books::{
 };
 pub use error::ConfigError;
 pub use sections::{
-    EventConfig, MarketConfig, ModelConfig, QOverrides, Regime, RegimesConfig, SimulationConfig,
+    EventConfig, InitialVariance, MarketConfig, ModelConfig, QOverrides, Regime, RegimesConfig,
+    SimulationConfig,
 };
 
 use crate::model::{MarketModel, Measure};
@@ -167,7 +168,7 @@ impl Config {
             spot: self.market.spot,
             r: self.market.r,
             q: self.market.q,
-            v0: self.market.v0,
+            v0: self.market.v0.level_or_mean(&self.model.p_params()),
             mu,
             params,
             events: self.events.iter().map(EventConfig::params).collect(),
@@ -182,12 +183,16 @@ impl Config {
     /// Too many event types, or a zero step count.
     pub fn sim_params(&self) -> Result<SimParams, SimError> {
         let sim = &self.simulation;
-        SimParams::new(
+        let params = SimParams::new(
             &self.market_model(Measure::P),
             sim.horizon_days,
             sim.steps_per_day,
             sim.seed,
-        )
+        )?;
+        Ok(match self.market.v0 {
+            InitialVariance::Level(_) => params,
+            InitialVariance::Stationary => params.with_burn_in(&self.model.p_params()),
+        })
     }
 
     fn to_value(&self) -> Value {

@@ -48,8 +48,10 @@ pub struct MarketConfig {
     pub r: f64,
     /// Dividend yield, continuously compounded per year.
     pub q: f64,
-    /// Initial variance v_0, annualised variance (0.02 is 14.1% instantaneous vol).
-    pub v0: f64,
+    /// Initial variance v_0: a level (annualised variance; 0.02 is 14.1%
+    /// instantaneous vol) or `"stationary"` (each path draws its own from the
+    /// stationary law of v under P).
+    pub v0: InitialVariance,
 }
 
 impl Default for MarketConfig {
@@ -58,8 +60,86 @@ impl Default for MarketConfig {
             spot: 5000.0,
             r: 0.04,
             q: 0.013,
-            v0: 0.02,
+            v0: InitialVariance::Level(0.02),
         }
+    }
+}
+
+/// `market.v0`: where every path's variance starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InitialVariance {
+    /// The same level on every path, annualised variance (TOML: a number).
+    Level(f64),
+    /// A draw of the stationary law of v under P per path, by a burn-in on the
+    /// path's own random numbers (TOML: the string `"stationary"`; see
+    /// `docs/history.md`).
+    Stationary,
+}
+
+impl InitialVariance {
+    /// The level, or `None` when stationary.
+    #[must_use]
+    pub fn level(self) -> Option<f64> {
+        match self {
+            Self::Level(v) => Some(v),
+            Self::Stationary => None,
+        }
+    }
+
+    /// The level, or the stationary mean of v under `p`
+    /// (`theta + lambda mu_v / kappa`, annualised variance) when stationary.
+    #[must_use]
+    pub fn level_or_mean(self, p: &SvcjParams) -> f64 {
+        self.level().unwrap_or_else(|| p.theta_star())
+    }
+}
+
+impl std::fmt::Display for InitialVariance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Level(v) => write!(f, "{v}"),
+            Self::Stationary => f.write_str("\"stationary\""),
+        }
+    }
+}
+
+impl Serialize for InitialVariance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Level(v) => s.serialize_f64(*v),
+            Self::Stationary => s.serialize_str("stationary"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InitialVariance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = InitialVariance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a variance (annualised) or \"stationary\"")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(InitialVariance::Level(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                #[expect(clippy::cast_precision_loss, reason = "a small TOML integer")]
+                Ok(InitialVariance::Level(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                #[expect(clippy::cast_precision_loss, reason = "a small TOML integer")]
+                Ok(InitialVariance::Level(v as f64))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                if v == "stationary" {
+                    Ok(InitialVariance::Stationary)
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
     }
 }
 

@@ -3,7 +3,8 @@
 //!
 //! # The algorithm (both backends follow it operation for operation)
 //!
-//! State per path: y = ln(S_t / S_0) (starts at 0) and v (starts at v_0). For
+//! State per path: y = ln(S_t / S_0) (starts at 0) and v (starts at v_0, or
+//! at the end of the path's burn-in, [`super::burn_in`]). For
 //! each step `k` in `0..n_steps`:
 //!
 //! 1. Draw block 0: `w = philox((path, k, 0, 0), key)`;
@@ -53,7 +54,7 @@ pub fn simulate_path_scalar(p: &SimParams, path: u32) -> TerminalState {
     let key = [p.key0, p.key1];
     let a_mc = p.k2 + 0.5 * p.k4;
     let mut y = 0.0f32;
-    let mut v = p.v0;
+    let mut v = super::burn_in::start_variance(p, path);
     for step in 0..p.n_steps {
         let w = draw(key, path, step, 0);
         let (z_v, z_x) = box_muller(w[0], w[1]);
@@ -254,7 +255,7 @@ impl LaneBlock {
         Self {
             paths,
             y: [0.0; LANES],
-            v: [p.v0; LANES],
+            v: paths.map(|path| super::burn_in::start_variance(p, path)),
         }
     }
 

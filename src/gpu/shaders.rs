@@ -39,6 +39,7 @@ pub const PATH_STEP: &str = kernel_source!(
     "shared/math.wgsl",
     "shared/qe.wgsl",
     "shared/jumps.wgsl",
+    "shared/burn_in.wgsl",
     "path_step.wgsl",
 );
 
@@ -80,6 +81,7 @@ pub const STUDY_BODY: &str = kernel_source!(
     "shared/math.wgsl",
     "shared/qe.wgsl",
     "shared/jumps.wgsl",
+    "shared/burn_in.wgsl",
     "shared/step.wgsl",
     "shared/tables.wgsl",
     "shared/pricing.wgsl",

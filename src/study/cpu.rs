@@ -67,9 +67,13 @@ pub fn run_block(setup: &StudySetup, first_path: u32, n: usize) -> Vec<PathOutco
     let n = n.min(LANES);
     let p = &setup.params;
     let mut block = LaneBlock::new(p, first_path);
-    let marks0 = setup.pricing.marks(0, setup.spot, f64::from(p.v0));
-    let book0 = PathBook::start(&setup.spec, &marks0.day_state(), &marks0);
-    let mut books: Vec<PathBook<'_>> = vec![book0; n];
+    // Each lane's own day-0 variance (they differ with a stationary start).
+    let mut books: Vec<PathBook<'_>> = (0..n)
+        .map(|l| {
+            let marks0 = setup.pricing.marks(0, setup.spot, f64::from(block.v[l]));
+            PathBook::start(&setup.spec, &marks0.day_state(), &marks0)
+        })
+        .collect();
     let spd = p.steps_per_day;
     for day in 1..=setup.horizon_days {
         for s in 0..spd {

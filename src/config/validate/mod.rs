@@ -48,10 +48,10 @@ pub(super) fn validate(config: &Config) -> Result<Vec<String>, ConfigError> {
         "must be positive (index points)",
     )?;
     ensure(
-        m.v0 >= 0.0,
+        m.v0.level().is_none_or(|v| v >= 0.0),
         "market.v0",
         m.v0,
-        "must be >= 0 (annualised variance)",
+        "must be >= 0 (annualised variance) or \"stationary\"",
     )?;
     model(&config.model, &mut warnings)?;
     events(
