@@ -39,6 +39,8 @@ pub enum Command {
     Presets,
     /// Print the full resolved TOML of a preset.
     Config(ConfigArgs),
+    /// The model's stylised facts (VIX levels and changes, SPX volatility, window regimes) beside the history's.
+    Facts(FactsArgs),
 }
 
 /// Where paths are simulated.
@@ -244,6 +246,79 @@ pub struct ConfigArgs {
     /// Preset to print.
     #[arg(long, value_name = "NAME", default_value = "default")]
     pub preset: String,
+}
+
+/// `--spx FILE --vix FILE [--from D] [--to D]`: daily closes (docs/history.md).
+#[derive(Debug, Clone, Args)]
+pub struct HistoryFiles {
+    /// Daily SPX closes: Cboe, Yahoo-style, FRED or date,close CSV.
+    #[arg(long, value_name = "FILE", requires = "vix")]
+    pub spx: Option<PathBuf>,
+    /// Daily VIX closes, in any of the same layouts.
+    #[arg(long, value_name = "FILE", requires = "spx")]
+    pub vix: Option<PathBuf>,
+    /// First date used, YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<String>,
+    /// Last date used, YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<String>,
+}
+
+/// `vixhedge facts`.
+#[derive(Debug, Clone, Args)]
+pub struct FactsArgs {
+    /// TOML config file, merged over the preset.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Preset the config starts from (see `vixhedge presets`) [default: default].
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Override one config key (repeatable), as for `run`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Model paths simulated, each one window [default: 50000].
+    #[arg(long, value_name = "N")]
+    pub paths: Option<u64>,
+    /// Window length in trading days, the model paths' horizon (sets simulation.horizon_days).
+    #[arg(long, value_name = "DAYS")]
+    pub horizon_days: Option<u32>,
+    /// 64-bit Philox seed (sets simulation.seed).
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u64>,
+    /// Where to simulate the model paths.
+    #[arg(long, value_enum, default_value_t = Backend::Auto)]
+    pub backend: Backend,
+    /// The history to compare with.
+    #[command(flatten)]
+    pub history: HistoryFiles,
+    /// Also write facts.json and vix_distribution.svg into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print one JSON document on stdout and nothing else there.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl FactsArgs {
+    /// Model paths when `--paths` is not given.
+    pub const DEFAULT_PATHS: u64 = 50_000;
+
+    /// The `--set` list followed by the dedicated flags as assignments.
+    #[must_use]
+    pub fn sets(&self) -> Vec<String> {
+        let mut sets = self.set.clone();
+        sets.push(format!(
+            "simulation.paths={}",
+            self.paths.unwrap_or(Self::DEFAULT_PATHS)
+        ));
+        sets.extend(
+            self.horizon_days
+                .map(|d| format!("simulation.horizon_days={d}")),
+        );
+        sets.extend(self.seed.map(|s| format!("simulation.seed={s}")));
+        sets
+    }
 }
 
 /// A clap error as one line without the `error: ` prefix: the message and any

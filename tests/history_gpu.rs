@@ -42,3 +42,23 @@ fn stationary_closes_match_the_cpu() {
         }
     }
 }
+
+/// `facts`' model side on both backends: the same closes, hence the same facts.
+#[test]
+fn model_facts_agree_between_backends() {
+    let Some(ctx) = gpu() else { return };
+    let _ = ctx;
+    let mut c = Config::preset("default").unwrap();
+    c.simulation.horizon_days = 21;
+    let cpu =
+        vixhedge::history::model::model_closes(&vixhedge::engine::Engine::Cpu, &c, 300).unwrap();
+    let engine = vixhedge::engine::Engine::gpu().unwrap();
+    let gpu = vixhedge::history::model::model_closes(&engine, &c, 300).unwrap();
+    let (fc, fg) = (cpu.facts(&c.regimes), gpu.facts(&c.regimes));
+    if bit_exact(ctx) {
+        assert_eq!(cpu, gpu);
+        assert_eq!(fc, fg);
+    } else {
+        assert!((fc.vix.mean - fg.vix.mean).abs() < 1e-3, "{fc:?} {fg:?}");
+    }
+}

@@ -2,6 +2,7 @@
 //! input fails the same way everywhere: one line on stderr, exit status 2.
 
 mod bench;
+mod facts;
 mod price;
 mod run;
 mod validate;
@@ -27,6 +28,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Vix(args) => vix::run(&args),
         Command::Presets => list_presets(),
         Command::Config(args) => print_config(&args),
+        Command::Facts(args) => facts::run(&args),
     }
 }
 

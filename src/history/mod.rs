@@ -2,9 +2,12 @@
 //! their join, the filtered variance, the stylised facts, the calibration, the
 //! replay of the books on history and the historical bootstrap.
 
+pub mod bands;
 pub mod date;
 pub mod facts;
 pub mod join;
+pub mod model;
+pub mod plots;
 pub mod read;
 
 use std::path::Path;

@@ -16,20 +16,20 @@ const SIZE: (u32, u32) = (960, 560);
 /// Drawdown bins summed per plotted point (50 x 1e-4 = 0.5 percentage point).
 const DENSITY_FACTOR: usize = 50;
 
-fn plot_err(file: &str) -> impl Fn(String) -> ReportError + '_ {
+pub(crate) fn plot_err(file: &str) -> impl Fn(String) -> ReportError + '_ {
     move |message| ReportError::Plot {
         file: file.into(),
         message,
     }
 }
 
-fn color(i: usize) -> RGBColor {
+pub(crate) fn color(i: usize) -> RGBColor {
     let (r, g, b) = Palette99::pick(i).to_rgba().rgb();
     RGBColor(r, g, b)
 }
 
 /// Draws into an SVG string with `draw`, mapping plotters' errors to text.
-fn svg(
+pub(crate) fn svg(
     file: &str,
     draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>,
 ) -> Result<String, ReportError> {

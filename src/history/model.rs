@@ -1,0 +1,88 @@
+//! The model's daily closes for the facts: paths simulated under P from the
+//! stationary state on either backend, with the model's exact VIX index at
+//! every close.
+
+use crate::config::{Config, InitialVariance};
+use crate::engine::{Engine, EngineError};
+use crate::model::vix::{event_term, VixCoefficients};
+use crate::model::{Measure, TRADING_DAYS_PER_YEAR};
+use crate::sim::{SimError, TerminalState};
+
+use super::facts::{facts_of, ClosePath, Facts};
+
+/// Daily closes of many paths of the same length, path-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosePanel {
+    /// Closes per path (`days + 1`: day 0 and every close).
+    pub per_path: usize,
+    /// SPX closes, index points.
+    pub spx: Vec<f64>,
+    /// VIX closes, VIX points.
+    pub vix: Vec<f64>,
+}
+
+impl ClosePanel {
+    /// The paths as [`ClosePath`]s.
+    #[must_use]
+    pub fn paths(&self) -> Vec<ClosePath<'_>> {
+        self.spx
+            .chunks(self.per_path)
+            .zip(self.vix.chunks(self.per_path))
+            .map(|(spx, vix)| ClosePath { spx, vix })
+            .collect()
+    }
+
+    /// The facts of these paths, one window each.
+    #[must_use]
+    pub fn facts(&self, regimes: &crate::config::RegimesConfig) -> Facts {
+        #[expect(clippy::cast_possible_truncation, reason = "a path length in days")]
+        let window = (self.per_path - 1) as u32;
+        facts_of(&self.paths(), window, regimes)
+    }
+}
+
+/// `VIX^2/100^2 = a v + c[day]` at the close of each day `0..=days` under the
+/// Q parameters of `config` (events included): `(a, c)`.
+#[must_use]
+pub fn vix_affine(config: &Config, days: u32) -> (f64, Vec<f64>) {
+    let q = crate::validate::risk_neutral(config.market_model(Measure::Q));
+    let k = VixCoefficients::new(&q.params);
+    let c = (0..=days)
+        .map(|d| k.b + event_term(&q, f64::from(d) / TRADING_DAYS_PER_YEAR))
+        .collect();
+    (k.a, c)
+}
+
+/// Simulates `paths` paths of `config`'s horizon under P from the
+/// stationary state (whatever `market.v0` says) on `engine`, and returns
+/// their closes with the model VIX.
+///
+/// # Errors
+/// Bad path parameters, or a GPU failure.
+pub fn model_closes(engine: &Engine, config: &Config, paths: usize) -> anyhow::Result<ClosePanel> {
+    let mut config = config.clone();
+    config.market.v0 = InitialVariance::Stationary;
+    let params = config
+        .sim_params()
+        .map_err(|e: SimError| anyhow::anyhow!(e))?;
+    let days = params.n_steps / params.steps_per_day;
+    let end = u64::try_from(paths).unwrap_or(u64::MAX);
+    if end > u64::from(u32::MAX) {
+        return Err(EngineError::PathRange { first: 0, end }.into());
+    }
+    let states: Vec<TerminalState> = match engine {
+        Engine::Cpu => crate::cpu::closes::simulate_closes(&params, 0, paths),
+        Engine::Gpu { ctx, path_step } => path_step.simulate_closes(ctx, &params, 0, paths)?,
+    };
+    let (a, c) = vix_affine(&config, days);
+    let per_path = days as usize + 1;
+    let spot = config.market.spot;
+    let mut spx = Vec::with_capacity(states.len());
+    let mut vix = Vec::with_capacity(states.len());
+    for (i, s) in states.iter().enumerate() {
+        let v = f64::from(s.v).max(0.0);
+        spx.push(spot * f64::from(s.y).exp());
+        vix.push(100.0 * (a * v + c[i % per_path]).max(0.0).sqrt());
+    }
+    Ok(ClosePanel { per_path, spx, vix })
+}
