@@ -41,6 +41,10 @@ pub enum Command {
     Config(ConfigArgs),
     /// The model's stylised facts (VIX levels and changes, SPX volatility, window regimes) beside the history's.
     Facts(FactsArgs),
+    /// Calibrate P and Q parameters to daily SPX and VIX closes; write a complete preset.
+    Calibrate(CalibrateArgs),
+    /// Replay the study on history: rolling windows and the whole range as one continuous book.
+    Replay(ReplayArgs),
 }
 
 /// Where paths are simulated.
@@ -319,6 +323,87 @@ impl FactsArgs {
         sets.extend(self.seed.map(|s| format!("simulation.seed={s}")));
         sets
     }
+}
+
+/// `vixhedge calibrate`.
+#[derive(Debug, Clone, Args)]
+pub struct CalibrateArgs {
+    /// The history to fit (`--spx` and `--vix` are required).
+    #[command(flatten)]
+    pub history: HistoryFiles,
+    /// Base config for everything not estimated (books, regimes, r, q) [default: the `default` preset].
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// TOML config file merged over the base preset.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Override one key of the base config (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Window of the facts the moments target, trading days (also the preset's simulation.horizon_days).
+    #[arg(long, value_name = "DAYS", default_value_t = 63)]
+    pub window_days: u32,
+    /// Simulated paths per moment evaluation.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub paths: usize,
+    /// Where the preset's paths start: the filtered variance of the last date, or the stationary law.
+    #[arg(long, value_enum, default_value_t = V0Choice::Last)]
+    pub v0: V0Choice,
+    /// Write the preset to this file (else print it on stdout).
+    #[arg(long, value_name = "FILE.toml")]
+    pub out: Option<PathBuf>,
+    /// Print one JSON document (estimates, fit, facts, the preset text) on stdout and nothing else there.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `vixhedge replay`.
+#[derive(Debug, Clone, Args)]
+pub struct ReplayArgs {
+    /// The history to replay (`--spx` and `--vix` are required).
+    #[command(flatten)]
+    pub history: HistoryFiles,
+    /// TOML config file, merged over the preset.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Preset the config starts from (see `vixhedge presets`) [default: default].
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    /// Override one config key (repeatable), as for `run`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Window length, trading days (sets simulation.horizon_days).
+    #[arg(long, value_name = "DAYS")]
+    pub horizon_days: Option<u32>,
+    /// A window starts every this many trading days.
+    #[arg(long, value_name = "DAYS", default_value_t = 1)]
+    pub stride: usize,
+    /// Hedge programs to run, comma separated; `none` is always run as the baseline.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "none,alvh,static,vxth,alvh-seed,alvh-30-110-220,static-seed,static-30-110-220"
+    )]
+    pub hedges: Vec<HedgeProgram>,
+    /// Drawdowns of the continuous unhedged book deeper than this fraction are listed.
+    #[arg(long, value_name = "FRACTION", default_value_t = 0.05)]
+    pub episode_min: f64,
+    /// Output directory for summary.json, report.md, CSVs and SVGs.
+    #[arg(long, value_name = "DIR", default_value = "vixhedge-replay")]
+    pub out: PathBuf,
+    /// Print one JSON document (the summary) on stdout and nothing else there.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `calibrate --v0`: the calibrated preset's `market.v0`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum V0Choice {
+    /// The filtered variance at the last date of the history.
+    Last,
+    /// `"stationary"`: every path draws its own start from the stationary law.
+    Stationary,
 }
 
 /// A clap error as one line without the `error: ` prefix: the message and any

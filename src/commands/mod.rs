@@ -2,8 +2,10 @@
 //! input fails the same way everywhere: one line on stderr, exit status 2.
 
 mod bench;
+mod calibrate;
 mod facts;
 mod price;
+mod replay;
 mod run;
 mod validate;
 mod vix;
@@ -29,6 +31,8 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Presets => list_presets(),
         Command::Config(args) => print_config(&args),
         Command::Facts(args) => facts::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
+        Command::Replay(args) => replay::run(&args),
     }
 }
 

@@ -164,7 +164,7 @@ fn show_progress(finished: &AtomicUsize, stop: &AtomicBool, paths: usize, t: Ins
 }
 
 /// `none` first, then the requested programs once each.
-fn programs_of(hedges: &[HedgeProgram]) -> Vec<HedgeProgram> {
+pub(crate) fn programs_of(hedges: &[HedgeProgram]) -> Vec<HedgeProgram> {
     let mut out = vec![HedgeProgram::None];
     for &h in hedges {
         if !out.contains(&h) {

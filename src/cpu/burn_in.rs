@@ -29,7 +29,7 @@
 //! whatever h. Scheduled events are not applied in the burn-in (they are tied
 //! to the path's calendar, which starts at day 0).
 
-use super::path_step::decay_rest_of_step;
+use super::path_step::{box_muller_lane, decay_rest_of_step, ln_lane, philox_lanes_w3, LANES};
 use crate::rng::{box_muller, exponential, ln_portable, philox4x32_10, uniform, BLOCK_JUMP0};
 use crate::sim::SimParams;
 
@@ -81,6 +81,67 @@ pub fn start_variance(p: &SimParams, path: u32) -> f32 {
             }
         }
         v = vn;
+    }
+    v
+}
+
+/// [`start_variance`] of `LANES` paths at once, bit for bit (the lanes
+/// draw their Philox blocks together; a lane with fewer jumps than another
+/// ignores the extra draws).
+#[must_use]
+pub fn start_variance_lanes(p: &SimParams, paths: &[u32; LANES]) -> [f32; LANES] {
+    let key = [p.key0, p.key1];
+    let mut v = [p.v0; LANES];
+    for k in 0..p.burn_steps {
+        // Counter words 1, 2 and 3: step, block and the burn-in's word 3.
+        let w = philox_lanes_w3(paths, k, 0, BURN_IN_WORD3, key);
+        let mut n_jumps = [0u32; LANES];
+        let mut max_jumps = 0u32;
+        for l in 0..LANES {
+            let (z_v, _) = box_muller_lane(w[0][l], w[1][l]);
+            let u_v = uniform(w[2][l]);
+            let u_j = uniform(w[3][l]);
+            let m = p.theta + (v[l] - p.theta) * p.burn_exp_kdt;
+            let s2 = v[l] * p.burn_qe_c1 + p.burn_qe_c2;
+            let psi = s2 / (m * m);
+            v[l] = if psi <= 1.5 {
+                let t = 2.0 / psi;
+                let b2 = t - 1.0 + t.sqrt() * (t - 1.0).sqrt();
+                let a = m / (1.0 + b2);
+                let zb = b2.sqrt() + z_v;
+                a * (zb * zb)
+            } else {
+                let pz = (psi - 1.0) / (psi + 1.0);
+                let beta = (1.0 - pz) / m;
+                if u_v <= pz {
+                    0.0
+                } else {
+                    ln_lane((1.0 - pz) / (1.0 - u_v)) / beta
+                }
+            };
+            if u_j > p.burn_poisson_p0 {
+                let mut n = 1u32;
+                let mut prob = p.burn_poisson_p0 * p.burn_lambda_dt;
+                let mut cum = p.burn_poisson_p0 + prob;
+                while u_j > cum && n < p.max_jumps {
+                    n += 1;
+                    prob *= p.burn_lambda_dt / n as f32;
+                    cum += prob;
+                }
+                n_jumps[l] = n;
+                max_jumps = max_jumps.max(n);
+            }
+        }
+        for j in 0..max_jumps {
+            let wj = philox_lanes_w3(paths, k, BLOCK_JUMP0 + j, BURN_IN_WORD3, key);
+            for l in 0..LANES {
+                if j < n_jumps[l] {
+                    let e = -ln_lane(uniform(wj[2][l]));
+                    let zv = p.mu_v * e;
+                    v[l] += zv * decay_rest_of_step(p.burn_kappa_dt, uniform(wj[3][l]));
+                }
+            }
+        }
     }
     v
 }
@@ -140,6 +201,17 @@ mod tests {
             (var - v_want).abs() < 4.0 * se_v,
             "var {var} vs {v_want} (se {se_v})"
         );
+        // The lanes version is the scalar one, bit for bit.
+        for first in [0u32, 4000, 39_984] {
+            let paths: [u32; LANES] = std::array::from_fn(|l| first + l as u32);
+            let lanes = start_variance_lanes(&p, &paths);
+            for l in 0..LANES {
+                assert_eq!(
+                    lanes[l].to_bits(),
+                    (draws[(first as usize) + l] as f32).to_bits()
+                );
+            }
+        }
         // No burn-in: v0 itself.
         let plain = SimParams::new(&model, 1, 1, 42).unwrap();
         assert_eq!(start_variance(&plain, 7), 0.5);

@@ -3,12 +3,15 @@
 //! replay of the books on history and the historical bootstrap.
 
 pub mod bands;
+pub mod calibrate;
 pub mod date;
 pub mod facts;
+pub mod filter;
 pub mod join;
 pub mod model;
 pub mod plots;
 pub mod read;
+pub mod replay;
 
 use std::path::Path;
 
