@@ -8,7 +8,7 @@ use std::time::Duration;
 use vixhedge::config::Config;
 use vixhedge::gpu::{GpuContext, PathStep};
 use vixhedge::model::Measure;
-use vixhedge::sim::{SimParams, TerminalState};
+use vixhedge::shared::params::{SimParams, TerminalState};
 
 const PATHS: usize = 1_000_000;
 const DAYS: u32 = 252;

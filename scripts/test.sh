@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: system packages, then every test on both backends. GPU
 # tests run on the first adapter wgpu finds; without a hardware GPU that is Mesa's
-# lavapipe. VIXHEDGE_REQUIRE_GPU=1 (the default here) makes a missing adapter a
-# failure instead of a skip.
+# lavapipe. A GPU test without an adapter fails; VIXHEDGE_REQUIRE_GPU=1 (the
+# default here) also overrides VIXHEDGE_SKIP_GPU=1, which would otherwise build
+# the GPU tests as ignored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -1,5 +1,5 @@
 // Test kernel: evaluates Philox and the portable transforms on given inputs so
-// tests can compare them with src/rng.rs bit for bit (src/gpu/philox_kat.rs).
+// tests can compare them with src/shared/philox.rs and src/shared/math.rs bit for bit (src/gpu/philox_kat.rs).
 //
 // Assembled after shared/philox.wgsl and shared/math.wgsl. Keep the structs in
 // sync with `KatInput` / `KatOutput` in src/gpu/philox_kat.rs.
@@ -18,7 +18,7 @@ struct KatInput {
 struct KatOutput {
     // philox4x32_10(ctr, key).
     philox: vec4<u32>,
-    // uniform_open(ctr.x) (`uniform` in src/rng.rs).
+    // uniform_open(ctr.x) (`uniform` in src/shared/math.rs).
     uniform: f32,
     // ln_portable(ln_x).
     ln: f32,

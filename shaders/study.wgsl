@@ -2,7 +2,7 @@
 // (the path kernel's arithmetic, draw for draw) and, at every close, marks
 // and trades the condor book and every hedge program on that path, then
 // writes the path's outcome record. The twin of `run_block` in
-// src/study/cpu.rs and of the books in src/strategy/ (book.rs is the order of
+// src/cpu/reference.rs and of the books in src/strategy/ (book.rs is the order of
 // operations; condor.rs, hedge.rs and signals.rs the rules). The CPU books
 // run in f64; these run in f32 with every USD amount that starts at the
 // capital kept as an offset from it, so cents are not lost to the capital's

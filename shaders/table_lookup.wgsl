@@ -1,5 +1,5 @@
 // Test kernel: evaluates a table lookup and the pricing functions for each
-// query so tests can compare them with src/tables.rs and src/cpu/pricing.rs
+// query so tests can compare them with src/shared/tables.rs and src/shared/pricing.rs
 // (src/gpu/table_lookup.rs).
 //
 // Assembled after shared/math.wgsl, shared/tables.wgsl (group 1) and

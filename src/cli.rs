@@ -1,11 +1,12 @@
-//! Command-line arguments (DESIGN.md section 8): clap-derive structs only, no side
-//! effects. The commands turn them into a validated [`crate::config::Config`].
+//! Command-line arguments (`docs/cli.md`): clap-derive structs only, no side
+//! effects. The commands turn them into a validated [`vixhedge::config::Config`].
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::HedgeProgram;
+use vixhedge::backend::Backend;
+use vixhedge::config::HedgeProgram;
 
 /// Monte Carlo of SPX/VIX paths under SVCJ to test VIX hedges on an SPX iron-condor book.
 #[derive(Debug, Parser)]
@@ -16,7 +17,7 @@ use crate::config::HedgeProgram;
     subcommand_required = true,
     arg_required_else_help = false
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -45,29 +46,6 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Replay the study on history: rolling windows and the whole range as one continuous book.
     Replay(ReplayArgs),
-}
-
-/// Where paths are simulated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Backend {
-    /// Rust on all CPU cores (rayon).
-    Cpu,
-    /// WGSL compute shaders through wgpu.
-    Gpu,
-    /// A hardware GPU when one exists, else the CPU.
-    Auto,
-}
-
-impl Backend {
-    /// The name used on the command line and in JSON output.
-    #[must_use]
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Cpu => "cpu",
-            Backend::Gpu => "gpu",
-            Backend::Auto => "auto",
-        }
-    }
 }
 
 /// `vixhedge run`.

@@ -2,9 +2,13 @@
 
 use std::process::ExitCode;
 
+mod cli;
+mod commands;
+
 use clap::error::ErrorKind;
 use clap::Parser;
-use vixhedge::cli::{usage_error_line, Cli};
+
+use cli::{usage_error_line, Cli};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -27,7 +31,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match vixhedge::commands::dispatch(cli) {
+    match commands::dispatch(cli) {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(err) => {
             let message = format!("{err:#}");

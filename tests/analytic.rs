@@ -6,6 +6,7 @@
     reason = "reference values are quoted with every digit their source gives"
 )]
 
+use crate::util::assert_close;
 use vixhedge::model::analytic::{
     black76_price, bs_price, european_price, european_price_with, implied_vol_black76,
     implied_vol_bs, log_return_cf, norm_cdf, Complex64, JumpTransform, LewisSettings, OptionKind,
@@ -13,15 +14,6 @@ use vixhedge::model::analytic::{
 use vixhedge::model::{EventParams, MarketModel, Measure, SvcjParams};
 
 use OptionKind::{Call, Put};
-
-#[track_caller]
-fn assert_close(got: f64, want: f64, tol: f64, what: &str) {
-    assert!(
-        (got - want).abs() <= tol,
-        "{what}: got {got:.17e}, want {want:.17e}, diff {:.3e} > {tol:.1e}",
-        (got - want).abs()
-    );
-}
 
 fn model(spot: f64, r: f64, q: f64, v0: f64, params: SvcjParams) -> MarketModel {
     MarketModel {
@@ -135,8 +127,8 @@ fn heston_matches_quantlib_lewis_reference() {
     for ((&k, &p), &c) in strikes.iter().zip(&puts).zip(&calls) {
         let got_p = european_price(&m, Put, k, 1.0);
         let got_c = european_price(&m, Call, k, 1.0);
-        assert_close(got_p, p, 1e-8, &format!("put K={k}"));
-        assert_close(got_c, c, 1e-8, &format!("call K={k}"));
+        assert_close(format!("put K={k}"), got_p, p, 0.0, 1e-8);
+        assert_close(format!("call K={k}"), got_c, c, 0.0, 1e-8);
         worst = worst.max((got_p - p).abs()).max((got_c - c).abs());
     }
     eprintln!("Lewis reference: worst abs error {worst:.2e}");
@@ -154,7 +146,7 @@ fn put_call_parity_and_bounds() {
                 let c = european_price(&m, Call, k, t);
                 let p = european_price(&m, Put, k, t);
                 let what = format!("{name} t={t} K={k}");
-                assert_close(c - p, fwd_df - k * df, 1e-10, &what);
+                assert_close(&what, c - p, fwd_df - k * df, 0.0, 1e-10);
                 assert!(
                     c >= (fwd_df - k * df).max(0.0) - 1e-10 && c <= fwd_df,
                     "{what}: call {c}"
@@ -174,12 +166,24 @@ fn cf_is_normalised_and_a_martingale() {
     for (name, m) in all_models() {
         for &t in &[1.0 / 252.0, 3.0 / 252.0, 0.25, 1.0, 3.0] {
             let at0 = log_return_cf(&m, Complex64::new(0.0, 0.0), t);
-            assert_close(at0.re, 1.0, 1e-12, &format!("{name} phi(0) re, t={t}"));
-            assert_close(at0.im, 0.0, 1e-12, &format!("{name} phi(0) im, t={t}"));
+            assert_close(format!("{name} phi(0) re, t={t}"), at0.re, 1.0, 0.0, 1e-12);
+            assert_close(format!("{name} phi(0) im, t={t}"), at0.im, 0.0, 0.0, 1e-12);
             let mart = log_return_cf(&m, minus_i, t);
             let want = ((m.r - m.q) * t).exp();
-            assert_close(mart.re, want, 1e-12, &format!("{name} phi(-i) re, t={t}"));
-            assert_close(mart.im, 0.0, 1e-12, &format!("{name} phi(-i) im, t={t}"));
+            assert_close(
+                format!("{name} phi(-i) re, t={t}"),
+                mart.re,
+                want,
+                0.0,
+                1e-12,
+            );
+            assert_close(
+                format!("{name} phi(-i) im, t={t}"),
+                mart.im,
+                0.0,
+                0.0,
+                1e-12,
+            );
         }
     }
 }
@@ -202,7 +206,7 @@ fn vanishing_vol_of_vol_is_black_scholes() {
             for kind in [Call, Put] {
                 let want = bs_price(kind, 100.0, k, t, 0.03, 0.01, 0.2);
                 let got = european_price(&m, kind, k, t);
-                assert_close(got, want, 1e-9, &format!("{kind:?} t={t} K={k}"));
+                assert_close(format!("{kind:?} t={t} K={k}"), got, want, 0.0, 1e-9);
             }
         }
     }
@@ -242,7 +246,7 @@ fn constant_variance_with_jumps_is_merton() {
             for kind in [Call, Put] {
                 let want = merton_price(kind, &m, k, t, 0.15);
                 let got = european_price(&m, kind, k, t);
-                assert_close(got, want, 1e-9, &format!("{kind:?} t={t} K={k}"));
+                assert_close(format!("{kind:?} t={t} K={k}"), got, want, 0.0, 1e-9);
             }
         }
     }
@@ -265,7 +269,7 @@ fn single_event_adds_its_variance() {
             for kind in [Call, Put] {
                 let want = bs_price(kind, 100.0, k, t, m.r, m.q, (total / t).sqrt());
                 let got = european_price(&m, kind, k, t);
-                assert_close(got, want, 1e-9, &format!("{kind:?} days={days} K={k}"));
+                assert_close(format!("{kind:?} days={days} K={k}"), got, want, 0.0, 1e-9);
             }
         }
     }
@@ -291,7 +295,7 @@ fn variance_bump_decays_at_kappa() {
         for &k in &[92.0, 100.0, 111.0] {
             let want = bs_price(Call, 100.0, k, t, m.r, m.q, (total / t).sqrt());
             let got = european_price(&m, Call, k, t);
-            assert_close(got, want, 1e-9, &format!("days={days} K={k}"));
+            assert_close(format!("days={days} K={k}"), got, want, 0.0, 1e-9);
         }
     }
 }
@@ -372,12 +376,13 @@ fn svcj_time_quadrature_converges_to_closed_form() {
                 let c = european_price_with(&m, Put, k, t, &closed);
                 doubling = doubling.max((a - b).abs());
                 vs_closed = vs_closed.max((b - c).abs());
-                assert_close(a, b, 1e-10, &format!("64 vs 128 nodes t={t} K={k}"));
+                assert_close(format!("64 vs 128 nodes t={t} K={k}"), a, b, 0.0, 1e-10);
                 assert_close(
+                    format!("closed form vs 128 nodes t={t} K={k}"),
                     c,
                     b,
+                    0.0,
                     1e-10,
-                    &format!("closed form vs 128 nodes t={t} K={k}"),
                 );
             }
         }
@@ -409,13 +414,14 @@ fn implied_vol_round_trips() {
                         .unwrap_or_else(|| panic!("{what}: no implied vol for {price}"));
                     let back = black76_price(kind, fwd, strike, t, df, iv);
                     assert_close(
+                        &what,
                         back,
                         price,
+                        0.0,
                         1e-12 * scale + 4.0 * f64::EPSILON * price,
-                        &what,
                     );
                     if price - intrinsic > 1e-6 * scale {
-                        assert_close(iv, vol, 1e-7 * vol, &what);
+                        assert_close(&what, iv, vol, 0.0, 1e-7 * vol);
                     }
                 }
             }
@@ -429,17 +435,18 @@ fn implied_vol_round_trips() {
                 let price = bs_price(kind, s, k, t, r, q, 0.22);
                 let iv = implied_vol_bs(kind, s, k, t, r, q, price).expect("implied vol");
                 assert_close(
+                    "bs round trip",
                     bs_price(kind, s, k, t, r, q, iv),
                     price,
+                    0.0,
                     1e-9,
-                    "bs round trip",
                 );
                 let intrinsic = match kind {
                     Call => (s * (-q * t).exp() - k * (-r * t).exp()).max(0.0),
                     Put => (k * (-r * t).exp() - s * (-q * t).exp()).max(0.0),
                 };
                 if price - intrinsic > 1e-3 {
-                    assert_close(iv, 0.22, 1e-8, &format!("bs {kind:?} t={t} K={k}"));
+                    assert_close(format!("bs {kind:?} t={t} K={k}"), iv, 0.22, 0.0, 1e-8);
                 }
             }
         }
@@ -493,9 +500,9 @@ fn norm_cdf_matches_high_precision_values() {
     ];
     for (x, want) in table {
         let got = norm_cdf(x);
-        assert_close(got, want, 1e-15, &format!("Phi({x}) absolute"));
+        assert_close(format!("Phi({x}) absolute"), got, want, 0.0, 1e-15);
         if x < 0.0 && want > 1e-300 {
-            assert_close(got / want, 1.0, 1e-13, &format!("Phi({x}) relative"));
+            assert_close(format!("Phi({x}) relative"), got / want, 1.0, 0.0, 1e-13);
         }
     }
 }
@@ -509,9 +516,10 @@ fn degenerate_inputs_give_intrinsic_values() {
     let t = 0.5;
     assert_eq!(european_price(&m, Put, 0.0, t), 0.0);
     assert_close(
+        "K=0 call",
         european_price(&m, Call, 0.0, t),
         m.spot * (-m.q * t).exp(),
+        0.0,
         1e-12,
-        "K=0 call",
     );
 }

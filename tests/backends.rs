@@ -2,45 +2,28 @@
 //! path and in Monte Carlo prices, the `price` and `bench` JSON documents, and
 //! a value-stability pin of the random stream.
 //!
-//! GPU tests run on whatever adapter wgpu finds (Mesa lavapipe in CI). Without
-//! one they fail when `VIXHEDGE_REQUIRE_GPU=1` and otherwise say they skip.
+//! GPU tests run on whatever adapter wgpu finds (Mesa lavapipe in CI); see
+//! `util` for what happens without one.
 
 use std::process::Command;
-use std::sync::OnceLock;
 
+use crate::util::{assert_close, gpu};
+use vixhedge::backend::{Backend, Device, PathEngine};
 use vixhedge::config::Config;
-use vixhedge::engine::{BackendChoice, Engine};
 use vixhedge::model::analytic::OptionKind;
 use vixhedge::model::{Measure, TRADING_DAYS_PER_YEAR};
-use vixhedge::sim::SimParams;
+use vixhedge::shared::params::SimParams;
 use vixhedge::validate;
 
-fn gpu_engine() -> Option<&'static Engine> {
-    static ENGINE: OnceLock<Result<Engine, String>> = OnceLock::new();
-    match ENGINE.get_or_init(|| Engine::new(BackendChoice::Gpu).map_err(|e| e.to_string())) {
-        Ok(e) => Some(e),
-        Err(e) => {
-            assert!(
-                std::env::var("VIXHEDGE_REQUIRE_GPU").as_deref() != Ok("1"),
-                "VIXHEDGE_REQUIRE_GPU=1 but {e}"
-            );
-            eprintln!("skipping: no GPU adapter ({e})");
-            None
-        }
+backend_test!(
+    /// Every oracle of `validate` passes on the backend.
+    fn validate_passes(device) {
+        let engine = PathEngine::new(device).expect("the path kernel");
+        validate_on(&engine);
     }
-}
+);
 
-#[track_caller]
-fn assert_close(what: &str, a: f64, b: f64, rel: f64, abs: f64) {
-    let tol = abs + rel * a.abs().max(b.abs());
-    assert!(
-        (a - b).abs() <= tol,
-        "{what}: {a} vs {b} (|diff| {:e} > {tol:e})",
-        (a - b).abs()
-    );
-}
-
-fn validate_on(engine: &Engine) {
+fn validate_on(engine: &PathEngine<'_>) {
     let report = validate::run(engine, &validate::Options::default()).expect("validation runs");
     assert!(
         report.checks.len() >= 60,
@@ -51,21 +34,9 @@ fn validate_on(engine: &Engine) {
 }
 
 #[test]
-fn validate_passes_on_cpu() {
-    validate_on(&Engine::Cpu);
-}
-
-#[test]
-fn validate_passes_on_gpu() {
-    if let Some(engine) = gpu_engine() {
-        validate_on(engine);
-    }
-}
-
-#[test]
 fn auto_uses_only_hardware_gpus() {
-    let e = Engine::new(BackendChoice::Auto).expect("auto always starts");
-    if let Engine::Gpu { ctx, .. } = &e {
+    let d = Device::new(Backend::Auto).expect("auto always starts");
+    if let Device::Gpu(ctx) = &d {
         assert!(
             ctx.is_hardware(),
             "auto picked a software adapter: {}",
@@ -75,14 +46,18 @@ fn auto_uses_only_hardware_gpus() {
 }
 
 #[test]
+#[cfg_attr(skip_gpu, ignore = "skip_gpu: VIXHEDGE_SKIP_GPU=1 at build time")]
 fn backends_agree_per_path_and_in_prices() {
-    let Some(gpu) = gpu_engine() else { return };
+    let gpu = PathEngine::new(gpu::device()).expect("the GPU path kernel");
     let cfg = Config::preset("default").unwrap();
-    let model = validate::risk_neutral(cfg.market_model(Measure::Q));
+    let model = cfg.market_model(Measure::Q).risk_neutral();
     let days = 63;
     let params = SimParams::new(&model, days, 2, 2024).unwrap();
     let n = 200_000;
-    let cpu = Engine::Cpu.simulate_terminal(&params, 0, n, None).unwrap();
+    let cpu = PathEngine::new(&Device::Cpu)
+        .unwrap()
+        .simulate_terminal(&params, 0, n, None)
+        .unwrap();
     let gpu_out = gpu.simulate_terminal(&params, 0, n, Some(65_536)).unwrap();
     let mut worst_y = 0.0f64;
     for (i, (a, b)) in cpu.iter().zip(&gpu_out).enumerate() {
@@ -95,7 +70,7 @@ fn backends_agree_per_path_and_in_prices() {
             b.y
         );
         assert_close(
-            &format!("path {i} v"),
+            format!("path {i} v"),
             f64::from(a.v),
             f64::from(b.v),
             1e-4,
@@ -106,9 +81,9 @@ fn backends_agree_per_path_and_in_prices() {
     let t = f64::from(days) / TRADING_DAYS_PER_YEAR;
     for k in [4400.0, 4800.0, 5000.0, 5200.0, 5600.0] {
         for kind in [OptionKind::Put, OptionKind::Call] {
-            let pc = vixhedge::price::mc_price(&cpu, &model, kind, k, t).mean;
-            let pg = vixhedge::price::mc_price(&gpu_out, &model, kind, k, t).mean;
-            assert_close(&format!("{kind:?} K={k}"), pc, pg, 1e-3, 0.0);
+            let pc = vixhedge::montecarlo::price::mc_price(&cpu, &model, kind, k, t).mean;
+            let pg = vixhedge::montecarlo::price::mc_price(&gpu_out, &model, kind, k, t).mean;
+            assert_close(format!("{kind:?} K={k}"), pc, pg, 1e-3, 0.0);
         }
     }
 }
@@ -132,7 +107,10 @@ fn fixed_seed_pins_the_first_paths() {
         var_bump: 0.002,
     });
     let params = SimParams::new(&model, 21, 1, 42).unwrap();
-    let out = Engine::Cpu.simulate_terminal(&params, 0, 4, None).unwrap();
+    let out = PathEngine::new(&Device::Cpu)
+        .unwrap()
+        .simulate_terminal(&params, 0, 4, None)
+        .unwrap();
     let got: Vec<(u32, u32)> = out.iter().map(|s| (s.y.to_bits(), s.v.to_bits())).collect();
     let want: [(u32, u32); 4] = PINNED;
     assert_eq!(got, want, "terminal states (y, v) as f32 bits: {out:?}");
@@ -202,12 +180,10 @@ fn price_json_has_the_design_shape_and_mc_matches_analytic() {
 }
 
 #[test]
+#[cfg_attr(skip_gpu, ignore = "skip_gpu: VIXHEDGE_SKIP_GPU=1 at build time")]
 fn bench_json_has_the_design_shape() {
-    let backends = if gpu_engine().is_some() {
-        "cpu,gpu"
-    } else {
-        "cpu"
-    };
+    let _ = gpu::device();
+    let backends = "cpu,gpu";
     let out = vixhedge()
         .args([
             "bench",

@@ -2,9 +2,10 @@
 //! computations, exact merge invariance, confidence-interval coverage where the
 //! truth is known, the `summary.json` key shape and the SVG plots.
 
-mod util;
-
-use util::report_data::{accumulate, batch, layout, path, run_info, svg_texts, SplitMix, CAPITAL};
+use crate::util::assert_close;
+use crate::util::report_data::{
+    accumulate, batch, layout, path, run_info, svg_texts, SplitMix, CAPITAL,
+};
 use vixhedge::config::{HedgeProgram, Regime, RegimesConfig};
 use vixhedge::report::stats::{DRAWDOWN_SPEC, PNL_SPEC};
 use vixhedge::report::{summarize, write_outputs, LineOutcome, StudyAccumulator, StudySummary};
@@ -30,14 +31,6 @@ fn cvar(sorted: &[f64], alpha: f64) -> f64 {
 
 fn mean(x: &[f64]) -> f64 {
     x.iter().sum::<f64>() / x.len() as f64
-}
-
-#[track_caller]
-fn assert_close(what: &str, got: f64, want: f64, tol: f64) {
-    assert!(
-        (got - want).abs() <= tol,
-        "{what}: got {got}, want {want} (tolerance {tol})"
-    );
 }
 
 #[test]
@@ -69,12 +62,13 @@ fn reductions_match_a_sorting_reference() {
             let mut dd: Vec<f64> = sel.iter().map(|p| p.2[l].max_drawdown).collect();
             let dd0: Vec<f64> = sel.iter().map(|p| p.2[0].max_drawdown).collect();
             let w = DRAWDOWN_SPEC.width;
-            assert_close(&what("mean"), s.max_drawdown.mean, mean(&dd), 1e-12);
+            assert_close(what("mean"), s.max_drawdown.mean, mean(&dd), 0.0, 1e-12);
             let cut = 1.0 - mean(&dd) / mean(&dd0);
             assert_close(
-                &what("mean_ratio"),
+                what("mean_ratio"),
                 s.drawdown_reduction.mean_ratio,
                 cut,
+                0.0,
                 1e-12,
             );
             let cuts: Vec<f64> = dd0
@@ -96,43 +90,46 @@ fn reductions_match_a_sorting_reference() {
             sorted0.sort_by(f64::total_cmp);
             let md = &s.max_drawdown;
             for (q, got) in [(0.5, md.p50), (0.9, md.p90), (0.95, md.p95), (0.99, md.p99)] {
-                assert_close(&what(&format!("p{q}")), got, quantile(&dd, q), w);
+                assert_close(what(&format!("p{q}")), got, quantile(&dd, q), 0.0, w);
             }
-            assert_close(&what("cvar95"), md.cvar95, cvar(&dd, 0.95), w);
+            assert_close(what("cvar95"), md.cvar95, cvar(&dd, 0.95), 0.0, w);
             // Ratios of quantiles, each quantile within one bin width.
             let (q0, q1) = (quantile(&sorted0, 0.5), quantile(&dd, 0.5));
             let tol = w / q0 + w * q1 / (q0 * (q0 - w));
             assert_close(
-                &what("p50 ratio"),
+                what("p50 ratio"),
                 s.drawdown_reduction.p50,
                 1.0 - q1 / q0,
+                0.0,
                 tol,
             );
             let pnl: Vec<f64> = sel.iter().map(|p| p.2[l].final_pnl).collect();
             let pnl0: Vec<f64> = sel.iter().map(|p| p.2[0].final_pnl).collect();
-            assert_close(&what("pnl mean"), s.pnl.mean, mean(&pnl), 1e-6);
+            assert_close(what("pnl mean"), s.pnl.mean, mean(&pnl), 0.0, 1e-6);
             let annual = 252.0 / 126.0;
             let drag = (mean(&pnl0) - mean(&pnl)) / CAPITAL * annual;
-            assert_close(&what("drag"), s.annual_drag, drag, 1e-12);
+            assert_close(what("drag"), s.annual_drag, drag, 0.0, 1e-12);
             assert!(s.annual_drag_ci95[0] <= drag && drag <= s.annual_drag_ci95[1]);
             let ret = mean(&pnl) / CAPITAL * annual;
-            assert_close(&what("calmar"), s.calmar, ret / mean(&dd), 1e-9);
+            assert_close(what("calmar"), s.calmar, ret / mean(&dd), 0.0, 1e-9);
             let mut sorted_pnl = pnl.clone();
             sorted_pnl.sort_by(f64::total_cmp);
             let pw = PNL_SPEC.width * CAPITAL;
             for (q, got) in [(0.05, s.pnl.p5), (0.5, s.pnl.p50), (0.95, s.pnl.p95)] {
                 assert_close(
-                    &what(&format!("pnl p{q}")),
+                    what(&format!("pnl p{q}")),
                     got,
                     quantile(&sorted_pnl, q),
+                    0.0,
                     pw,
                 );
             }
             let prem: Vec<f64> = sel.iter().map(|p| p.2[l].premium_paid).collect();
             assert_close(
-                &what("premium"),
+                what("premium"),
                 s.hedge.premium_paid_mean,
                 mean(&prem),
+                0.0,
                 1e-6,
             );
             let worst = sel

@@ -4,20 +4,12 @@
 //! drawdown statistics. Pricers are closed forms (`FlatMarks`, set per day) or a
 //! fixed price table, so every expected value is computed by hand here.
 
+use crate::util::assert_close;
 use vixhedge::config::{CondorConfig, Config, HedgeProgram};
 use vixhedge::model::analytic::{bs_price, OptionKind};
 use vixhedge::strategy::{BookSpec, DayState, FlatMarks, Marks, PathBook};
 
 const CAPITAL: f64 = 1_000_000.0;
-
-#[track_caller]
-fn assert_close(what: &str, a: f64, b: f64, tol: f64) {
-    assert!(
-        (a - b).abs() <= tol,
-        "{what}: {a} vs {b} (diff {:e})",
-        a - b
-    );
-}
 
 /// A quiet market: SPX 5000 at 15% vol, r = 0 (so cash is exact), VIX 16 / F 18,
 /// VIX calls at intrinsic on the future plus 0.30.
@@ -99,7 +91,7 @@ fn a_gap_through_the_short_put_stops_at_that_close_mark() {
     let (_, mid1) = condor_legs(&c, &m1, 29);
     assert!(mid1 < 3.0 * c.credit && mid1 > 0.5 * c.credit);
     assert_eq!(book.condor().open_count(), 1);
-    assert_close("day-1 mark", book.condor().slots[0].mark, mid1, 1e-9);
+    assert_close("day-1 mark", book.condor().slots[0].mark, mid1, 0.0, 1e-9);
 
     // Day 2: SPX gaps through the whole put spread.
     let m2 = FlatMarks {
@@ -119,8 +111,20 @@ fn a_gap_through_the_short_put_stops_at_that_close_mark() {
     assert_eq!(book.condor().open_count(), 0);
     // Filled at the close's mid, not at 3x credit, plus four half-spreads and commissions.
     let paid = c.contracts * 100.0 * mid2 + condor_cost(c.contracts, &legs);
-    assert_close("stop fill", cash_before - book.condor().cash, paid, 1e-6);
-    assert_close("equity is cash", book.equity(0), book.condor().cash, 1e-9);
+    assert_close(
+        "stop fill",
+        cash_before - book.condor().cash,
+        paid,
+        0.0,
+        1e-6,
+    );
+    assert_close(
+        "equity is cash",
+        book.equity(0),
+        book.condor().cash,
+        0.0,
+        1e-9,
+    );
 }
 
 #[test]
@@ -171,6 +175,7 @@ fn a_vol_crush_reaches_take_profit_and_a_quiet_book_exits_on_time() {
         "take-profit fill",
         cash_before - book.condor().cash,
         paid,
+        0.0,
         1e-6,
     );
 
@@ -271,10 +276,22 @@ fn opening_costs_are_per_leg_in_usd() {
     let c = only_condor(&book);
     assert_eq!((c.contracts, c.credit), (4.0, 4.0));
     let t = book.condor().tally;
-    assert_close("costs", t.costs, 101.60, 1e-9);
-    assert_close("cash", book.condor().cash, CAPITAL + 1600.0 - 101.60, 1e-9);
-    assert_close("equity", book.equity(0), CAPITAL - 101.60, 1e-9);
-    assert_close("worst day", book.outcome().condor.worst_day, 101.60, 1e-9);
+    assert_close("costs", t.costs, 101.60, 0.0, 1e-9);
+    assert_close(
+        "cash",
+        book.condor().cash,
+        CAPITAL + 1600.0 - 101.60,
+        0.0,
+        1e-9,
+    );
+    assert_close("equity", book.equity(0), CAPITAL - 101.60, 0.0, 1e-9);
+    assert_close(
+        "worst day",
+        book.outcome().condor.worst_day,
+        101.60,
+        0.0,
+        1e-9,
+    );
 }
 
 #[test]
@@ -362,6 +379,7 @@ fn cash_earns_the_daily_rate() {
         "accrual",
         book.condor().cash,
         cash0 * (0.05f64 / 252.0).exp(),
+        0.0,
         1e-6,
     );
 }

@@ -3,6 +3,7 @@
 
 use std::process::Command;
 
+use crate::util::assert_close;
 use vixhedge::config::Config;
 use vixhedge::model::analytic::OptionKind;
 use vixhedge::model::vix::transform::VarianceTransform;
@@ -13,20 +14,14 @@ use vixhedge::model::vix::{
 use vixhedge::model::{MarketModel, Measure, SvcjParams, TRADING_DAYS_PER_YEAR};
 
 fn q(name: &str) -> MarketModel {
-    vixhedge::validate::risk_neutral(Config::preset(name).unwrap().market_model(Measure::Q))
+    Config::preset(name)
+        .unwrap()
+        .market_model(Measure::Q)
+        .risk_neutral()
 }
 
 fn years(days: f64) -> f64 {
     days / TRADING_DAYS_PER_YEAR
-}
-
-#[track_caller]
-fn assert_close(got: f64, want: f64, abs: f64, what: &str) {
-    assert!(
-        (got - want).abs() <= abs,
-        "{what}: got {got}, want {want}, diff {:.3e} > {abs:.1e}",
-        got - want
-    );
 }
 
 #[test]
@@ -51,9 +46,9 @@ fn index_has_a_equal_one_and_no_decay_when_kappa_vanishes() {
     m.params.kappa = 1e-14;
     m.params.lambda = 0.0;
     let k = VixCoefficients::new(&m.params);
-    assert_close(k.a, 1.0, 1e-12, "a");
-    assert_close(k.b, 0.0, 1e-12, "b");
-    assert_close(vix_index(&m, 0.04, 0), 20.0, 1e-9, "VIX = 100 sqrt(v)");
+    assert_close("a", k.a, 1.0, 0.0, 1e-12);
+    assert_close("b", k.b, 0.0, 0.0, 1e-12);
+    assert_close("VIX = 100 sqrt(v)", vix_index(&m, 0.04, 0), 20.0, 0.0, 1e-9);
 }
 
 #[test]
@@ -68,7 +63,13 @@ fn laplace_and_density_routes_agree_on_the_future() {
                 let laplace = vix_future(&m, v, t, c);
                 let dist = VarianceDistribution::new(&VarianceTransform::new(m.params, t), v);
                 let density = 100.0 * dist.expected_sqrt(k.a, c);
-                assert_close(density, laplace, tol, &format!("{name} v={v} T={days}d"));
+                assert_close(
+                    format!("{name} v={v} T={days}d"),
+                    density,
+                    laplace,
+                    0.0,
+                    tol,
+                );
             }
         }
     }
@@ -92,7 +93,7 @@ fn futures_obey_jensen_and_the_deterministic_heston_limit() {
         let t = years(days);
         let f = vix_future_at(&m, 0.02, 0.0, t);
         let m2 = vix_second_moment(&m, 0.02, 0.0, t);
-        assert_close(f * f, m2, 1e-8 * m2, "deterministic variance");
+        assert_close("deterministic variance", f * f, m2, 0.0, 1e-8 * m2);
     }
 }
 
@@ -111,10 +112,16 @@ fn vix_put_call_parity_holds_across_the_two_routes() {
             let (put, _) = dist.put_call_sqrt(k.a, c, strike / 100.0, f / 100.0);
             let call = dist.call_sqrt_density(k.a, c, strike / 100.0);
             let df = (-m.r * t).exp();
-            assert_close(100.0 * df * (call - put), df * (f - strike), 5e-4, "parity");
+            assert_close(
+                "parity",
+                100.0 * df * (call - put),
+                df * (f - strike),
+                0.0,
+                5e-4,
+            );
             let p = vix_option(&m, OptionKind::Put, m.v0, t, c, strike);
             let cc = vix_option(&m, OptionKind::Call, m.v0, t, c, strike);
-            assert_close(cc - p, df * (f - strike), 1e-9, "parity of vix_option");
+            assert_close("parity of vix_option", cc - p, df * (f - strike), 0.0, 1e-9);
         }
     }
 }
@@ -143,7 +150,7 @@ fn tables_interpolate_within_their_stated_accuracy() {
     let k = VixCoefficients::new(&m.params);
     let (f, clamped) = t.future(0.0, 0.0, k.b);
     assert!(!clamped);
-    assert_close(f, 100.0 * k.b.sqrt(), 1e-4, "node at v = 0, tau = 0");
+    assert_close("node at v = 0, tau = 0", f, 100.0 * k.b.sqrt(), 0.0, 1e-4);
 }
 
 #[test]

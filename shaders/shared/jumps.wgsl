@@ -4,7 +4,7 @@
 // src/cpu/path_step.rs, operation for operation. Assembled after
 // shared/params.wgsl (the kernel's `params: SimParams`) and shared/math.wgsl.
 
-// `x`, hidden from the optimiser: `_pad0` is always 0 (src/sim.rs) but only
+// `x`, hidden from the optimiser: `_pad0` is always 0 (src/shared/params.rs) but only
 // known at run time. Without it Mesa rewrites `y + (a - t)` on the event line
 // as `(y + a) - t`, and contracts products into fused multiply-adds the CPU
 // does not perform, one ulp away from the CPU.

@@ -1,16 +1,16 @@
-// Portable transforms of Philox words, the twins of src/rng.rs. Only + - * /,
+// Portable transforms of Philox words, the twins of src/shared/math.rs. Only + - * /,
 // sqrt and bit operations, in the same order as the Rust code (Horner form,
 // left to right) and with the same f32 constants, so both sides draw the same
 // numbers. Built-in log/sin/cos are avoided: drivers are far looser than libm.
 
 // Uniform in (0, 1) from the top 23 bits: (u >> 9 + 0.5) * 2^-23, exact. The
-// twin of `uniform` in src/rng.rs, renamed: a WGSL declaration named `uniform`
+// twin of `uniform` in src/shared/math.rs, renamed: a WGSL declaration named `uniform`
 // shadows the address space in `var<uniform>`.
 fn uniform_open(u: u32) -> f32 {
     return (f32(u >> 9u) + 0.5f) * 1.1920928955078125e-7f;
 }
 
-// Natural log of a positive normal f32 (see `ln_portable` in src/rng.rs).
+// Natural log of a positive normal f32 (see `ln_portable` in src/shared/math.rs).
 fn ln_portable(x: f32) -> f32 {
     let bits = bitcast<u32>(x);
     var e = i32((bits >> 23u) & 0xffu) - 127;
@@ -27,7 +27,7 @@ fn ln_portable(x: f32) -> f32 {
     return f32(e) * 0.6931472f + lnm;
 }
 
-// (sin(2 pi u), cos(2 pi u)) for u in [0, 1) (see `sincos_2pi` in src/rng.rs).
+// (sin(2 pi u), cos(2 pi u)) for u in [0, 1) (see `sincos_2pi` in src/shared/math.rs).
 fn sincos_2pi(u: f32) -> vec2<f32> {
     let t = u * 4.0f;
     // u32(t) for t in [0, 4), by comparisons: lavapipe converts f32 to u32

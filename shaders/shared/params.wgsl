@@ -1,6 +1,6 @@
 // Kernel parameter block and per-path output of the path kernels.
 //
-// Keep in sync with src/sim.rs (`EventBlock`, `SimParams`, `TerminalState`):
+// Keep in sync with src/shared/params.rs (`EventBlock`, `SimParams`, `TerminalState`):
 // the uniform buffer is the raw bytes of `SimParams` (272 bytes, u32/f32 only),
 // so every field here has the same type, order and offset as there.
 
@@ -16,7 +16,7 @@ struct EventBlock {
     var_bump: f32,
 }
 
-// Uniform parameter block (272 bytes); see src/sim.rs for each field's meaning.
+// Uniform parameter block (272 bytes); see src/shared/params.rs for each field's meaning.
 struct SimParams {
     path_offset: u32,   // byte 0
     n_paths: u32,       // 4

@@ -1,4 +1,4 @@
-// Philox4x32-10 (Salmon et al. 2011), the twin of `philox4x32_10` in src/rng.rs.
+// Philox4x32-10 (Salmon et al. 2011), the twin of `philox4x32_10` in src/shared/philox.rs.
 // Assembled after one of shared/mulhi_split.wgsl (portable) or
 // shared/mulhi_int64.wgsl (devices with 64-bit integers), which define
 // `mulhi32`; both give the exact high word, so the draws are the same.
@@ -8,7 +8,7 @@ const PHILOX_M1: u32 = 0xCD9E8D57u;
 const PHILOX_W0: u32 = 0x9E3779B9u;
 const PHILOX_W1: u32 = 0xBB67AE85u;
 
-// Draw blocks; keep in sync with src/rng.rs.
+// Draw blocks; keep in sync with src/shared/philox.rs.
 const BLOCK_DIFFUSION: u32 = 0u;
 const BLOCK_EVENT0: u32 = 1u;
 const BLOCK_JUMP0: u32 = 16u;

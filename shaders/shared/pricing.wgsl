@@ -1,6 +1,6 @@
 // Portable f32 pricing math inside a path: exp, the normal distribution,
 // Black-76 / Black-Scholes prices and deltas, the VIX index from its affine
-// coefficients. The twin of src/cpu/pricing.rs (whose module doc is the
+// coefficients. The twin of src/shared/pricing.rs (whose module doc is the
 // algorithm): only + - * /, sqrt, floor, min/max and bit operations, in the
 // same order and with the same f32 constants, so lavapipe gives the CPU's bits.
 // Built-in exp/log are avoided for the reason given in shared/math.wgsl.
@@ -17,7 +17,7 @@ struct PriceDelta {
     delta: f32,
 }
 
-// e^x (see `exp_portable` in src/cpu/pricing.rs): k = floor(x log2 e),
+// e^x (see `exp_portable` in src/shared/pricing.rs): k = floor(x log2 e),
 // r = x - k ln 2 in two parts (the first exact), Taylor to r^9 on [0, ln 2),
 // times 2^k built from the exponent bits (1.44269504f is Rust's f32 LOG2_E).
 // 0 below -126 ln 2 (no subnormals, which GPUs may flush), +inf from 128 ln 2
@@ -32,7 +32,7 @@ fn exp_portable(x: f32) -> f32 {
 }
 
 // Upper tail Q(z) = P(Z > z) of the standard normal for z >= 0 (see
-// `norm_tail_f32` in src/cpu/pricing.rs): Hart's (1968) rational function
+// `norm_tail_f32` in src/shared/pricing.rs): Hart's (1968) rational function
 // times e^{-z^2/2} below 5 sqrt 2, a continued fraction above.
 fn norm_tail_f32(z: f32) -> f32 {
     let e = exp_portable(-0.5f * z * z);
@@ -56,7 +56,7 @@ fn norm_cdf_f32(x: f32) -> f32 {
     return select(q, 1.0f - q, x > 0.0f);
 }
 
-// Black-76 price and forward delta (see `black76_f32` in src/cpu/pricing.rs).
+// Black-76 price and forward delta (see `black76_f32` in src/shared/pricing.rs).
 // forward, strike in index points, tau in years, df the discount factor,
 // vol annualised. The delta excludes df (N(d1) or N(d1) - 1), like
 // `black76_delta`. Degenerate inputs (tau, vol, strike or forward <= 0) give
@@ -93,7 +93,7 @@ fn black76_f32(kind: u32, forward: f32, strike: f32, tau: f32, df: f32, vol: f32
 }
 
 // Black-Scholes-Merton price and spot delta with a continuous dividend yield
-// (see `bs_f32` in src/cpu/pricing.rs): Black-76 on F = S e^{(r-q) tau} with
+// (see `bs_f32` in src/shared/pricing.rs): Black-76 on F = S e^{(r-q) tau} with
 // df = e^{-r tau}; the delta includes e^{-q tau}.
 fn bs_f32(kind: u32, spot: f32, strike: f32, tau: f32, rate: f32, div_yield: f32, vol: f32) -> PriceDelta {
     let t = max(tau, 0.0f);

@@ -1,4 +1,4 @@
-// Regular-grid lookup tables: the WGSL twin of `Table::lookup` in src/tables.rs,
+// Regular-grid lookup tables: the WGSL twin of `Table::lookup` in src/shared/tables.rs,
 // whose module doc fixes the arithmetic. Every table of a run lives in ONE
 // storage buffer of concatenated f32 values, described by one header per
 // table (src/gpu/tables.rs packs both).
@@ -63,7 +63,7 @@ fn table_locate(x: f32, lo: f32, inv: f32, n: u32) -> AxisCell {
     return AxisCell(i, t - f32(i), !inside);
 }
 
-// Twin of `lerp` in src/tables.rs.
+// Twin of `lerp` in src/shared/tables.rs.
 fn table_lerp(a: f32, b: f32, w: f32) -> f32 {
     return a + (b - a) * w;
 }

@@ -3,8 +3,8 @@
 use anyhow::{bail, Context, Result};
 
 use crate::cli::{BenchArgs, BenchKernel};
-use crate::config::{Config, HedgeProgram};
-use crate::study::StudySetup;
+use vixhedge::config::{Config, HedgeProgram};
+use vixhedge::study::StudySetup;
 
 /// Times the path kernel of the `default` preset (under P) on each backend over
 /// the same seed and paths, and prints a table or the JSON document.
@@ -29,7 +29,7 @@ pub fn run(args: &BenchArgs) -> Result<i32> {
             paths, params.n_steps, args.backends
         );
     }
-    let report = crate::bench::run(&params, paths, &args.backends, 3, batch)?;
+    let report = vixhedge::bench::run(&params, paths, &args.backends, 3, batch)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(0);
@@ -79,7 +79,7 @@ fn study(args: &BenchArgs, config: &Config) -> Result<i32> {
     }
     let t = std::time::Instant::now();
     let quiet = args.json;
-    let report = crate::bench::run_study(&setup, paths, &args.backends, batch, |done| {
+    let report = vixhedge::bench::run_study(&setup, paths, &args.backends, batch, |done| {
         if !quiet {
             eprintln!("  {done}/{paths} paths, {:.0} s", t.elapsed().as_secs_f64());
         }

@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 
 use crate::cli::{CalibrateArgs, V0Choice};
-use crate::history::calibrate::{calibrate, preset, CalibrateOptions};
+use vixhedge::history::calibrate::{calibrate, preset, CalibrateOptions};
 
 /// Runs `vixhedge calibrate`.
 ///
@@ -47,7 +47,7 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
         .join(" ");
     let text = preset::render(&cal, &command);
     if let Some(out) = &args.out {
-        crate::report::write_atomic(out, text.as_bytes())?;
+        vixhedge::report::write_atomic(out, text.as_bytes())?;
     }
     if args.json {
         let mut v = serde_json::to_value(&cal)?;
@@ -57,7 +57,7 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
         if args.out.is_none() {
             print!("{text}");
         } else {
-            print!("{}", crate::history::bands::table(&cal.facts, ""));
+            print!("{}", vixhedge::history::bands::table(&cal.facts, ""));
         }
         eprintln!("calibrated in {:.0} s", t.elapsed().as_secs_f64());
     }

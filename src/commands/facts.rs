@@ -4,16 +4,16 @@
 use anyhow::{Context, Result};
 
 use crate::cli::{FactsArgs, HistoryFiles};
-use crate::engine::Engine;
-use crate::history::facts::{facts_of, ClosePath, FactsReport};
-use crate::history::{bands, model, plots, History};
+use vixhedge::backend::{Device, PathEngine};
+use vixhedge::history::facts::{facts_of, ClosePath, FactsReport};
+use vixhedge::history::{bands, model, plots, History};
 
 /// Reads `--spx/--vix` (with `--from/--to`) when given.
 pub(crate) fn load_history(files: &HistoryFiles) -> Result<Option<History>> {
     let (Some(spx), Some(vix)) = (&files.spx, &files.vix) else {
         return Ok(None);
     };
-    Ok(Some(crate::history::load(
+    Ok(Some(vixhedge::history::load(
         spx,
         vix,
         files.from.as_deref(),
@@ -29,9 +29,10 @@ pub(crate) fn load_history(files: &HistoryFiles) -> Result<Option<History>> {
 pub fn run(args: &FactsArgs) -> Result<i32> {
     let config = super::load_config(args.config.as_deref(), args.preset.as_deref(), &args.sets())?;
     let history = load_history(&args.history)?;
-    let engine =
-        Engine::new(args.backend).with_context(|| format!("--backend {}", args.backend.name()))?;
-    super::say_backend(&engine, args.backend, args.json);
+    let device =
+        Device::new(args.backend).with_context(|| format!("--backend {}", args.backend.name()))?;
+    super::say_backend(&device, args.backend, args.json);
+    let engine = PathEngine::new(&device).context("building the path kernel")?;
     if let (Some(h), false) = (&history, args.json) {
         eprintln!("{}", h.describe());
     }
@@ -57,7 +58,7 @@ pub fn run(args: &FactsArgs) -> Result<i32> {
         let svg =
             plots::vix_distribution_svg(&panel.vix, history.as_ref().map(|h| h.vix.as_slice()))?;
         std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-        crate::report::write_files_atomic(
+        vixhedge::report::write_files_atomic(
             out,
             &[
                 ("facts.json".into(), json.clone().into_bytes()),

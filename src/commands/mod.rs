@@ -15,7 +15,8 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cli::{Cli, Command, ConfigArgs};
-use crate::config::{presets, Config};
+use vixhedge::backend::{Backend, Device};
+use vixhedge::config::{presets, Config};
 
 /// Runs the parsed command line; returns the process exit code.
 ///
@@ -75,14 +76,8 @@ fn print_config(args: &ConfigArgs) -> Result<i32> {
 }
 
 /// Tells the user on stderr which backend runs, and why when `auto` chose.
-pub(crate) fn say_backend(engine: &crate::engine::Engine, asked: crate::cli::Backend, json: bool) {
-    if json {
-        return;
+pub(crate) fn say_backend(device: &Device, asked: Backend, json: bool) {
+    if !json {
+        eprintln!("{}", device.describe_choice(asked));
     }
-    let why = match (asked, engine.name()) {
-        (crate::cli::Backend::Auto, "cpu") => " (auto: no hardware GPU adapter found)",
-        (crate::cli::Backend::Auto, _) => " (auto: hardware GPU found)",
-        _ => "",
-    };
-    eprintln!("backend: {} [{}]{why}", engine.name(), engine.adapter());
 }

@@ -3,8 +3,8 @@
 use anyhow::{bail, Context, Result};
 
 use crate::cli::PriceArgs;
-use crate::engine::Engine;
-use crate::model::Measure;
+use vixhedge::backend::{Device, PathEngine};
+use vixhedge::model::Measure;
 
 /// Prices a put and a call at each strike on the config's risk-neutral model,
 /// exactly and by Monte Carlo, and prints a table or the JSON document.
@@ -19,15 +19,16 @@ pub fn run(args: &PriceArgs) -> Result<i32> {
         bail!("--strikes: strike {k} must be a positive number of index points");
     }
     let config = super::load_config(args.config.as_deref(), args.preset.as_deref(), &args.sets())?;
-    let model = crate::validate::risk_neutral(config.market_model(Measure::Q));
-    let engine = Engine::new(args.backend).context("starting the backend")?;
-    super::say_backend(&engine, args.backend, args.json);
+    let model = config.market_model(Measure::Q).risk_neutral();
+    let device = Device::new(args.backend).context("starting the backend")?;
+    let engine = PathEngine::new(&device).context("building the path kernel")?;
+    super::say_backend(engine.device(), args.backend, args.json);
     let paths = usize::try_from(config.simulation.paths)
         .context("simulation.paths does not fit this machine")?;
     let batch = usize::try_from(config.simulation.batch_paths)
         .ok()
         .filter(|&b| b > 0);
-    let report = crate::price::price(
+    let report = vixhedge::montecarlo::price::price(
         &engine,
         &model,
         args.expiry_days,

@@ -5,10 +5,10 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use crate::cli::ReplayArgs;
-use crate::history::replay::{self, ci, episodes, report as rr, Replay};
-use crate::report::{self, LineSet, RunInfo, StudyAccumulator, StudyLayout};
-use crate::strategy::spec::BookSpec;
-use crate::study::lines::LineMap;
+use vixhedge::history::replay::{self, ci, episodes, report as rr, Replay};
+use vixhedge::report::{self, LineSet, RunInfo, StudyAccumulator, StudyLayout};
+use vixhedge::strategy::spec::BookSpec;
+use vixhedge::study::lines::LineMap;
 
 /// Runs `vixhedge replay`.
 ///

@@ -7,12 +7,13 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 
 use crate::cli::RunArgs;
-use crate::config::{Config, HedgeProgram};
-use crate::report::{self, LineSet, RunInfo, StudyAccumulator, StudyLayout};
-use crate::strategy::spec::BookSpec;
-use crate::strategy::PathOutcome;
-use crate::study::lines::LineMap;
-use crate::study::{StudyDevice, StudyEngine, StudySetup};
+use vixhedge::backend::{Device, StudyEngine};
+use vixhedge::config::{Config, HedgeProgram};
+use vixhedge::report::{self, LineSet, RunInfo, StudyAccumulator, StudyLayout};
+use vixhedge::strategy::spec::BookSpec;
+use vixhedge::strategy::PathOutcome;
+use vixhedge::study::lines::LineMap;
+use vixhedge::study::StudySetup;
 
 /// Runs the condor book and the hedge programs on every path, reduces, writes
 /// the output files and prints the verdict table (or the summary as JSON).
@@ -39,10 +40,10 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     let mut acc = StudyAccumulator::new(layout).context("setting up the reductions")?;
 
     let quiet = args.json;
-    let backend = StudyDevice::new(args.backend)
-        .with_context(|| format!("--backend {}", args.backend.name()))?;
+    let backend =
+        Device::new(args.backend).with_context(|| format!("--backend {}", args.backend.name()))?;
     if !quiet {
-        eprintln!("backend: {} [{}]", backend.name(), backend.adapter());
+        eprintln!("{}", backend.describe_choice(args.backend));
         eprintln!(
             "building pricing tables (SPX implied vols, VIX futures and options) under Q ..."
         );
@@ -52,8 +53,8 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     let engine = StudyEngine::new(&backend, &setup).context("building the GPU study kernel")?;
     if !quiet {
         let what = match backend {
-            StudyDevice::Cpu => "tables",
-            StudyDevice::Gpu(_) => "tables and the GPU study kernel",
+            Device::Cpu => "tables",
+            Device::Gpu(_) => "tables and the GPU study kernel",
         };
         eprintln!("{what} ready in {:.1} s", t_tables.elapsed().as_secs_f64());
     }

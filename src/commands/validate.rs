@@ -3,7 +3,7 @@
 use anyhow::{Context, Result};
 
 use crate::cli::ValidateArgs;
-use crate::engine::Engine;
+use vixhedge::backend::{Device, PathEngine};
 
 /// Runs the oracles on the chosen backend and prints the table (or JSON);
 /// exit status 1 when any check fails.
@@ -11,13 +11,14 @@ use crate::engine::Engine;
 /// # Errors
 /// A backend that cannot start or fails.
 pub fn run(args: &ValidateArgs) -> Result<i32> {
-    let engine = Engine::new(args.backend).context("starting the backend")?;
-    super::say_backend(&engine, args.backend, args.json);
-    let report = crate::validate::run(&engine, &crate::validate::Options::default())?;
+    let device = Device::new(args.backend).context("starting the backend")?;
+    let engine = PathEngine::new(&device).context("building the path kernel")?;
+    super::say_backend(engine.device(), args.backend, args.json);
+    let report = vixhedge::validate::run(&engine, &vixhedge::validate::Options::default())?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", crate::validate::render_table(&report));
+        print!("{}", vixhedge::validate::render_table(&report));
     }
     Ok(if report.pass { 0 } else { 1 })
 }

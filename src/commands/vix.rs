@@ -4,8 +4,8 @@ use anyhow::{bail, Result};
 use serde::Serialize;
 
 use crate::cli::VixArgs;
-use crate::model::vix::{vix_future, vix_future_at, vix_index, VixCoefficients};
-use crate::model::{MarketModel, Measure, TRADING_DAYS_PER_YEAR};
+use vixhedge::model::vix::{vix_future, vix_future_at, vix_index, VixCoefficients};
+use vixhedge::model::{MarketModel, Measure, TRADING_DAYS_PER_YEAR};
 
 /// Futures tenors shown, trading days.
 pub const CURVE_DAYS: [u32; 10] = [1, 5, 10, 21, 42, 63, 84, 105, 126, 150];
@@ -39,7 +39,7 @@ struct VixReport {
 /// (annualised variance).
 fn mean_event_term(model: &MarketModel, days: u32) -> f64 {
     let sum: f64 = (0..days)
-        .map(|d| crate::model::vix::event_term(model, f64::from(d) / TRADING_DAYS_PER_YEAR))
+        .map(|d| vixhedge::model::vix::event_term(model, f64::from(d) / TRADING_DAYS_PER_YEAR))
         .sum();
     sum / f64::from(days)
 }
@@ -65,7 +65,7 @@ pub fn run(args: &VixArgs) -> Result<i32> {
             bail!("--v = {v}: must be a finite annualised variance >= 0");
         }
     }
-    let model = crate::validate::risk_neutral(config.market_model(Measure::Q));
+    let model = config.market_model(Measure::Q).risk_neutral();
     let v = args.v.unwrap_or(model.v0);
     let vix = vix_index(&model, v, 0);
     let futures: Vec<Point> = CURVE_DAYS

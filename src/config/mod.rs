@@ -8,6 +8,7 @@
 
 mod books;
 mod error;
+pub mod limits;
 mod presets;
 mod sections;
 mod validate;
@@ -28,8 +29,9 @@ pub use sections::{
     SimulationConfig,
 };
 
+use crate::model::SimError;
 use crate::model::{MarketModel, Measure};
-use crate::sim::{SimError, SimParams};
+use crate::shared::params::SimParams;
 
 /// A complete, resolved configuration. `Default` is the built-in defaults: the
 /// `default` preset's market, P model, books and simulation, with Q = P and no

@@ -30,8 +30,9 @@
 //! to the path's calendar, which starts at day 0).
 
 use super::path_step::{box_muller_lane, decay_rest_of_step, ln_lane, philox_lanes_w3, LANES};
-use crate::rng::{box_muller, exponential, ln_portable, philox4x32_10, uniform, BLOCK_JUMP0};
-use crate::sim::SimParams;
+use crate::shared::math::{box_muller, exponential, ln_portable, uniform};
+use crate::shared::params::SimParams;
+use crate::shared::philox::{philox4x32_10, BLOCK_JUMP0};
 
 /// Counter word 3 of every burn-in draw.
 pub const BURN_IN_WORD3: u32 = 1;

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use super::path_step::{LaneBlock, LANES};
-use crate::sim::{SimParams, TerminalState};
+use crate::shared::params::{SimParams, TerminalState};
 
 /// Simulates global paths `first_path .. first_path + n` and returns, path
 /// after path, the state (y = ln(S_t / S_0), v) at day 0 and at the close of

@@ -34,18 +34,19 @@
 //!    `dj = Z_S + sqrt(h) z2 - h/2`, `y += dj`, and the jump's variance decays
 //!    at kappa over the rest of the step:
 //!    `v' += Z_v * decay_rest_of_step(kappa dt, uniform(w3))` (cubic Taylor
-//!    polynomial of e^{-kappa dt (1 - u)}; without it E[v_T] is high by about
+//!    polynomial of e^{-kappa dt (1 - u)}; without it E\[v_T\] is high by about
 //!    kappa dt / 2 of the jump part).
 //! 5. On the last step of trading day `d` (1-based), each active event type `e`
 //!    occurring on day `d` draws block `1 + e`: `z = box_muller(w0, w1).0`;
 //!    `y += jump_sd z - event_comp jump_sd^2 / 2`, `v' += var_bump`.
 //! 6. `v = v'`.
 //!
-//! Transcendentals are the portable ones of [`crate::rng`]; `sqrt` and `/` are
+//! Transcendentals are the portable ones of [`crate::shared::math`]; `sqrt` and `/` are
 //! IEEE-754 correctly rounded on both sides.
 
-use crate::rng::{box_muller, draw, exponential, ln_portable, uniform, BLOCK_EVENT0, BLOCK_JUMP0};
-use crate::sim::{SimParams, TerminalState};
+use crate::shared::math::{box_muller, exponential, ln_portable, uniform};
+use crate::shared::params::{SimParams, TerminalState};
+use crate::shared::philox::{draw, BLOCK_EVENT0, BLOCK_JUMP0};
 
 /// Simulates global path `path` to the horizon, one path at a time. This is the
 /// plain reference the blocked kernel is tested against.
@@ -194,12 +195,12 @@ pub(super) fn philox_lanes_w3(
     let (mut k0, mut k1) = (key[0], key[1]);
     for round in 0..10 {
         if round > 0 {
-            k0 = k0.wrapping_add(crate::rng::PHILOX_W0);
-            k1 = k1.wrapping_add(crate::rng::PHILOX_W1);
+            k0 = k0.wrapping_add(crate::shared::philox::PHILOX_W0);
+            k1 = k1.wrapping_add(crate::shared::philox::PHILOX_W1);
         }
         for l in 0..LANES {
-            let p0 = u64::from(crate::rng::PHILOX_M0) * u64::from(x0[l]);
-            let p1 = u64::from(crate::rng::PHILOX_M1) * u64::from(x2[l]);
+            let p0 = u64::from(crate::shared::philox::PHILOX_M0) * u64::from(x0[l]);
+            let p1 = u64::from(crate::shared::philox::PHILOX_M1) * u64::from(x2[l]);
             let n0 = ((p1 >> 32) as u32) ^ x1[l] ^ k0;
             let n2 = ((p0 >> 32) as u32) ^ x3[l] ^ k1;
             x0[l] = n0;
@@ -226,7 +227,7 @@ pub(super) fn ln_lane(x: f32) -> f32 {
     (e as f32) * std::f32::consts::LN_2 + s * poly
 }
 
-/// Branch-free twin of [`crate::rng::box_muller`] for the lane loops.
+/// Branch-free twin of [`crate::shared::math::box_muller`] for the lane loops.
 #[inline(always)]
 pub(super) fn box_muller_lane(w0: u32, w1: u32) -> (f32, f32) {
     let u0 = uniform(w0);
@@ -235,7 +236,7 @@ pub(super) fn box_muller_lane(w0: u32, w1: u32) -> (f32, f32) {
     let t = u1 * 4.0;
     let q = t as i32;
     let f = t - q as f32;
-    let (s, c) = crate::rng::sincos_quadrant_poly(f);
+    let (s, c) = crate::shared::math::sincos_quadrant_poly(f);
     let swap = q & 1 != 0;
     let sin_sign = if q & 2 != 0 { -1.0 } else { 1.0 };
     let cos_sign = if (q + 1) & 2 != 0 { -1.0 } else { 1.0 };

@@ -32,8 +32,8 @@ use crate::model::analytic::quadrature::gauss_legendre;
 use crate::model::ivtable::{event_variance, AtmVariance, EVENT_NODES, EVENT_SPAN, V_SHIFT};
 use crate::model::vix::expiry_constant;
 use crate::model::{MarketModel, TRADING_DAYS_PER_YEAR};
+use crate::shared::tables::{Axis, Table};
 use crate::study::StudyPricing;
-use crate::tables::{Axis, Table};
 
 /// Largest number of event-quadrature nodes [`MarksParams`] holds.
 pub const MAX_EVENT_NODES: usize = 16;

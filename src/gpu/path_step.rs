@@ -9,7 +9,7 @@ use super::kernel::{
     bind_group, buffer, compute_pipeline, dispatch_paths, layout_entry, read_back,
 };
 use super::shaders;
-use crate::sim::{SimParams, TerminalState};
+use crate::shared::params::{SimParams, TerminalState};
 
 const LABEL: &str = "vixhedge.path_step";
 
@@ -400,7 +400,7 @@ pub(crate) fn event_calendar(p: &SimParams) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::EventBlock;
+    use crate::shared::params::EventBlock;
     use bytemuck::Zeroable;
 
     #[test]

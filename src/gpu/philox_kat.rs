@@ -1,5 +1,5 @@
 //! Test kernel `shaders/philox_kat.wgsl`: evaluates Philox4x32-10 and the
-//! portable transforms of [`crate::rng`] on the GPU for given inputs, so tests
+//! portable transforms of [`crate::shared::math`] on the GPU for given inputs, so tests
 //! can compare both sides value by value.
 
 use bytemuck::{Pod, Zeroable};

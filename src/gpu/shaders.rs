@@ -51,8 +51,9 @@ pub const PHILOX_KAT: &str = kernel_source!(
     "philox_kat.wgsl",
 );
 
-/// Source of `shaders/table_lookup.wgsl` with its shared modules (the tables
+/// Source of `shaders/table_lookup.wgsl` (a test kernel) with its shared modules (the tables
 /// at bind group 1, then the pricing math).
+#[cfg(feature = "test-kernels")]
 pub const TABLE_LOOKUP: &str = kernel_source!(
     "shared/math.wgsl",
     "shared/tables.wgsl",
@@ -60,8 +61,9 @@ pub const TABLE_LOOKUP: &str = kernel_source!(
     "table_lookup.wgsl",
 );
 
-/// Source of `shaders/marks_test.wgsl` with its shared modules (the tables at
+/// Source of `shaders/marks_test.wgsl` (a test kernel) with its shared modules (the tables at
 /// bind group 1, the pricing math, then the marks).
+#[cfg(feature = "test-kernels")]
 pub const MARKS_TEST: &str = kernel_source!(
     "shared/math.wgsl",
     "shared/tables.wgsl",
@@ -93,10 +95,13 @@ pub const STUDY_BODY: &str = kernel_source!(
     "study.wgsl",
 );
 
-/// Every kernel as (label, full source), for validation.
+/// Every kernel as (label, full source), for validation (the test kernels
+/// with the `test-kernels` feature).
 pub const ALL: &[(&str, &str)] = &[
     ("vixhedge.path_step", PATH_STEP),
     ("vixhedge.philox_kat", PHILOX_KAT),
+    #[cfg(feature = "test-kernels")]
     ("vixhedge.table_lookup", TABLE_LOOKUP),
+    #[cfg(feature = "test-kernels")]
     ("vixhedge.marks_test", MARKS_TEST),
 ];

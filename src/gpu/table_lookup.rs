@@ -1,7 +1,7 @@
 //! Test kernel `shaders/table_lookup.wgsl`: evaluates a table lookup
 //! (`shaders/shared/tables.wgsl`) and the pricing functions
 //! (`shaders/shared/pricing.wgsl`) for given queries, so tests can compare them
-//! with [`crate::tables::Table::lookup`] and [`crate::cpu::pricing`] value by
+//! with [`crate::shared::tables::Table::lookup`] and [`crate::shared::pricing`] value by
 //! value. It is also the smallest example of a kernel that reads
 //! [`GpuTables`] at group [`super::tables::TABLES_GROUP`].
 

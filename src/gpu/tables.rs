@@ -13,7 +13,7 @@
 use bytemuck::{Pod, Zeroable};
 
 use super::context::{with_error_scopes, GpuContext, GpuError};
-use crate::tables::Table;
+use crate::shared::tables::Table;
 
 /// The bind group index the tables occupy in every kernel that reads them.
 pub const TABLES_GROUP: u32 = 1;
@@ -38,7 +38,7 @@ pub struct TableHeader {
     pub lo: [f32; 3],
     /// Padding.
     pub _pad1: f32,
-    /// `(n - 1) / (hi - lo)` of each axis as stored in [`crate::tables::Axis`];
+    /// `(n - 1) / (hi - lo)` of each axis as stored in [`crate::shared::tables::Axis`];
     /// 0 on an unused axis.
     pub inv_step: [f32; 3],
     /// Padding.
@@ -253,7 +253,7 @@ fn pack(tables: &[&Table]) -> Result<(Vec<f32>, Vec<TableHeader>), GpuError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tables::Axis;
+    use crate::shared::tables::Axis;
 
     #[test]
     fn headers_point_at_each_table_in_turn() {

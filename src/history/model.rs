@@ -2,11 +2,11 @@
 //! stationary state on either backend, with the model's exact VIX index at
 //! every close.
 
+use crate::backend::{BackendError, PathEngine};
 use crate::config::{Config, InitialVariance};
-use crate::engine::{Engine, EngineError};
 use crate::model::vix::{event_term, VixCoefficients};
-use crate::model::{Measure, TRADING_DAYS_PER_YEAR};
-use crate::sim::{SimError, TerminalState};
+use crate::model::{Measure, SimError, TRADING_DAYS_PER_YEAR};
+use crate::shared::params::TerminalState;
 
 use super::facts::{facts_of, ClosePath, Facts};
 
@@ -45,7 +45,7 @@ impl ClosePanel {
 /// Q parameters of `config` (events included): `(a, c)`.
 #[must_use]
 pub fn vix_affine(config: &Config, days: u32) -> (f64, Vec<f64>) {
-    let q = crate::validate::risk_neutral(config.market_model(Measure::Q));
+    let q = config.market_model(Measure::Q).risk_neutral();
     let k = VixCoefficients::new(&q.params);
     let c = (0..=days)
         .map(|d| k.b + event_term(&q, f64::from(d) / TRADING_DAYS_PER_YEAR))
@@ -59,21 +59,20 @@ pub fn vix_affine(config: &Config, days: u32) -> (f64, Vec<f64>) {
 ///
 /// # Errors
 /// Bad path parameters, or a GPU failure.
-pub fn model_closes(engine: &Engine, config: &Config, paths: usize) -> anyhow::Result<ClosePanel> {
+pub fn model_closes(
+    engine: &PathEngine<'_>,
+    config: &Config,
+    paths: usize,
+) -> anyhow::Result<ClosePanel> {
     let mut config = config.clone();
     config.market.v0 = InitialVariance::Stationary;
     let params = config
         .sim_params()
         .map_err(|e: SimError| anyhow::anyhow!(e))?;
     let days = params.n_steps / params.steps_per_day;
-    let end = u64::try_from(paths).unwrap_or(u64::MAX);
-    if end > u64::from(u32::MAX) {
-        return Err(EngineError::PathRange { first: 0, end }.into());
-    }
-    let states: Vec<TerminalState> = match engine {
-        Engine::Cpu => crate::cpu::closes::simulate_closes(&params, 0, paths),
-        Engine::Gpu { ctx, path_step } => path_step.simulate_closes(ctx, &params, 0, paths)?,
-    };
+    let states: Vec<TerminalState> = engine
+        .simulate_closes(&params, 0, paths)
+        .map_err(|e: BackendError| anyhow::anyhow!(e))?;
     let (a, c) = vix_affine(&config, days);
     let per_path = days as usize + 1;
     let spot = config.market.spot;

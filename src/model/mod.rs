@@ -7,7 +7,10 @@
 
 pub mod analytic;
 pub mod ivtable;
+mod sim_params;
 pub mod vix;
+
+pub use sim_params::SimError;
 
 /// Trading days per year: one step of `1/252` years is one trading day.
 pub const TRADING_DAYS_PER_YEAR: f64 = 252.0;
@@ -132,4 +135,16 @@ pub struct MarketModel {
     pub events: Vec<EventParams>,
     /// The measure these parameters belong to.
     pub measure: Measure,
+}
+
+impl MarketModel {
+    /// This model with the drift set to `r` and the measure to Q: the model
+    /// the pricing tables, `price` and `validate` use (the `[model.q]`
+    /// parameters come from `crate::config::Config::market_model`).
+    #[must_use]
+    pub fn risk_neutral(mut self) -> MarketModel {
+        self.mu = self.r;
+        self.measure = Measure::Q;
+        self
+    }
 }

@@ -17,13 +17,15 @@ pub mod plots;
 pub mod reduce;
 pub mod render;
 pub mod stats;
+pub mod summary;
 pub mod verdict;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use reduce::{summarize, RunInfo, StrategySummary, StudySummary};
+pub use reduce::summarize;
 pub use stats::{LineOutcome, LineSet, LineSpec, PathBatch, StudyAccumulator, StudyLayout};
+pub use summary::{RunInfo, StrategySummary, StudySummary};
 pub use verdict::{ClaimStatus, Verdict};
 
 /// Errors of the report stage.

@@ -5,8 +5,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::reduce::StudySummary;
 use super::stats::StudyAccumulator;
+use super::summary::StudySummary;
 use super::verdict::CLAIMED_CUT;
 use super::ReportError;
 
@@ -161,7 +161,7 @@ where
 /// program at its own size, per regime and over all paths, with 95% CI bars and
 /// the claimed 35-40% band.
 pub fn reduction_by_regime_svg(summary: &StudySummary) -> Result<String, ReportError> {
-    let mut groups: Vec<(&str, &super::reduce::NamedMap<super::StrategySummary>)> = summary
+    let mut groups: Vec<(&str, &super::summary::NamedMap<super::StrategySummary>)> = summary
         .regimes
         .iter()
         .map(|(n, r)| (n, &r.strategies))

@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use super::hist::{HistSpec, Histogram};
-use super::reduce::{NamedMap, StrategySummary, StudySummary};
 use super::stats::{LineAcc, StudyAccumulator};
+use super::summary::{NamedMap, StrategySummary, StudySummary};
 use crate::config::Regime;
 
 fn pct(x: f64) -> String {

@@ -10,8 +10,8 @@
 
 use serde::Serialize;
 
-use super::reduce::{NamedMap, RegimeSummary, StrategySummary};
 use super::stats::StudyLayout;
+use super::summary::{NamedMap, RegimeSummary, StrategySummary};
 
 /// The claimed cut of moderate-stress drawdowns, fractions.
 pub const CLAIMED_CUT: [f64; 2] = [0.35, 0.40];

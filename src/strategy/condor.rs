@@ -36,8 +36,7 @@ use super::marks::{DayState, Marks, SPX_STRIKE_STEP};
 use crate::config::CondorConfig;
 use crate::model::analytic::OptionKind;
 
-/// Most condors open at once (fixed capacity, mirrored by the WGSL twin).
-pub const MAX_CONDORS: usize = 16;
+pub use crate::config::limits::MAX_CONDORS;
 /// USD per index point per SPX option contract.
 pub const SPX_MULTIPLIER: f64 = 100.0;
 

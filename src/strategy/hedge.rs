@@ -46,10 +46,7 @@ use super::costs::option_leg_cost;
 use super::marks::{round_to_step, DayState, Marks, VIX_STRIKE_STEP};
 use crate::config::{HedgeConfig, Instrument, LayerConfig, StrikeKind, VxthConfig};
 
-/// Most layers in one program.
-pub const MAX_LAYERS: usize = 8;
-/// Most hedge positions open at once in one program (fixed capacity).
-pub const MAX_HEDGE_POSITIONS: usize = 16;
+pub use crate::config::limits::{layer_capacity, MAX_HEDGE_POSITIONS, MAX_LAYERS};
 /// USD per VIX point per VIX option contract.
 pub const VIX_OPTION_MULTIPLIER: f64 = 100.0;
 /// USD per VIX point per VIX future contract.
@@ -382,22 +379,4 @@ fn layer_strike(layer: &LayerConfig, tenor: u32, marks: &impl Marks) -> f64 {
         StrikeKind::Delta => marks.vix_call_strike_for_delta(v, tenor),
     };
     k.max(VIX_STRIKE_STEP)
-}
-
-/// Most positions `layers` can hold at once: a layer entering every `e` days and
-/// closing `h = tenor - roll_days_left` days after entry holds ceil(h / e); one
-/// with `every_days = 0` holds one.
-#[must_use]
-pub fn layer_capacity(layers: &[LayerConfig]) -> usize {
-    layers
-        .iter()
-        .map(|l| {
-            let hold = l.tenor_days.saturating_sub(l.roll_days_left).max(1);
-            if l.every_days == 0 {
-                1
-            } else {
-                hold.div_ceil(l.every_days) as usize
-            }
-        })
-        .sum()
 }

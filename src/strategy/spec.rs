@@ -8,10 +8,7 @@ use crate::config::{
     VxthConfig,
 };
 
-/// Most hedge programs evaluated on one path (every [`HedgeProgram`] once).
-pub const MAX_PROGRAMS: usize = HedgeProgram::ALL.len();
-/// Most units-ladder rungs per program.
-pub const MAX_RUNGS: usize = 8;
+pub use crate::config::limits::{MAX_PROGRAMS, MAX_RUNGS};
 
 /// A run's books do not fit the fixed capacities of the per-path state.
 #[derive(Debug, thiserror::Error)]

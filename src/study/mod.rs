@@ -1,12 +1,13 @@
-//! The study: the condor book and the hedge programs on every simulated path,
-//! marked daily with model-consistent prices.
+//! The study's host side, shared by every backend: what a run needs on every
+//! path ([`StudySetup`]), the f64 model marks the books read ([`ModelMarks`]),
+//! the map from programs to report lines, and the per-path comparison of two
+//! backends. The kernels themselves are `crate::cpu` and `crate::gpu`, chosen
+//! in `crate::backend`.
 
 pub mod compare;
-pub mod cpu;
-pub mod engine;
 pub mod lines;
 pub mod marks;
+pub mod setup;
 
-pub use cpu::{run_block, run_paths, run_paths_counted, StudySetup};
-pub use engine::{StudyDevice, StudyEngine};
 pub use marks::{ModelMarks, StudyPricing};
+pub use setup::StudySetup;

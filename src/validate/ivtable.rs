@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::model::analytic::{european_price_with, LewisSettings, OptionKind};
 use crate::model::ivtable::{round_to_grid, SpxVolSurface};
 use crate::model::{MarketModel, Measure, TRADING_DAYS_PER_YEAR};
-use crate::rng::{philox4x32_10, seed_key};
+use crate::shared::philox::{philox4x32_10, seed_key};
 
 /// Random points of the accuracy check.
 pub const ACCURACY_POINTS: usize = 10_000;

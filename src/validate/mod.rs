@@ -11,11 +11,11 @@ pub mod vix;
 
 use serde::Serialize;
 
-use crate::engine::{Engine, EngineError};
+use crate::backend::{BackendError, Device, PathEngine};
 use crate::model::analytic::{european_price, OptionKind};
-use crate::model::{MarketModel, TRADING_DAYS_PER_YEAR};
-use crate::price::mc_price;
-use crate::sim::SimParams;
+use crate::model::TRADING_DAYS_PER_YEAR;
+use crate::montecarlo::price::mc_price;
+use crate::shared::params::SimParams;
 
 pub use sets::{
     heston_lewis, mc_sets, McSet, BIAS_REL, BIAS_SPOT, LEWIS_CALLS, LEWIS_PUTS, LEWIS_STRIKES,
@@ -95,17 +95,17 @@ impl Default for Options {
 pub enum ValidateError {
     /// Backend failure.
     #[error(transparent)]
-    Engine(#[from] EngineError),
+    Engine(#[from] BackendError),
     /// Bad simulation parameters.
     #[error(transparent)]
-    Sim(#[from] crate::sim::SimError),
+    Sim(#[from] crate::model::SimError),
 }
 
 /// Runs every check on `engine`.
 ///
 /// # Errors
 /// Backend failures.
-pub fn run(engine: &Engine, opts: &Options) -> Result<Report, ValidateError> {
+pub fn run(engine: &PathEngine, opts: &Options) -> Result<Report, ValidateError> {
     let mut checks = Vec::new();
     philox_checks(engine, &mut checks)?;
     lewis_analytic(&mut checks);
@@ -125,7 +125,7 @@ pub fn run(engine: &Engine, opts: &Options) -> Result<Report, ValidateError> {
     })
 }
 
-fn philox_checks(engine: &Engine, checks: &mut Vec<Check>) -> Result<(), ValidateError> {
+fn philox_checks(engine: &PathEngine, checks: &mut Vec<Check>) -> Result<(), ValidateError> {
     let got = philox_on(engine, &sets::PHILOX_KAT.map(|(c, k, _)| (c, k)))?;
     for ((ctr, key, want), out) in sets::PHILOX_KAT.iter().zip(got) {
         let ok = out == *want;
@@ -144,16 +144,16 @@ fn philox_checks(engine: &Engine, checks: &mut Vec<Check>) -> Result<(), Validat
 }
 
 fn philox_on(
-    engine: &Engine,
+    engine: &PathEngine,
     inputs: &[([u32; 4], [u32; 2])],
 ) -> Result<Vec<[u32; 4]>, ValidateError> {
-    match engine {
-        Engine::Cpu => Ok(inputs
+    match engine.device() {
+        Device::Cpu => Ok(inputs
             .iter()
-            .map(|(c, k)| crate::rng::philox4x32_10(*c, *k))
+            .map(|(c, k)| crate::shared::philox::philox4x32_10(*c, *k))
             .collect()),
-        Engine::Gpu { ctx, .. } => {
-            let kat = crate::gpu::PhiloxKat::new(ctx).map_err(EngineError::from)?;
+        Device::Gpu(ctx) => {
+            let kat = crate::gpu::PhiloxKat::new(ctx).map_err(BackendError::from)?;
             let ins: Vec<_> = inputs
                 .iter()
                 .map(|&(ctr, key)| crate::gpu::KatInput {
@@ -163,7 +163,7 @@ fn philox_on(
                     sincos_u: 0.0,
                 })
                 .collect();
-            let outs = kat.run(ctx, &ins).map_err(EngineError::from)?;
+            let outs = kat.run(ctx, &ins).map_err(BackendError::from)?;
             Ok(outs.into_iter().map(|o| o.philox).collect())
         }
     }
@@ -190,7 +190,7 @@ fn lewis_analytic(checks: &mut Vec<Check>) {
 }
 
 fn mc_set_checks(
-    engine: &Engine,
+    engine: &PathEngine,
     set: &McSet,
     opts: &Options,
     checks: &mut Vec<Check>,
@@ -217,7 +217,7 @@ fn mc_set_checks(
         ));
     }
     // Martingale: E^Q[e^{-rT} S_T] = S_0 e^{-qT}.
-    let fwd = crate::mc::discounted(&states, m.spot, df, |s| s);
+    let fwd = crate::montecarlo::discounted(&states, m.spot, df, |s| s);
     checks.push(Check::new(
         format!(
             "{}: martingale E[e^-rT S_T] T={}d",
@@ -292,12 +292,4 @@ pub fn render_table(r: &Report) -> String {
         failed
     );
     s
-}
-
-/// Model with `r` the drift, as `price` and `validate` simulate it.
-#[must_use]
-pub fn risk_neutral(mut m: MarketModel) -> MarketModel {
-    m.mu = m.r;
-    m.measure = crate::model::Measure::Q;
-    m
 }

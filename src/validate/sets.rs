@@ -118,7 +118,7 @@ fn set(name: &str, model: MarketModel, expiry_days: u32) -> McSet {
 fn preset_q(name: &str) -> MarketModel {
     let cfg =
         Config::preset(name).unwrap_or_else(|e| panic!("built-in preset {name} must load: {e}"));
-    crate::validate::risk_neutral(cfg.market_model(Measure::Q))
+    cfg.market_model(Measure::Q).risk_neutral()
 }
 
 /// The Monte Carlo sets: Heston (Lewis), Bates, SVCJ `dps2000`, SVCJ

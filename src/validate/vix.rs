@@ -5,8 +5,8 @@
 //! and futures converging to the spot VIX as the tenor vanishes.
 
 use super::{Check, Options, ValidateError, K_SIGMA};
+use crate::backend::PathEngine;
 use crate::config::Config;
-use crate::engine::Engine;
 use crate::model::analytic::quadrature::adaptive_integral;
 use crate::model::analytic::OptionKind;
 use crate::model::vix::transform::VarianceTransform;
@@ -15,7 +15,7 @@ use crate::model::vix::{
     vix_option_moment_matched, VIX_WINDOW_YEARS,
 };
 use crate::model::{MarketModel, Measure, TRADING_DAYS_PER_YEAR};
-use crate::sim::{SimParams, TerminalState};
+use crate::shared::params::{SimParams, TerminalState};
 
 /// `(1 - e^{-x})/x`, 1 at 0.
 fn one_minus_exp_over(x: f64) -> f64 {
@@ -63,14 +63,14 @@ fn jump_placement_bias(m: &MarketModel, v: f64, t: f64, steps_per_day: u32) -> f
 fn q_model(name: &str) -> MarketModel {
     let cfg =
         Config::preset(name).unwrap_or_else(|e| panic!("built-in preset {name} must load: {e}"));
-    super::risk_neutral(cfg.market_model(Measure::Q))
+    cfg.market_model(Measure::Q).risk_neutral()
 }
 
 /// Runs every VIX check on `engine` (`opts.paths` paths per nested simulation).
 ///
 /// # Errors
 /// Backend failures.
-pub fn checks(engine: &Engine, opts: &Options) -> Result<Vec<Check>, ValidateError> {
+pub fn checks(engine: &PathEngine, opts: &Options) -> Result<Vec<Check>, ValidateError> {
     let mut out = Vec::new();
     let default = q_model("default");
     let dps = q_model("dps2000");
@@ -193,7 +193,7 @@ fn nested_mc(
     name: &str,
     base: &MarketModel,
     states: &[f64],
-    engine: &Engine,
+    engine: &PathEngine,
     opts: &Options,
     out: &mut Vec<Check>,
 ) -> Result<(), ValidateError> {

@@ -68,10 +68,16 @@ fn seed_layers_enter_expire_and_pay_as_configured() {
     }
     // Premium 6 x 100 x 0.30; costs 6 x (1.10 + 0.05 x 100).
     let h = book.hedge(0);
-    assert_close("premium", h.main.premium, 180.0, 1e-9);
-    assert_close("costs", h.main.costs, 36.6, 1e-9);
-    assert_close("hedge P&L", h.pnl(), -36.6, 1e-9);
-    assert_close("line", book.equity(0), book.condor().equity() - 36.6, 1e-6);
+    assert_close("premium", h.main.premium, 180.0, 0.0, 1e-9);
+    assert_close("costs", h.main.costs, 36.6, 0.0, 1e-9);
+    assert_close("hedge P&L", h.pnl(), -36.6, 0.0, 1e-9);
+    assert_close(
+        "line",
+        book.equity(0),
+        book.condor().equity() - 36.6,
+        0.0,
+        1e-6,
+    );
 
     let k_first = day0.iter().find(|p| p.layer == 0).unwrap().strike;
     for day in 1..=30 {
@@ -96,7 +102,13 @@ fn seed_layers_enter_expire_and_pay_as_configured() {
         if day == 4 {
             // The VIX spike to 30 on day 4 settles the first 4-day layer in the money.
             let paid = book.hedge(0).main.payoff - payoff_before;
-            assert_close("settlement", paid, 4.0 * 100.0 * (30.0 - k_first), 1e-9);
+            assert_close(
+                "settlement",
+                paid,
+                4.0 * 100.0 * (30.0 - k_first),
+                0.0,
+                1e-9,
+            );
         }
     }
 }
@@ -132,6 +144,7 @@ fn long_tenor_layers_roll_a_third_before_expiry() {
             "roll proceeds",
             book.hedge(0).main.payoff - before.payoff,
             sold,
+            0.0,
             1e-9,
         );
     }
@@ -183,7 +196,13 @@ fn sizes_scale_with_units_and_capital() {
     }];
     let spec = spec_for(&config, &[HedgeProgram::Static]);
     let mut book = PathBook::start(&spec, &m.day_state(0), &m);
-    assert_close("future costs", book.hedge(0).main.costs, 4.0 * 26.1, 1e-9);
+    assert_close(
+        "future costs",
+        book.hedge(0).main.costs,
+        4.0 * 26.1,
+        0.0,
+        1e-9,
+    );
     assert_eq!(book.hedge(0).main.premium, 0.0);
     let up = FlatMarks {
         vix: 20.0,
@@ -192,7 +211,13 @@ fn sizes_scale_with_units_and_capital() {
     };
     book.step(&up.day_state(1), &up);
     let gain = 4.0 * 1000.0 * (up.vix_future(20) - m.vix_future(21));
-    assert_close("future mark", book.hedge(0).pnl(), gain - 4.0 * 26.1, 1e-6);
+    assert_close(
+        "future mark",
+        book.hedge(0).pnl(),
+        gain - 4.0 * 26.1,
+        0.0,
+        1e-6,
+    );
 }
 
 #[test]
@@ -226,7 +251,7 @@ fn adaptive_scale_sizes_each_new_entry() {
         for p in open(&book, 0) {
             let l = &layers[p.layer as usize];
             if p.expiry_day - l.tenor_days == s.0 {
-                assert_close("unit size", p.qty_unit, l.contracts * s.3, 1e-12);
+                assert_close("unit size", p.qty_unit, l.contracts * s.3, 0.0, 1e-12);
                 assert_eq!(p.qty, (l.contracts * s.3 + 0.5).floor(), "day {}", s.0);
             }
         }
@@ -326,7 +351,7 @@ fn ladder_lines_are_condor_plus_k_one_unit_hedges() {
         let alvh = &out.programs()[1];
         for (j, k) in ks.iter().enumerate() {
             let want = out.condor.last + k * alvh.unit_hedge_pnl;
-            assert_close("rung", alvh.ladder()[j].last, want, 1e-6);
+            assert_close("rung", alvh.ladder()[j].last, want, 0.0, 1e-6);
             series[j].push(want);
         }
     };
@@ -343,12 +368,14 @@ fn ladder_lines_are_condor_plus_k_one_unit_hedges() {
             "rung drawdown",
             out.programs()[1].ladder()[j].max_drawdown,
             dd,
+            0.0,
             1e-12,
         );
         assert_close(
             "rung worst day",
             out.programs()[1].ladder()[j].worst_day,
             worst,
+            0.0,
             1e-6,
         );
     }
@@ -372,8 +399,8 @@ fn integer_sizes_make_the_own_line_equal_its_rung() {
         let m = scripted(day);
         book.step(&m.day_state(day), &m);
         let p = book.outcome().programs[0];
-        assert_close("own vs rung", p.equity.last, p.ladder()[0].last, 1e-6);
-        assert_close("premium", p.hedge.premium, 2.0 * p.unit.premium, 1e-6);
+        assert_close("own vs rung", p.equity.last, p.ladder()[0].last, 0.0, 1e-6);
+        assert_close("premium", p.hedge.premium, 2.0 * p.unit.premium, 0.0, 1e-6);
     }
 }
 
@@ -418,12 +445,18 @@ fn every_program_runs_deterministically_and_reports_its_path() {
     let (b, _) = run();
     assert_eq!(a, b);
     assert_eq!(a.max_vix, 31.0);
-    assert_close("spx return", a.spx_return, -480.0 / 5000.0, 1e-12);
+    assert_close("spx return", a.spx_return, -480.0 / 5000.0, 0.0, 1e-12);
     for (i, p) in a.programs().iter().enumerate() {
         let (dd, worst) = drawdown_reference(&equity[i]);
-        assert_close("drawdown", p.equity.max_drawdown, dd, 1e-12);
-        assert_close("worst day", p.equity.worst_day, worst, 1e-6);
-        assert_close("pnl", p.equity.pnl(), a.condor.pnl() + p.hedge_pnl, 1e-6);
+        assert_close("drawdown", p.equity.max_drawdown, dd, 0.0, 1e-12);
+        assert_close("worst day", p.equity.worst_day, worst, 0.0, 1e-6);
+        assert_close(
+            "pnl",
+            p.equity.pnl(),
+            a.condor.pnl() + p.hedge_pnl,
+            0.0,
+            1e-6,
+        );
     }
     // Hedged programs paid premium; none did not.
     assert_eq!(a.programs()[0].hedge.premium, 0.0);

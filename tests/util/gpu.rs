@@ -1,25 +1,35 @@
-//! Helpers of the GPU tests: the shared context (or a skip), shader
+//! Helpers of the GPU tests: the shared device and context, shader
 //! validation, SplitMix inputs and error measures.
 
 use std::sync::OnceLock;
 
+use vixhedge::backend::Device;
 use vixhedge::gpu::GpuContext;
 
-/// The shared context, or `None` after printing why the caller should skip.
-/// Panics when `VIXHEDGE_REQUIRE_GPU=1` and no adapter exists.
-pub fn gpu() -> Option<&'static GpuContext> {
-    static CTX: OnceLock<Result<GpuContext, String>> = OnceLock::new();
-    match CTX.get_or_init(|| GpuContext::new().map_err(|e| e.to_string())) {
-        Ok(ctx) => Some(ctx),
-        Err(e) => {
-            assert!(
-                std::env::var("VIXHEDGE_REQUIRE_GPU").as_deref() != Ok("1"),
-                "VIXHEDGE_REQUIRE_GPU=1 but {e}"
-            );
-            eprintln!("skipping: no GPU adapter ({e})");
-            None
-        }
+/// The shared GPU device of the test binary (created once). A test that
+/// calls it runs on a GPU or fails: without an adapter it panics with the
+/// reason. Tests that call it carry `#[cfg_attr(skip_gpu, ignore = ...)]`, so
+/// `VIXHEDGE_SKIP_GPU=1` at build time reports them as ignored instead.
+#[track_caller]
+pub fn device() -> &'static Device {
+    static DEVICE: OnceLock<Result<Device, String>> = OnceLock::new();
+    match DEVICE.get_or_init(|| {
+        GpuContext::new()
+            .map(|ctx| Device::Gpu(Box::new(ctx)))
+            .map_err(|e| e.to_string())
+    }) {
+        Ok(device) => device,
+        Err(e) => panic!(
+            "this GPU test found no adapter ({e}); install Mesa's lavapipe (scripts/setup.sh) \
+             or build the tests with VIXHEDGE_SKIP_GPU=1 to report GPU tests as ignored"
+        ),
     }
+}
+
+/// The shared GPU context ([`device`]'s).
+#[track_caller]
+pub fn gpu() -> &'static GpuContext {
+    device().gpu().expect("device() is a GPU")
 }
 
 /// Whether `ctx` evaluates the WGSL with the CPU twin's f32 arithmetic, so a

@@ -2,8 +2,9 @@
 
 use super::{ensure, Check};
 use crate::config::books::{AdaptiveConfig, CondorConfig, HedgeConfig, StrikeKind, VxthConfig};
-use crate::strategy::hedge::layer_capacity;
-use crate::strategy::{MAX_CONDORS, MAX_HEDGE_POSITIONS, MAX_LAYERS, MAX_RUNGS};
+use crate::config::limits::{
+    layer_capacity, MAX_CONDORS, MAX_HEDGE_POSITIONS, MAX_LAYERS, MAX_RUNGS,
+};
 
 pub(super) fn condor(c: &CondorConfig) -> Check {
     ensure(

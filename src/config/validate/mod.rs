@@ -9,7 +9,7 @@ use super::sections::{EventConfig, ModelConfig, RegimesConfig, SimulationConfig}
 use super::value::first_non_finite;
 use super::Config;
 use crate::model::SvcjParams;
-use crate::sim::MAX_EVENTS;
+use crate::shared::params::MAX_EVENTS;
 
 /// Most paths: the global path index is one 32-bit Philox counter word.
 const MAX_PATHS: u64 = u32::MAX as u64;

@@ -1,6 +1,6 @@
 //! GPU study kernel (`shaders/study.wgsl`): the path, the condor book and
 //! every hedge program of a path in one invocation, the twin of
-//! [`crate::study::run_block`]. The host builds the run's constants and
+//! [`crate::cpu::reference::run_block`]. The host builds the run's constants and
 //! tables once ([`GpuStudy::new`]), then dispatches batches of paths and
 //! turns each path's record into the [`PathOutcome`] the CPU books report.
 //!
@@ -29,7 +29,7 @@ use super::kernel::{
 use super::marks::{marks_tables, DayTables, MarksParams};
 use super::path_step::event_calendar;
 use super::tables::{GpuTables, TABLES_GROUP};
-use crate::sim::SimParams;
+use crate::shared::params::SimParams;
 use crate::strategy::book::{PathOutcome, ProgramOutcome};
 use crate::strategy::condor::CondorTally;
 use crate::strategy::hedge::Ledger;

@@ -4,8 +4,8 @@
 //! band (`docs/history.md`, "Calibration").
 
 use super::likelihood::Theta;
+use crate::backend::{Device, PathEngine};
 use crate::config::{Config, InitialVariance};
-use crate::engine::Engine;
 use crate::history::bands::{Tolerance, ROWS};
 use crate::history::facts::Facts;
 use crate::history::model::model_closes;
@@ -80,7 +80,8 @@ impl Moments<'_> {
     /// Invalid parameters for the path kernel.
     pub fn facts(&self, theta: &Theta) -> anyhow::Result<Facts> {
         let c = config_of(theta, self.base);
-        Ok(model_closes(&Engine::Cpu, &c, self.paths)?.facts(&c.regimes))
+        let engine = PathEngine::new(&Device::Cpu)?;
+        Ok(model_closes(&engine, &c, self.paths)?.facts(&c.regimes))
     }
 
     /// The objective: the sum of squared band distances (so each fact is

@@ -13,8 +13,8 @@
 use rayon::prelude::*;
 
 use crate::config::{Regime, RegimesConfig};
-use crate::report::reduce::{StrategySummary, StudySummary};
 use crate::report::LineOutcome;
+use crate::report::{StrategySummary, StudySummary};
 
 /// Bootstrap replicates.
 pub const REPLICATES: usize = 1000;

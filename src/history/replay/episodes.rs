@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::ContinuousBook;
 use crate::history::{Date, History};
-use crate::report::reduce::NamedMap;
+use crate::report::summary::NamedMap;
 
 /// One drawdown of the unhedged (`none`) line deeper than the threshold.
 #[derive(Debug, Clone, PartialEq, Serialize)]

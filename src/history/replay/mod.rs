@@ -41,7 +41,7 @@ impl<'a> Replay<'a> {
     /// Builds the pricing tables (a few seconds) and the filter of `config` for `history`.
     #[must_use]
     pub fn new(history: &'a History, config: &Config, spec: BookSpec) -> Self {
-        let model_q = crate::validate::risk_neutral(config.market_model(Measure::Q));
+        let model_q = config.market_model(Measure::Q).risk_neutral();
         #[expect(clippy::cast_possible_truncation, reason = "a day count")]
         let days = history.len() as u32;
         Self {

@@ -26,11 +26,5 @@ pub use normal::{norm_cdf, norm_pdf};
 /// Complex numbers of the characteristic function (`num_complex::Complex64`).
 pub use num_complex::Complex64;
 
-/// Call or put.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OptionKind {
-    /// Right to buy at the strike.
-    Call,
-    /// Right to sell at the strike.
-    Put,
-}
+/// Call or put (defined beside the `f32` pricing twins, which take it too).
+pub use crate::shared::pricing::OptionKind;

@@ -71,7 +71,7 @@ use serde::Serialize;
 
 use super::analytic::norm_cdf;
 use super::{MarketModel, TRADING_DAYS_PER_YEAR};
-use crate::tables::{Axis, Table};
+use crate::shared::tables::{Axis, Table};
 use build::TauSlice;
 
 /// Shape of the table (the `z` range is found by the build).

@@ -205,7 +205,7 @@ impl VarianceDistribution {
     /// `E[(k - sqrt(a v_T + c))^+]` and `E[(sqrt(a v_T + c) - k)^+]`, undiscounted,
     /// in the units of `sqrt` of an annualised variance (`VIX / 100`): the put
     /// from the distribution, the call by parity from `mean = E[sqrt(a v_T + c)]`
-    /// (the Laplace route, [`super::futures::expected_sqrt`]). The grid must
+    /// (the Laplace route, `futures::expected_sqrt`). The grid must
     /// reach `min(x*, R)`, `x* = (k^2 - c)/a`.
     #[must_use]
     pub fn put_call_sqrt(&self, a: f64, c: f64, k: f64, mean: f64) -> (f64, f64) {

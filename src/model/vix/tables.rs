@@ -39,7 +39,7 @@ use super::transform::VarianceTransform;
 use super::{expiry_constant, VixCoefficients};
 use crate::model::analytic::{black76_price, implied_vol_black76, OptionKind};
 use crate::model::{MarketModel, TRADING_DAYS_PER_YEAR};
-use crate::tables::{Axis, Table};
+use crate::shared::tables::{Axis, Table};
 
 /// Range of the `sqrt v` axis (volatility units, `sqrt` of annualised variance).
 pub const SQRT_V_RANGE: (f64, f64) = (0.0, 1.2);

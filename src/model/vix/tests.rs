@@ -3,12 +3,32 @@ use num_complex::Complex64;
 use super::transform::VarianceTransform;
 use super::*;
 use crate::model::analytic::quadrature::{gauss_legendre, gauss_legendre_integral};
-use crate::model::{EventParams, Measure};
+use crate::model::{EventParams, Measure, SvcjParams};
 
+/// The Duffie-Pan-Singleton (2000) SVCJ set of the `dps2000` preset, under Q
+/// (spot 5000 as the built-in default; the mean relative price jump is -10%).
 fn dps() -> MarketModel {
-    crate::config::Config::preset("dps2000")
-        .expect("preset")
-        .market_model(Measure::Q)
+    let (sigma_s, mu_v, rho_j) = (0.0001, 0.05, -0.38);
+    MarketModel {
+        spot: 5000.0,
+        r: 0.0319,
+        q: 0.0,
+        v0: 0.007569,
+        mu: 0.0319,
+        params: SvcjParams {
+            kappa: 3.46,
+            theta: 0.008,
+            sigma_v: 0.14,
+            rho: -0.82,
+            lambda: 0.47,
+            mu_s: (0.9f64 * (1.0 - rho_j * mu_v)).ln() - sigma_s * sigma_s / 2.0,
+            sigma_s,
+            mu_v,
+            rho_j,
+        },
+        events: Vec::new(),
+        measure: Measure::Q,
+    }
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Portable `f32` pricing math for use inside a path, the CPU twin of
 //! `shaders/shared/pricing.wgsl`.
 //!
-//! Like [`crate::rng`], everything uses `+ - * /`, `sqrt`, `floor`, min/max and
+//! Like [`super::math`], everything uses `+ - * /`, `sqrt`, `floor`, min/max and
 //! bit operations on `f32`, in a fixed evaluation order (Horner form, left to
 //! right) with the same decimal constants as the shader, so that a GPU that
 //! rounds IEEE-correctly (lavapipe) reproduces these values bit for bit. The
@@ -30,8 +30,16 @@
 //!   `1e-2 F`), deltas within `4e-7 / (vol sqrt(tau))`
 //!   (tests/kernel_lookup.rs measures both).
 
-use crate::model::analytic::OptionKind;
-use crate::rng::ln_portable;
+use super::math::ln_portable;
+
+/// Call or put.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    /// Right to buy at the strike.
+    Call,
+    /// Right to sell at the strike.
+    Put,
+}
 
 /// A price (index points) and a delta.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

@@ -7,11 +7,11 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::engine::{BackendChoice, Engine, EngineError};
+use crate::backend::{Backend, BackendError, Device, PathEngine, StudyEngine};
 use crate::gpu::{GpuError, StudyPhases};
-use crate::sim::{SimParams, TerminalState};
+use crate::shared::params::{SimParams, TerminalState};
 use crate::study::compare::Agreement;
-use crate::study::{StudyDevice, StudyEngine, StudySetup};
+use crate::study::StudySetup;
 
 /// One backend's timing.
 #[derive(Debug, Clone, Serialize)]
@@ -50,14 +50,15 @@ pub struct BenchReport {
 pub fn run(
     params: &SimParams,
     paths: usize,
-    backends: &[BackendChoice],
+    backends: &[Backend],
     repeats: usize,
     batch_paths: Option<usize>,
-) -> Result<BenchReport, EngineError> {
+) -> Result<BenchReport, BackendError> {
     let mut results = Vec::new();
     let mut finals: Vec<Vec<TerminalState>> = Vec::new();
     for &b in backends {
-        let engine = Engine::new(b)?;
+        let device = Device::new(b)?;
+        let engine = PathEngine::new(&device)?;
         // Warm-up: pipeline compilation, buffer allocation, thread pool start.
         let warm = paths.min(65_536);
         engine.simulate_terminal(params, 0, warm, batch_paths)?;
@@ -146,7 +147,7 @@ pub struct StudyBenchReport {
 /// Times the study kernel of `setup` on each backend over paths `0..paths`,
 /// batch by batch (every backend runs a batch, then the next batch), and
 /// compares the first two backends path by path. `batch` paths a batch, or
-/// (None) the largest default batch of the devices ([`StudyDevice::default_batch`]).
+/// (None) the largest default batch of the devices ([`Device::default_batch`]).
 /// `progress(done)` is called
 /// after each batch. A warm-up batch of 64 paths per backend (pipeline
 /// compilation, thread pool) is not timed.
@@ -156,26 +157,20 @@ pub struct StudyBenchReport {
 pub fn run_study(
     setup: &StudySetup,
     paths: usize,
-    backends: &[BackendChoice],
+    backends: &[Backend],
     batch: Option<usize>,
     mut progress: impl FnMut(usize),
 ) -> Result<StudyBenchReport, GpuError> {
     let devices = backends
         .iter()
-        .map(|&b| StudyDevice::new(b))
+        .map(|&b| Device::new(b))
         .collect::<Result<Vec<_>, _>>()?;
     let engines = devices
         .iter()
         .map(|d| StudyEngine::new(d, setup))
         .collect::<Result<Vec<_>, _>>()?;
     let batch = batch
-        .unwrap_or_else(|| {
-            devices
-                .iter()
-                .map(StudyDevice::default_batch)
-                .max()
-                .unwrap_or(1)
-        })
+        .unwrap_or_else(|| devices.iter().map(Device::default_batch).max().unwrap_or(1))
         .max(1);
     #[expect(
         clippy::cast_possible_truncation,

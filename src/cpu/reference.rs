@@ -1,64 +1,16 @@
-//! CPU twin of the study kernel: paths advanced 16 lanes at a time by the path
-//! kernel, and at every trading day's close each lane's books are marked and
-//! traded from the model-consistent marks.
+//! The f64 reference study on the CPU: paths advanced 16 lanes at a time by
+//! the path kernel, and at every trading day's close each lane's books
+//! (`crate::strategy`, in f64) marked and traded from the f64 model marks
+//! (`crate::study::marks`). The f32 twin of the study kernel checks itself
+//! against this one; `bench --kernel study --reference` times it.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::marks::StudyPricing;
-use crate::config::{Config, HedgeProgram};
-use crate::cpu::path_step::{LaneBlock, LANES};
-use crate::model::Measure;
-use crate::sim::SimParams;
+use super::path_step::{LaneBlock, LANES};
 use crate::strategy::book::{PathBook, PathOutcome};
-use crate::strategy::spec::BookSpec;
-
-/// What a study run needs on every path, built once.
-#[derive(Debug)]
-pub struct StudySetup {
-    /// Path-kernel parameters under P (simulation measure), horizon included.
-    pub params: SimParams,
-    /// Spot SPX at day 0, index points.
-    pub spot: f64,
-    /// Trading days simulated.
-    pub horizon_days: u32,
-    /// Pricing tables under Q.
-    pub pricing: StudyPricing,
-    /// The books: condor and hedge programs.
-    pub spec: BookSpec,
-}
-
-impl StudySetup {
-    /// The setup of `config` with the books of `programs` (in that order):
-    /// the path parameters under P and the pricing tables under Q (a few
-    /// seconds to build).
-    ///
-    /// # Errors
-    /// The books exceed a capacity, or the path parameters are invalid.
-    pub fn from_config(config: &Config, programs: &[HedgeProgram]) -> anyhow::Result<Self> {
-        use anyhow::Context as _;
-        let spec = BookSpec::from_config(config, programs).context("building the books")?;
-        Self::with_spec(config, spec)
-    }
-
-    /// The setup of `config` with the books `spec` (already built from it).
-    ///
-    /// # Errors
-    /// The path parameters are invalid.
-    pub fn with_spec(config: &Config, spec: BookSpec) -> anyhow::Result<Self> {
-        let sim = &config.simulation;
-        let params = config.sim_params()?;
-        let model_q = crate::validate::risk_neutral(config.market_model(Measure::Q));
-        Ok(Self {
-            params,
-            spot: config.market.spot,
-            horizon_days: sim.horizon_days,
-            pricing: StudyPricing::build(model_q),
-            spec,
-        })
-    }
-}
+use crate::study::StudySetup;
 
 /// Runs the books over the block of paths `first_path .. first_path + n`
 /// (`n <= LANES`), returning each path's outcome.

@@ -1,7 +1,9 @@
 //! Monte Carlo estimators over simulated terminal states: discounted payoff
 //! means with standard errors, accumulated in `f64`.
 
-use crate::sim::TerminalState;
+pub mod price;
+
+use crate::shared::params::TerminalState;
 
 /// A Monte Carlo mean and its standard error.
 #[derive(Debug, Clone, Copy, PartialEq)]

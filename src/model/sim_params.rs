@@ -1,116 +1,11 @@
-//! The parameter block shared by the path kernels (CPU and WGSL) and the
-//! per-path terminal state they return.
-//!
-//! Keep in sync with `shaders/shared/params.wgsl`: the uniform buffer of the path
-//! kernels is the raw bytes of [`SimParams`], so field order, types and offsets match.
+//! The path kernels' parameter block of a market model: [`SimParams::new`].
+//! Every derived constant is computed once here in `f64` and rounded to `f32`,
+//! so both backends start from the same bits.
 
-use bytemuck::{Pod, Zeroable};
+use bytemuck::Zeroable;
 
-use crate::model::{EventParams, MarketModel, Measure, TRADING_DAYS_PER_YEAR};
-
-/// Most scheduled event types a simulation may carry.
-pub const MAX_EVENTS: usize = 8;
-
-/// One scheduled event type as the kernels see it. Keep in sync with
-/// `shaders/shared/params.wgsl`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
-pub struct EventBlock {
-    /// First event day (trading days, 1-based).
-    pub first_day: u32,
-    /// Trading days between occurrences; 0 for a one-off event.
-    pub every_days: u32,
-    /// Standard deviation of the log-price jump.
-    pub jump_sd: f32,
-    /// Deterministic variance bump (annualised variance).
-    pub var_bump: f32,
-}
-
-/// Uniform parameter block of the path kernel. Every derived constant is computed
-/// once here in `f64` and rounded to `f32`, so both backends start from the same
-/// bits. Keep in sync with `shaders/shared/params.wgsl`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Pod, Zeroable)]
-pub struct SimParams {
-    /// Global index of the first path of this dispatch.
-    pub path_offset: u32,
-    /// Paths in this dispatch.
-    pub n_paths: u32,
-    /// Total time steps (`horizon_days * steps_per_day`).
-    pub n_steps: u32,
-    /// Time steps per trading day.
-    pub steps_per_day: u32,
-    /// Philox key word 0 (seed low 32 bits).
-    pub key0: u32,
-    /// Philox key word 1 (seed high 32 bits).
-    pub key1: u32,
-    /// Number of active scheduled event types (at most [`MAX_EVENTS`]).
-    pub n_events: u32,
-    /// Most jumps drawn in one step.
-    pub max_jumps: u32,
-    /// Step length, years.
-    pub dt: f32,
-    /// (mu_M - q - lambda mbar) dt: log-price drift per step without the -v/2 term.
-    pub drift_dt: f32,
-    /// Initial variance v_0.
-    pub v0: f32,
-    /// exp(-kappa dt).
-    pub exp_kdt: f32,
-    /// theta.
-    pub theta: f32,
-    /// QE conditional-variance slope: sigma_v^2 e (1 - e) / kappa, e = exp(-kappa dt).
-    pub qe_c1: f32,
-    /// QE conditional-variance intercept: theta sigma_v^2 (1 - e)^2 / (2 kappa).
-    pub qe_c2: f32,
-    /// lambda dt: expected jumps per step.
-    pub lambda_dt: f32,
-    /// Andersen K1 (gamma1 = 1/2): dt/2 (kappa rho / sigma_v - 1/2) - rho / sigma_v.
-    pub k1: f32,
-    /// Andersen K2 (gamma2 = 1/2): dt/2 (kappa rho / sigma_v - 1/2) + rho / sigma_v.
-    pub k2: f32,
-    /// Andersen K3: dt/2 (1 - rho^2).
-    pub k3: f32,
-    /// Andersen K4: dt/2 (1 - rho^2).
-    pub k4: f32,
-    /// exp(-lambda dt): probability of no jump in a step.
-    pub poisson_p0: f32,
-    /// Mean log-price jump at zero variance jump.
-    pub mu_s: f32,
-    /// Standard deviation of the log-price jump.
-    pub sigma_s: f32,
-    /// Mean variance jump.
-    pub mu_v: f32,
-    /// Loading of the price jump on the variance jump.
-    pub rho_j: f32,
-    /// 1 under Q (event jumps compensated by -s^2/2), 0 under P.
-    pub event_comp: f32,
-    /// Padding to a 16-byte multiple. Must stay 0: `shaders/path_step.wgsl`
-    /// reads it as a zero the shader compiler cannot see (an optimisation barrier).
-    pub _pad0: f32,
-    /// kappa dt: the variance's mean reversion over one step.
-    pub kappa_dt: f32,
-    /// Scheduled event types; the first `n_events` are active.
-    pub events: [EventBlock; MAX_EVENTS],
-    /// Variance-only burn-in steps before day 0 (0: every path starts at
-    /// `v0`); see [`crate::cpu::burn_in`].
-    pub burn_steps: u32,
-    /// 1: the path kernel also writes the state at every close (day 0 included).
-    pub record_closes: u32,
-    /// exp(-kappa h) over one burn-in step of h years.
-    pub burn_exp_kdt: f32,
-    /// QE conditional-variance slope of a burn-in step: sigma_v^2 e (1 - e) / kappa.
-    pub burn_qe_c1: f32,
-    /// QE conditional-variance intercept of a burn-in step: theta sigma_v^2 (1 - e)^2 / (2 kappa).
-    pub burn_qe_c2: f32,
-    /// lambda h: expected jumps per burn-in step.
-    pub burn_lambda_dt: f32,
-    /// exp(-lambda h): probability of no jump in a burn-in step.
-    pub burn_poisson_p0: f32,
-    /// kappa h: mean reversion over one burn-in step.
-    pub burn_kappa_dt: f32,
-}
-
-const _: () = assert!(std::mem::size_of::<SimParams>() == 272);
+use super::{EventParams, MarketModel, Measure, TRADING_DAYS_PER_YEAR};
+use crate::shared::params::{EventBlock, SimParams, MAX_EVENTS};
 
 /// Longest burn-in step, years (one trading week).
 pub const BURN_IN_MAX_STEP_YEARS: f64 = 1.0 / 52.0;
@@ -122,16 +17,6 @@ pub const BURN_IN_MAX_KAPPA_STEP: f64 = 0.1;
 /// Length of the burn-in in units of the mean-reversion time 1/kappa: after
 /// 5/kappa years the initial level's weight in E[v] is e^{-5} < 0.7%.
 pub const BURN_IN_REVERSION_TIMES: f64 = 5.0;
-
-/// The state a path kernel returns for each path at the horizon.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
-pub struct TerminalState {
-    /// Log return ln(S_T / S_0).
-    pub y: f32,
-    /// Variance v_T.
-    pub v: f32,
-}
 
 /// Errors building kernel parameters.
 #[derive(Debug, thiserror::Error)]
@@ -194,7 +79,7 @@ impl SimParams {
             key0: seed as u32,
             key1: (seed >> 32) as u32,
             n_events: model.events.len() as u32,
-            max_jumps: crate::rng::MAX_JUMPS_PER_STEP,
+            max_jumps: crate::shared::philox::MAX_JUMPS_PER_STEP,
             dt: dt as f32,
             drift_dt: ((model.mu - model.q - p.lambda * p.mbar()) * dt) as f32,
             v0: model.v0 as f32,
@@ -237,7 +122,7 @@ impl SimParams {
     /// mean `theta + lambda mu_v / kappa`, so day 0 holds a draw of the
     /// stationary law of v (`docs/history.md`, "Stationary start").
     #[must_use]
-    pub fn with_burn_in(self, p: &crate::model::SvcjParams) -> Self {
+    pub fn with_burn_in(self, p: &super::SvcjParams) -> Self {
         let kappa = p.kappa.max(1e-6);
         let h = BURN_IN_MAX_STEP_YEARS.min(BURN_IN_MAX_KAPPA_STEP / kappa);
         let e = (-kappa * h).exp();

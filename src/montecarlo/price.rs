@@ -3,11 +3,11 @@
 
 use serde::Serialize;
 
-use crate::engine::{Engine, EngineError};
-use crate::mc::{self, Estimate};
+use super::{discounted, Estimate};
+use crate::backend::{BackendError, PathEngine};
 use crate::model::analytic::{european_price, OptionKind};
 use crate::model::{MarketModel, TRADING_DAYS_PER_YEAR};
-use crate::sim::{SimParams, TerminalState};
+use crate::shared::params::{SimParams, TerminalState};
 
 /// One priced option.
 #[derive(Debug, Clone, Serialize)]
@@ -49,8 +49,8 @@ pub fn mc_price(
 ) -> Estimate {
     let df = (-model.r * t).exp();
     match kind {
-        OptionKind::Call => mc::discounted(states, model.spot, df, |s| (s - strike).max(0.0)),
-        OptionKind::Put => mc::discounted(states, model.spot, df, |s| (strike - s).max(0.0)),
+        OptionKind::Call => discounted(states, model.spot, df, |s| (s - strike).max(0.0)),
+        OptionKind::Put => discounted(states, model.spot, df, |s| (strike - s).max(0.0)),
     }
 }
 
@@ -65,7 +65,7 @@ pub fn mc_price(
     reason = "mirrors the command's flags one to one"
 )]
 pub fn price(
-    engine: &Engine,
+    engine: &PathEngine,
     model: &MarketModel,
     expiry_days: u32,
     steps_per_day: u32,
@@ -103,8 +103,8 @@ pub fn price(
 pub enum PriceError {
     /// Bad simulation parameters.
     #[error(transparent)]
-    Sim(#[from] crate::sim::SimError),
+    Sim(#[from] crate::model::SimError),
     /// Backend failure.
     #[error(transparent)]
-    Engine(#[from] EngineError),
+    Engine(#[from] BackendError),
 }

@@ -1,0 +1,18 @@
+//! The CPU twins of `shaders/shared/*.wgsl`, file stem for file stem, and the
+//! parameter blocks both backends read: the bottom layer, importing nothing
+//! else from the crate.
+//!
+//! - [`params`]: the path kernels' parameter block and terminal state;
+//! - [`philox`]: Philox4x32-10 and the counter layout;
+//! - [`math`]: portable uniforms, logarithm, sine/cosine, normals and
+//!   exponentials;
+//! - [`pricing`]: portable `f32` exponential, normal distribution, Black-76 and
+//!   Black-Scholes, and the VIX from its affine coefficients;
+//! - [`tables`]: regular-grid tables (built on the host) and their `f32`
+//!   multilinear lookups.
+
+pub mod math;
+pub mod params;
+pub mod philox;
+pub mod pricing;
+pub mod tables;

@@ -1,0 +1,21 @@
+//! The integration tests: one binary (`autotests = false` in Cargo.toml), one
+//! module per topic. Helpers shared by all of them are in `util`.
+
+#[macro_use]
+mod util;
+
+mod analytic;
+mod backends;
+mod cli_config;
+mod gpu;
+mod gpu_marks;
+mod gpu_study;
+mod history;
+mod history_gpu;
+mod ivtable;
+mod kernel_lookup;
+mod layout;
+mod report;
+mod run;
+mod strategy;
+mod vix;
