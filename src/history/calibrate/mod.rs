@@ -94,6 +94,10 @@ pub struct Calibration {
     pub evals: [usize; 2],
     /// The moment stage's objective at its minimum: the sum of squared band distances.
     pub smm_objective: f64,
+    /// Simulated paths per moment evaluation.
+    pub smm_paths: usize,
+    /// Paths of the final facts check.
+    pub check_paths: usize,
     /// VIX map `VIX^2/100^2 = a v + b` of the fit: `[a, b]`.
     pub vix_map: [f64; 2],
     /// The filtered variance of the last date, annualised variance.
@@ -246,6 +250,8 @@ pub fn calibrate(
         qml_log_likelihood: qml.log_likelihood,
         evals: [qml.evals, evals],
         smm_objective: best,
+        smm_paths: opts.paths,
+        check_paths: opts.check_paths,
         vix_map: [k.a, k.b],
         last_v,
         vrp,

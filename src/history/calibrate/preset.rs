@@ -69,7 +69,7 @@ pub fn render(cal: &Calibration, command: &str) -> String {
     let _ = writeln!(
         s,
         "#     facts from {} paths from the stationary state with common random numbers",
-        super::CalibrateOptions::default().paths
+        cal.smm_paths
     );
     let _ = writeln!(
         s,
@@ -172,7 +172,7 @@ pub fn render(cal: &Calibration, command: &str) -> String {
     let _ = writeln!(
         s,
         "# Facts (model: {} paths from the stationary state, seed {:#x}; history: a window",
-        super::CalibrateOptions::default().check_paths,
+        cal.check_paths,
         super::CHECK_SEED
     );
     let _ = writeln!(s, "# starting on every day):");
