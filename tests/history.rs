@@ -281,3 +281,302 @@ fn bad_history_input_is_one_line_naming_file_and_line() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--from `01/05/2018`"));
 }
+
+/// Forty trading days with a calm start, a spike and a recovery.
+fn replay_files(dir: &Path) -> (PathBuf, PathBuf, Vec<f64>) {
+    let mut spx = String::from("date,close\n");
+    let mut vix = String::from("DATE,OPEN,HIGH,LOW,CLOSE\n");
+    let mut closes = Vec::new();
+    let mut day = 0;
+    let mut date = (2018u32, 1u32, 1u32);
+    while closes.len() < 40 {
+        date.2 += 1;
+        if date.2 > 28 {
+            date = (date.0, date.1 + 1, 1);
+        }
+        day += 1;
+        if day % 7 == 6 || day % 7 == 0 {
+            continue;
+        }
+        let i = closes.len() as f64;
+        let v = 14.0 + 30.0 * (-(i - 20.0).powi(2) / 20.0).exp();
+        let s = 2700.0 * (1.0 - 0.004 * (v - 14.0)) * (1.0 + 0.0005 * i);
+        spx.push_str(&format!(
+            "{:04}-{:02}-{:02},{s:.2}\n",
+            date.0, date.1, date.2
+        ));
+        vix.push_str(&format!(
+            "{:02}/{:02}/{:04},{v:.2},{v:.2},{v:.2},{v:.2}\n",
+            date.1, date.2, date.0
+        ));
+        closes.push((v * 100.0).round() / 100.0);
+    }
+    (
+        write(dir, "spx.csv", &spx),
+        write(dir, "vix.csv", &vix),
+        closes,
+    )
+}
+
+#[test]
+fn replay_of_a_small_history_marks_at_the_vix_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let (spx, vix, closes) = replay_files(dir.path());
+    let out = dir.path().join("out");
+    let o = vixhedge(&[
+        "replay",
+        "--spx",
+        spx.to_str().unwrap(),
+        "--vix",
+        vix.to_str().unwrap(),
+        "--horizon-days",
+        "10",
+        "--stride",
+        "3",
+        "--hedges",
+        "none,alvh,vxth",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+        "--episode-min",
+        "0.0",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let h = &v["history"];
+    // Windows start on days 0, 3, ..., 27 (start + 10 <= 39).
+    assert_eq!(h["windows"], 10);
+    assert_eq!(h["stride"], 3);
+    assert_eq!(h["days"], 40);
+    assert_eq!(h["from"], "2018-01-02");
+    assert_eq!(v["paths"], 10);
+    // Regimes by each window's highest VIX close, day 0 included: the
+    // books see the close itself, so the regime counts and mean max VIX are
+    // those of the file.
+    let regimes = vixhedge::config::RegimesConfig::default();
+    for r in vixhedge::config::Regime::ALL {
+        let maxima: Vec<f64> = (0..10)
+            .map(|w| {
+                closes[3 * w..=3 * w + 10]
+                    .iter()
+                    .copied()
+                    .fold(0.0, f64::max)
+            })
+            .filter(|&m| regimes.classify(m) == r)
+            .collect();
+        let got = &v["regimes"][r.name()];
+        assert_eq!(got["paths"], maxima.len(), "{}", r.name());
+        if !maxima.is_empty() {
+            let mean = maxima.iter().sum::<f64>() / maxima.len() as f64;
+            close(r.name(), &got["max_vix_mean"], mean);
+        }
+    }
+    // The moving-block bootstrap replaced the intervals; the report says so.
+    let cut = &v["strategies"]["vxth"]["drawdown_reduction"];
+    assert!(cut["ci95"][0].as_f64().unwrap() <= cut["ci95"][1].as_f64().unwrap());
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("moving-block bootstrap"), "{report}");
+    assert!(report.contains("continuous book"));
+    for f in [
+        "summary.json",
+        "config.toml",
+        "continuous_equity.svg",
+        "drawdown_hist.csv",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    // Episodes of the continuous book: dated, ordered, each drawdown a fraction.
+    let eps = v["episodes"].as_array().unwrap();
+    assert!(
+        !eps.is_empty(),
+        "the spike costs the short condors something"
+    );
+    for e in eps {
+        let (p, t) = (e["peak"].as_str().unwrap(), e["trough"].as_str().unwrap());
+        assert!(p < t, "{e}");
+        let dd = e["drawdown"]["none"].as_f64().unwrap();
+        assert!(dd > 0.0 && dd < 1.0, "{e}");
+        assert!(e["hedge_pnl"]["vxth"].is_number() && e["max_vix"].as_f64().unwrap() >= 14.0);
+    }
+}
+
+#[test]
+fn replay_and_calibrate_refuse_bad_history_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (spx, vix, _) = replay_files(dir.path());
+    let out = dir.path().join("out");
+    let dup = write(
+        dir.path(),
+        "dup.csv",
+        "date,close\n2018-01-02,10\n2018-01-02,11\n",
+    );
+    for args in [
+        vec![
+            "replay",
+            "--spx",
+            spx.to_str().unwrap(),
+            "--vix",
+            dup.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        vec![
+            "replay",
+            "--spx",
+            spx.to_str().unwrap(),
+            "--vix",
+            vix.to_str().unwrap(),
+            "--from",
+            "2019-01-01",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        vec![
+            "replay",
+            "--spx",
+            spx.to_str().unwrap(),
+            "--vix",
+            vix.to_str().unwrap(),
+            "--horizon-days",
+            "60",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        vec![
+            "calibrate",
+            "--spx",
+            dup.to_str().unwrap(),
+            "--vix",
+            vix.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    ] {
+        let o = vixhedge(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?} wrote {}", out.display());
+    }
+}
+
+/// 300 trading days of a mean-reverting log VIX and an SPX that falls when it rises.
+fn synthetic_history(dir: &Path) -> (PathBuf, PathBuf) {
+    let mut rng = crate::util::gpu::SplitMix(20_181_231);
+    let normal = |rng: &mut crate::util::gpu::SplitMix| {
+        let (u, w) = (rng.unit().max(1e-12), rng.unit());
+        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * w).cos()
+    };
+    let mut spx = String::from("date,close\n");
+    let mut vix = String::from("date,close\n");
+    let (mut s, mut lv) = (2000.0f64, 18f64.ln());
+    for i in 0..300 {
+        let (y, m, d) = (2000 + i / 240, 1 + (i % 240) / 20, 1 + i % 20);
+        let z = normal(&mut rng);
+        let dlv = 0.02 * (18f64.ln() - lv) + 0.06 * z;
+        lv += dlv;
+        let vol = lv.exp() / 100.0 / 252f64.sqrt();
+        s *= (-0.8 * vol * z + 0.6 * vol * normal(&mut rng)).exp();
+        spx.push_str(&format!("{y}-{m:02}-{d:02},{s:.2}\n"));
+        vix.push_str(&format!("{y}-{m:02}-{d:02},{:.2}\n", lv.exp()));
+    }
+    (write(dir, "spx.csv", &spx), write(dir, "vix.csv", &vix))
+}
+
+#[test]
+fn calibrate_writes_a_complete_preset_that_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (spx, vix) = synthetic_history(dir.path());
+    let out = dir.path().join("fit.toml");
+    let o = vixhedge(&[
+        "calibrate",
+        "--spx",
+        spx.to_str().unwrap(),
+        "--vix",
+        vix.to_str().unwrap(),
+        "--window-days",
+        "10",
+        "--paths",
+        "64",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(v["preset"].as_str().unwrap(), text);
+    for needle in [
+        "# Data: ",
+        "Quasi-maximum likelihood",
+        "Simulated method of moments",
+        "# Estimates (standard error; stage):",
+        "Not identified",
+        "# Facts",
+        "VIX p99",
+    ] {
+        assert!(
+            text.contains(needle),
+            "{needle} missing from the preset comment"
+        );
+    }
+    // The written file is a complete config whose values are the estimates,
+    // with spot and v0 at the last date.
+    let c = vixhedge::config::Config::from_toml_str(&text).unwrap();
+    c.validate().unwrap();
+    let est = |key: &str| {
+        v["estimates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["key"] == key)
+            .unwrap()["value"]
+            .as_f64()
+            .unwrap()
+    };
+    close(
+        "kappa",
+        &serde_json::json!(c.model.kappa),
+        est("model.kappa"),
+    );
+    close(
+        "q.kappa",
+        &serde_json::json!(c.model.q.kappa.unwrap()),
+        est("model.q.kappa"),
+    );
+    close(
+        "q.mu_s",
+        &serde_json::json!(c.model.q.mu_s.unwrap()),
+        est("model.q.mu_s"),
+    );
+    assert_eq!(c.simulation.horizon_days, 10);
+    assert!(c.events.is_empty());
+    let last_spx: f64 = std::fs::read_to_string(&spx)
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(c.market.spot, last_spx);
+    close(
+        "v0",
+        &serde_json::json!(c.market.v0.level().unwrap()),
+        v["last_v"].as_f64().unwrap(),
+    );
+    // facts reads it.
+    let o = vixhedge(&[
+        "facts",
+        "--config",
+        out.to_str().unwrap(),
+        "--paths",
+        "32",
+        "--backend",
+        "cpu",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
