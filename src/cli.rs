@@ -86,6 +86,32 @@ pub struct RunArgs {
     /// Print one JSON document (the summary) on stdout and nothing else there.
     #[arg(long)]
     pub json: bool,
+    /// Where the paths come from: the model, or a bootstrap of history.
+    #[command(flatten)]
+    pub source: PathSourceArgs,
+}
+
+/// Where paths come from (docs/history.md, "Bootstrap").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PathsFrom {
+    /// SVCJ paths under P.
+    Model,
+    /// Blocks of historical days (needs --spx and --vix).
+    Bootstrap,
+}
+
+/// `--paths-from model|bootstrap [--block-days B] [--spx F --vix F --from D --to D]`.
+#[derive(Debug, Clone, Args)]
+pub struct PathSourceArgs {
+    /// Where the paths come from.
+    #[arg(long, value_enum, default_value_t = PathsFrom::Model)]
+    pub paths_from: PathsFrom,
+    /// Mean length of a bootstrap block, trading days (geometric lengths).
+    #[arg(long, value_name = "DAYS", default_value_t = 21.0)]
+    pub block_days: f64,
+    /// The history a bootstrap draws from.
+    #[command(flatten)]
+    pub history: HistoryFiles,
 }
 
 impl RunArgs {
@@ -271,9 +297,15 @@ pub struct FactsArgs {
     /// Where to simulate the model paths.
     #[arg(long, value_enum, default_value_t = Backend::Auto)]
     pub backend: Backend,
-    /// The history to compare with.
+    /// The history to compare with (and to bootstrap from).
     #[command(flatten)]
     pub history: HistoryFiles,
+    /// Where the model-side paths come from: the model, or a bootstrap of the history.
+    #[arg(long, value_enum, default_value_t = PathsFrom::Model)]
+    pub paths_from: PathsFrom,
+    /// Mean length of a bootstrap block, trading days.
+    #[arg(long, value_name = "DAYS", default_value_t = 21.0)]
+    pub block_days: f64,
     /// Also write facts.json and vix_distribution.svg into this directory.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,

@@ -56,17 +56,28 @@ fn assert_backends_agree(
     n: usize,
     batch: usize,
 ) -> Vec<vixhedge::strategy::PathOutcome> {
-    let ctx = gpu();
     let setup = StudySetup::from_config(config, &HedgeProgram::ALL).expect("setup");
-    let cpu = run_paths(&setup, 0, n);
-    let study = GpuStudy::new(ctx, &setup).expect("building the study kernel");
+    assert_setup_agrees(&setup, n, batch)
+}
+
+/// [`assert_backends_agree`] on a ready `setup` (a stationary start, a
+/// bootstrap path source).
+pub(crate) fn assert_setup_agrees(
+    setup: &StudySetup,
+    n: usize,
+    batch: usize,
+) -> Vec<vixhedge::strategy::PathOutcome> {
+    let ctx = gpu();
+    let setup = setup;
+    let cpu = run_paths(setup, 0, n);
+    let study = GpuStudy::new(ctx, setup).expect("building the study kernel");
     let mut seen = 0;
     let gpu = study
         .run_paths(ctx, 0, n, batch, |k| seen += k)
         .expect("running the study kernel");
     assert_eq!((gpu.len(), seen), (n, n));
 
-    let cap = config.condor.capital;
+    let cap = setup.spec.condor.capital;
     let mut a = Agreement::default();
     a.add(&cpu, &gpu, cap);
     let others: Vec<(usize, OutcomeDiff)> = cpu

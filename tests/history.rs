@@ -580,3 +580,84 @@ fn calibrate_writes_a_complete_preset_that_loads() {
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// The summary without the run-to-run timing fields.
+fn statistics(mut v: serde_json::Value) -> serde_json::Value {
+    let m = v.as_object_mut().unwrap();
+    for k in ["adapter", "elapsed_s", "path_steps_per_s"] {
+        m.remove(k);
+    }
+    v
+}
+
+#[test]
+fn bootstrap_runs_give_the_same_summary_for_any_batch_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let (spx, vix) = synthetic_history(dir.path());
+    let run = |batch: &str, threads: &str| {
+        let out = dir.path().join(format!("out{batch}-{threads}"));
+        let o = Command::new(env!("CARGO_BIN_EXE_vixhedge"))
+            .args([
+                "run",
+                "--paths",
+                "240",
+                "--horizon-days",
+                "15",
+                "--backend",
+                "cpu",
+                "--json",
+                "--hedges",
+                "none,alvh,vxth",
+                "--paths-from",
+                "bootstrap",
+                "--block-days",
+                "5",
+                "--spx",
+                spx.to_str().unwrap(),
+                "--vix",
+                vix.to_str().unwrap(),
+                "--set",
+                &format!("simulation.batch_paths={batch}"),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        statistics(serde_json::from_slice(&o.stdout).unwrap())
+    };
+    let a = run("0", "2");
+    assert_eq!(a, run("37", "1"));
+    assert_eq!(a["paths"], 240);
+    // Model paths are another source: a different summary on the same seed.
+    let o = vixhedge(&[
+        "run",
+        "--paths",
+        "240",
+        "--horizon-days",
+        "15",
+        "--backend",
+        "cpu",
+        "--json",
+        "--hedges",
+        "none,alvh,vxth",
+        "--out",
+        dir.path().join("model").to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let m = statistics(serde_json::from_slice(&o.stdout).unwrap());
+    assert_ne!(a["strategies"]["none"], m["strategies"]["none"]);
+    // Without the history the bootstrap is an error naming what is missing.
+    let o = vixhedge(&[
+        "run",
+        "--paths-from",
+        "bootstrap",
+        "--paths",
+        "10",
+        "--backend",
+        "cpu",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("needs --spx and --vix"));
+}

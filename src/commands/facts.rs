@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::cli::{FactsArgs, HistoryFiles};
+use crate::cli::{FactsArgs, HistoryFiles, PathsFrom};
 use vixhedge::backend::{Device, PathEngine};
 use vixhedge::history::facts::{facts_of, ClosePath, FactsReport};
 use vixhedge::history::{bands, model, plots, History};
@@ -19,6 +19,15 @@ pub(crate) fn load_history(files: &HistoryFiles) -> Result<Option<History>> {
         files.from.as_deref(),
         files.to.as_deref(),
     )?))
+}
+
+/// `--block-days` must be a mean block length above one day.
+pub(crate) fn check_block_days(b: f64) -> Result<()> {
+    anyhow::ensure!(
+        b.is_finite() && b > 1.0,
+        "--block-days {b}: the mean block length must exceed 1 trading day"
+    );
+    Ok(())
 }
 
 /// Runs `vixhedge facts`.
@@ -37,7 +46,16 @@ pub fn run(args: &FactsArgs) -> Result<i32> {
         eprintln!("{}", h.describe());
     }
     let paths = usize::try_from(config.simulation.paths).context("simulation.paths")?;
-    let panel = model::model_closes(&engine, &config, paths)?;
+    let panel = match (args.paths_from, &history) {
+        (PathsFrom::Model, _) => model::model_closes(&engine, &config, paths)?,
+        (PathsFrom::Bootstrap, Some(h)) => {
+            check_block_days(args.block_days)?;
+            model::bootstrap_closes(&engine, &config, paths, h, args.block_days)?
+        }
+        (PathsFrom::Bootstrap, None) => {
+            anyhow::bail!("--paths-from bootstrap needs --spx and --vix")
+        }
+    };
     let window_days = config.simulation.horizon_days;
     let report = FactsReport {
         window_days,
@@ -69,8 +87,12 @@ pub fn run(args: &FactsArgs) -> Result<i32> {
     if args.json {
         print!("{json}");
     } else {
+        let what = match args.paths_from {
+            PathsFrom::Model => "under P from the stationary state",
+            PathsFrom::Bootstrap => "bootstrapped from the history",
+        };
         println!(
-            "model: {} paths of {window_days} trading days under P from the stationary state",
+            "model: {} paths of {window_days} trading days {what}",
             panel.spx.len() / panel.per_path
         );
         print!("{}", bands::table(&report, ""));

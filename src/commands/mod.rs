@@ -2,6 +2,7 @@
 //! input fails the same way everywhere: one line on stderr, exit status 2.
 
 mod bench;
+mod bootstrap;
 mod calibrate;
 mod facts;
 mod price;

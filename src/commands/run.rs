@@ -22,6 +22,7 @@ use vixhedge::study::StudySetup;
 /// Bad input (before anything is written), or a failed write.
 pub fn run(args: &RunArgs) -> Result<i32> {
     let config = super::load_config(args.config.as_deref(), args.preset.as_deref(), &args.sets())?;
+    let boot = super::bootstrap::load(&args.source, args.json)?;
     let programs = programs_of(&args.hedges);
     let sim = &config.simulation;
     let paths =
@@ -50,6 +51,7 @@ pub fn run(args: &RunArgs) -> Result<i32> {
     }
     let t_tables = Instant::now();
     let setup = StudySetup::with_spec(&config, spec)?;
+    let setup = super::bootstrap::apply(setup, boot);
     let engine = StudyEngine::new(&backend, &setup).context("building the GPU study kernel")?;
     if !quiet {
         let what = match backend {

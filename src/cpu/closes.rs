@@ -5,18 +5,50 @@
 use rayon::prelude::*;
 
 use super::path_step::{LaneBlock, LANES};
+use crate::shared::bootstrap::{BootstrapPath, BootstrapSeries};
 use crate::shared::params::{SimParams, TerminalState};
 
 /// Simulates global paths `first_path .. first_path + n` and returns, path
 /// after path, the state (y = ln(S_t / S_0), v) at day 0 and at the close of
 /// every day: `days + 1` states a path, `days = n_steps / steps_per_day`.
 /// Bit for bit the states the blocked path kernel reaches, in parallel over
-/// blocks of [`LANES`] paths.
+/// blocks of [`LANES`] paths. With `p.boot_days > 0` the paths are bootstrap
+/// paths of `boot` instead, and `v` holds the bits of the history day
+/// (`f32::from_bits`), as in `shaders/path_step.wgsl`.
+///
+/// # Panics
+/// `p.boot_days > 0` without its series.
 #[must_use]
-pub fn simulate_closes(p: &SimParams, first_path: u32, n: usize) -> Vec<TerminalState> {
+pub fn simulate_closes(
+    p: &SimParams,
+    first_path: u32,
+    n: usize,
+    boot: Option<&BootstrapSeries>,
+) -> Vec<TerminalState> {
     let days = (p.n_steps / p.steps_per_day) as usize;
     let per_path = days + 1;
     let mut out = vec![TerminalState::default(); n * per_path];
+    if p.boot_days > 0 {
+        let s = boot.expect("bootstrap parameters come with their series");
+        let key = [p.key0, p.key1];
+        out.par_chunks_mut(per_path)
+            .enumerate()
+            .for_each(|(i, chunk)| {
+                #[expect(clippy::cast_possible_truncation, reason = "path indices are u32")]
+                let path = first_path.wrapping_add(i as u32);
+                let mut b = BootstrapPath::start(s, key, path);
+                let state = |b: &BootstrapPath| TerminalState {
+                    y: b.y(),
+                    v: f32::from_bits(b.day),
+                };
+                chunk[0] = state(&b);
+                for (d, slot) in (1u32..).zip(chunk.iter_mut().skip(1)) {
+                    b.step(s, key, path, d);
+                    *slot = state(&b);
+                }
+            });
+        return out;
+    }
     out.par_chunks_mut(LANES * per_path)
         .enumerate()
         .for_each(|(b, chunk)| {
@@ -58,7 +90,7 @@ mod tests {
         c.market.v0 = crate::config::InitialVariance::Stationary;
         let p = c.sim_params().unwrap();
         let n = 37;
-        let closes = simulate_closes(&p, 5, n);
+        let closes = simulate_closes(&p, 5, n, None);
         for i in 0..n {
             let path = 5 + i as u32;
             let want = super::super::path_step::simulate_path_scalar(&p, path);

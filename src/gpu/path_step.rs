@@ -9,6 +9,7 @@ use super::kernel::{
     bind_group, buffer, compute_pipeline, dispatch_paths, layout_entry, read_back,
 };
 use super::shaders;
+use crate::shared::bootstrap::BootstrapSeries;
 use crate::shared::params::{SimParams, TerminalState};
 
 const LABEL: &str = "vixhedge.path_step";
@@ -97,6 +98,7 @@ impl PathStep {
                     wgpu::BufferBindingType::Storage { read_only: false },
                     STATE_BYTES,
                 ),
+                layout_entry(4, wgpu::BufferBindingType::Storage { read_only: true }, 4),
             ],
             false,
             wgpu::PipelineCompilationOptions {
@@ -174,6 +176,7 @@ impl PathStep {
             batch_paths,
             Some(&mut out),
             None,
+            None,
         )?;
         Ok((out, timing))
     }
@@ -182,7 +185,9 @@ impl PathStep {
     /// path after path, the state at day 0 and at every close (`days + 1`
     /// states a path, `days = n_steps / steps_per_day`): the twin of
     /// [`crate::cpu::closes::simulate_closes`]. Batches are sized so the
-    /// closes of one batch fit one storage binding.
+    /// closes of one batch fit one storage binding. With `params.boot_days >
+    /// 0` the paths are bootstrap paths of `boot` (the state's `v` holds the
+    /// history day's bits).
     ///
     /// # Errors
     /// As [`Self::simulate_terminal`].
@@ -192,6 +197,7 @@ impl PathStep {
         params: &SimParams,
         first_path: u64,
         n_paths: usize,
+        boot: Option<&BootstrapSeries>,
     ) -> Result<Vec<TerminalState>, GpuError> {
         let per_path = u64::from(params.n_steps / params.steps_per_day.max(1)) + 1;
         let l = ctx.device.limits();
@@ -212,6 +218,7 @@ impl PathStep {
             Some(batch),
             Some(&mut terminal),
             Some(&mut closes),
+            boot,
         )?;
         Ok(closes)
     }
@@ -229,7 +236,16 @@ impl PathStep {
         n_paths: usize,
         batch_paths: Option<usize>,
     ) -> Result<GpuTiming, GpuError> {
-        self.run(ctx, params, first_path, n_paths, batch_paths, None, None)
+        self.run(
+            ctx,
+            params,
+            first_path,
+            n_paths,
+            batch_paths,
+            None,
+            None,
+            None,
+        )
     }
 
     fn run(
@@ -241,6 +257,7 @@ impl PathStep {
         batch_paths: Option<usize>,
         mut out: Option<&mut Vec<TerminalState>>,
         mut closes: Option<&mut Vec<TerminalState>>,
+        boot: Option<&BootstrapSeries>,
     ) -> Result<GpuTiming, GpuError> {
         let mut timing = GpuTiming::default();
         if n_paths == 0 {
@@ -301,6 +318,21 @@ impl PathStep {
                 U::MAP_READ | U::COPY_DST,
             )
         });
+        // The bootstrap series (uploaded once for all batches), or a placeholder.
+        let boot_words: &[u32] = boot.map_or(&[0u32], |b| b.data.as_slice());
+        if params.boot_days > 0 && boot.is_none_or(|b| b.days != params.boot_days) {
+            return Err(GpuError::TooLarge(
+                "bootstrap parameters without their series".into(),
+            ));
+        }
+        let boot_buf = buffer(
+            ctx,
+            "vixhedge.path_step.boot",
+            std::mem::size_of_val(boot_words) as u64,
+            U::STORAGE | U::COPY_DST,
+        );
+        ctx.queue
+            .write_buffer(&boot_buf, 0, bytemuck::cast_slice(boot_words));
         let calendar = event_calendar(params);
         let calendar_bytes = std::mem::size_of_val(calendar.as_slice()) as u64;
         if calendar_bytes > ctx.device.limits().max_storage_buffer_binding_size {
@@ -321,7 +353,13 @@ impl PathStep {
             ctx,
             LABEL,
             &self.layout,
-            &[&params_buf, &states_buf, &calendar_buf, &closes_buf],
+            &[
+                &params_buf,
+                &states_buf,
+                &calendar_buf,
+                &closes_buf,
+                &boot_buf,
+            ],
         );
 
         let mut start = first_path;

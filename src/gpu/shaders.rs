@@ -40,6 +40,7 @@ pub const PATH_STEP: &str = kernel_source!(
     "shared/qe.wgsl",
     "shared/jumps.wgsl",
     "shared/burn_in.wgsl",
+    "shared/bootstrap.wgsl",
     "path_step.wgsl",
 );
 
@@ -84,6 +85,7 @@ pub const STUDY_BODY: &str = kernel_source!(
     "shared/qe.wgsl",
     "shared/jumps.wgsl",
     "shared/burn_in.wgsl",
+    "shared/bootstrap.wgsl",
     "shared/step.wgsl",
     "shared/tables.wgsl",
     "shared/pricing.wgsl",

@@ -71,7 +71,7 @@ pub fn model_closes(
         .map_err(|e: SimError| anyhow::anyhow!(e))?;
     let days = params.n_steps / params.steps_per_day;
     let states: Vec<TerminalState> = engine
-        .simulate_closes(&params, 0, paths)
+        .simulate_closes(&params, 0, paths, None)
         .map_err(|e: BackendError| anyhow::anyhow!(e))?;
     let (a, c) = vix_affine(&config, days);
     let per_path = days as usize + 1;
@@ -84,4 +84,39 @@ pub fn model_closes(
         vix.push(100.0 * (a * v + c[i % per_path]).max(0.0).sqrt());
     }
     Ok(ClosePanel { per_path, spx, vix })
+}
+
+/// Builds `paths` bootstrap paths of `config`'s horizon from `history` with
+/// blocks of mean `block_days` on `engine` (`docs/history.md`, "Bootstrap"),
+/// and returns their closes: SPX from `market.spot` by the historical log
+/// returns, VIX the historical close of each day.
+///
+/// # Errors
+/// Bad path parameters, or a GPU failure.
+pub fn bootstrap_closes(
+    engine: &PathEngine<'_>,
+    config: &Config,
+    paths: usize,
+    history: &crate::history::History,
+    block_days: f64,
+) -> anyhow::Result<ClosePanel> {
+    let series =
+        crate::shared::bootstrap::BootstrapSeries::new(&history.spx, &history.vix, block_days);
+    let params = config
+        .sim_params()
+        .map_err(|e: SimError| anyhow::anyhow!(e))?
+        .with_bootstrap(&series);
+    let days = params.n_steps / params.steps_per_day;
+    let states = engine
+        .simulate_closes(&params, 0, paths, Some(&series))
+        .map_err(|e: BackendError| anyhow::anyhow!(e))?;
+    let spot = config.market.spot;
+    Ok(ClosePanel {
+        per_path: days as usize + 1,
+        spx: states.iter().map(|s| spot * f64::from(s.y).exp()).collect(),
+        vix: states
+            .iter()
+            .map(|s| history.vix[s.v.to_bits() as usize])
+            .collect(),
+    })
 }

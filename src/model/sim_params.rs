@@ -113,7 +113,23 @@ impl SimParams {
             burn_lambda_dt: 0.0,
             burn_poisson_p0: 1.0,
             burn_kappa_dt: 0.0,
+            boot_days: 0,
+            boot_neighbours: 0,
+            boot_log_q: 0.0,
+            _pad1: 0.0,
         })
+    }
+
+    /// These parameters with the paths drawn from the historical bootstrap
+    /// `series` instead of the SVCJ model (`crate::shared::bootstrap`).
+    #[must_use]
+    pub fn with_bootstrap(self, series: &crate::shared::bootstrap::BootstrapSeries) -> Self {
+        Self {
+            boot_days: series.days,
+            boot_neighbours: series.neighbours,
+            boot_log_q: series.log_q,
+            ..self
+        }
     }
 
     /// These parameters with a stationary start: every path first runs

@@ -109,9 +109,18 @@ pub struct SimParams {
     pub burn_poisson_p0: f32,
     /// kappa h: mean reversion over one burn-in step.
     pub burn_kappa_dt: f32,
+    /// Days of the historical bootstrap series (0: the paths are SVCJ paths);
+    /// see [`crate::shared::bootstrap`].
+    pub boot_days: u32,
+    /// Candidate start days of a new bootstrap block.
+    pub boot_neighbours: u32,
+    /// ln(1 - 1/B), B the mean bootstrap block length in days.
+    pub boot_log_q: f32,
+    /// Padding to a 16-byte multiple.
+    pub _pad1: f32,
 }
 
-const _: () = assert!(std::mem::size_of::<SimParams>() == 272);
+const _: () = assert!(std::mem::size_of::<SimParams>() == 288);
 
 /// The state a path kernel returns for each path at the horizon.
 #[repr(C)]

@@ -11,8 +11,7 @@ use crate::model::SvcjParams;
 /// Step of the discretisation, years: one trading day.
 pub const DT: f64 = 1.0 / 252.0;
 
-/// Lowest filtered variance, annualised variance (a volatility of 1%).
-pub const V_FLOOR: f64 = 1e-4;
+pub use crate::model::vix::V_FLOOR;
 
 /// The estimated parameters, in natural units.
 #[derive(Debug, Clone, Copy, PartialEq)]
