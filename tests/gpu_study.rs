@@ -68,7 +68,6 @@ pub(crate) fn assert_setup_agrees(
     batch: usize,
 ) -> Vec<vixhedge::strategy::PathOutcome> {
     let ctx = gpu();
-    let setup = setup;
     let cpu = run_paths(setup, 0, n);
     let study = GpuStudy::new(ctx, setup).expect("building the study kernel");
     let mut seen = 0;

@@ -248,6 +248,10 @@ impl PathStep {
         )
     }
 
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one private runner behind the public entry points, each passing what it reads back"
+    )]
     fn run(
         &self,
         ctx: &GpuContext,

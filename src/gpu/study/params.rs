@@ -264,7 +264,6 @@ pub fn source(shape: StudyShape) -> String {
 
 /// The VIX index's `b` at the close of each day `0..=horizon` (annualised
 /// variance): `VIX^2 / 100^2 = a v + b[day]`.
-#[expect(clippy::cast_possible_truncation, reason = "GPU tables are f32")]
 pub(super) fn vix_b(setup: &StudySetup) -> Vec<f32> {
     setup.vix_map_f32().1
 }

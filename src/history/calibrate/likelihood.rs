@@ -203,10 +203,10 @@ pub fn terms_with_map(data: &Data, theta: &Theta, k: &VixCoefficients) -> Vec<f6
     let (ln_nj, ln_j) = ((1.0 - lam_dt).ln(), lam_dt.ln());
     let mbar = p.mbar();
     let jacobian = -k.a.ln();
-    let mut v_prev = filtered(data.vix2[0], &k);
+    let mut v_prev = filtered(data.vix2[0], k);
     let mut out = Vec::with_capacity(data.returns.len());
     for (t, &r) in data.returns.iter().enumerate() {
-        let v_next = filtered(data.vix2[t + 1], &k);
+        let v_next = filtered(data.vix2[t + 1], k);
         let v = v_prev;
         let m_r = (theta.growth - p.lambda * mbar - 0.5 * v) * DT;
         let m_v = p.kappa * (p.theta - v) * DT;

@@ -74,11 +74,12 @@ pub fn nelder_mead(
                 simplex[n] = xc;
                 values[n] = fc;
             } else {
-                for i in 1..=n {
-                    for j in 0..n {
-                        simplex[i][j] = simplex[0][j] + 0.5 * (simplex[i][j] - simplex[0][j]);
+                let best = simplex[0].clone();
+                for (x, value) in simplex.iter_mut().zip(values.iter_mut()).skip(1) {
+                    for (xj, bj) in x.iter_mut().zip(&best) {
+                        *xj = bj + 0.5 * (*xj - bj);
                     }
-                    values[i] = sanitize(f(&simplex[i]));
+                    *value = sanitize(f(x));
                 }
                 evals += n;
             }
@@ -175,8 +176,9 @@ pub fn invert(m: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
             if r != c {
                 let k = a[r][c];
                 if k != 0.0 {
-                    for j in 0..2 * n {
-                        a[r][j] -= k * a[c][j];
+                    let pivot = a[c].clone();
+                    for (x, p) in a[r].iter_mut().zip(&pivot) {
+                        *x -= k * p;
                     }
                 }
             }

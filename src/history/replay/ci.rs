@@ -198,8 +198,8 @@ pub fn apply(
             while filled < n {
                 #[expect(clippy::cast_possible_truncation, reason = "a window index")]
                 let s = (rng.next() % (n - block + 1) as u64) as usize;
-                for k in s..(s + block).min(s + n - filled) {
-                    w[k] += 1;
+                for x in &mut w[s..(s + block).min(s + n - filled)] {
+                    *x += 1;
                 }
                 filled += block.min(n - filled);
             }
