@@ -116,7 +116,10 @@ regime): moving-block bootstrap over windows, {reps} replicates of blocks of {bl
 per-path methods described under Methods would be too narrow and are not used here.\n\
 - The whole range as one continuous book: `continuous_equity.svg` (equity lines, VIX below) and the drawdown \
 episodes of the unhedged line deeper than {emin:.0}% (`episodes` in summary.json): peak, trough, recovery; per \
-program its max drawdown from the peak to the recovery and its hedge P&L from the peak to the trough.\n\
+program its max drawdown from the peak to the recovery and its hedge P&L from the peak to the trough. The condor \
+book sizes each condor on its current equity while ALVH layers are sized on `condor.capital` (contracts x units x \
+capital / 1e6) and VXTH on a share of its line's equity, so over decades of compounding an ALVH hedge shrinks \
+against the book it hedges; the windows, each starting at the capital, are the like-for-like comparison.\n\
 - Books: the condor book and every hedge program exactly as in `run` (risk fraction {rf}, {every}-day entries, \
 {dte}-day condors); no costs beyond the configured commissions and half spreads.\n",
         spx = info.spx_file,
@@ -135,13 +138,19 @@ program its max drawdown from the peak to the recovery and its hedge P&L from th
     )
 }
 
+/// Most points drawn per line of `continuous_equity.svg` (every k-th day
+/// beyond that, so 29 years stay a small file).
+const MAX_POINTS: usize = 1500;
+
 /// `continuous_equity.svg`: each program's equity (own size, millions of
-/// USD) over the range, with the VIX close below.
+/// USD) over the range, with the VIX close below (every k-th day when the
+/// range has more than [`MAX_POINTS`] days).
 ///
 /// # Errors
 /// Drawing fails.
 pub fn continuous_svg(book: &ContinuousBook, history: &History) -> Result<String, ReportError> {
     let n = history.len();
+    let every = n.div_ceil(MAX_POINTS).max(1);
     let (lo, hi) = book
         .equity
         .iter()
@@ -180,7 +189,10 @@ pub fn continuous_svg(book: &ContinuousBook, history: &History) -> Result<String
             let c = color(p);
             chart
                 .draw_series(LineSeries::new(
-                    line.iter().enumerate().map(|(i, e)| (i as f64, e / 1e6)),
+                    line.iter()
+                        .enumerate()
+                        .step_by(every)
+                        .map(|(i, e)| (i as f64, e / 1e6)),
                     c.stroke_width(1),
                 ))
                 .map_err(|e| e.to_string())?
@@ -208,7 +220,12 @@ pub fn continuous_svg(book: &ContinuousBook, history: &History) -> Result<String
             .draw()
             .map_err(|e| e.to_string())?;
         v.draw_series(LineSeries::new(
-            history.vix.iter().enumerate().map(|(i, x)| (i as f64, *x)),
+            history
+                .vix
+                .iter()
+                .enumerate()
+                .step_by(every)
+                .map(|(i, x)| (i as f64, *x)),
             BLACK.stroke_width(1),
         ))
         .map_err(|e| e.to_string())?;
