@@ -11,6 +11,7 @@
 pub mod frontier;
 pub mod grid;
 pub mod rows;
+pub mod sensitivity;
 
 use std::fmt::Write as _;
 
