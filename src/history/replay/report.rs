@@ -151,25 +151,25 @@ const MAX_POINTS: usize = 1500;
 pub fn continuous_svg(book: &ContinuousBook, history: &History) -> Result<String, ReportError> {
     let n = history.len();
     let every = n.div_ceil(MAX_POINTS).max(1);
+    // Dates as fractional years, so the axis ticks are years.
+    let x: Vec<f64> = history
+        .dates
+        .iter()
+        .map(|d| {
+            f64::from(d.year) + (f64::from(d.month) - 1.0) / 12.0 + (f64::from(d.day) - 1.0) / 365.0
+        })
+        .collect();
+    let (x0, x1) = (x[0], x[n - 1].max(x[0] + 1e-3));
     let (lo, hi) = book
         .equity
         .iter()
         .flatten()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
-            (a.min(x), b.max(x))
+        .filter(|e| **e > 0.0)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &e| {
+            (a.min(e), b.max(e))
         });
-    let (lo, hi) = (lo / 1e6, hi / 1e6);
-    let pad = 0.05 * (hi - lo).max(1e-3);
+    let (lo, hi) = (lo / 1e6 * 0.9, (hi / 1e6 * 1.1).max(lo / 1e6 * 1.2));
     let vmax = history.vix.iter().copied().fold(0.0, f64::max) * 1.05;
-    let label = |x: &f64| {
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "an axis position"
-        )]
-        let i = (x.max(0.0) as usize).min(n - 1);
-        history.dates[i].year.to_string()
-    };
     svg("continuous_equity.svg", |root| {
         let (top, bottom) = root.split_vertically(380);
         let mut chart = ChartBuilder::on(&top)
@@ -177,12 +177,12 @@ pub fn continuous_svg(book: &ContinuousBook, history: &History) -> Result<String
             .margin(12)
             .x_label_area_size(30)
             .y_label_area_size(70)
-            .build_cartesian_2d(0.0..(n - 1) as f64, (lo - pad)..(hi + pad))
+            .build_cartesian_2d(x0..x1, (lo..hi).log_scale())
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .x_label_formatter(&label)
-            .y_desc("equity (million USD)")
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_desc("equity (million USD, log scale)")
             .draw()
             .map_err(|e| e.to_string())?;
         for (p, (name, line)) in book.names.iter().zip(&book.equity).enumerate() {
@@ -190,9 +190,10 @@ pub fn continuous_svg(book: &ContinuousBook, history: &History) -> Result<String
             chart
                 .draw_series(LineSeries::new(
                     line.iter()
-                        .enumerate()
+                        .zip(&x)
                         .step_by(every)
-                        .map(|(i, e)| (i as f64, e / 1e6)),
+                        .filter(|(e, _)| **e > 0.0)
+                        .map(|(e, t)| (*t, e / 1e6)),
                     c.stroke_width(1),
                 ))
                 .map_err(|e| e.to_string())?
@@ -212,10 +213,10 @@ pub fn continuous_svg(book: &ContinuousBook, history: &History) -> Result<String
             .margin(12)
             .x_label_area_size(30)
             .y_label_area_size(70)
-            .build_cartesian_2d(0.0..(n - 1) as f64, 0.0..vmax)
+            .build_cartesian_2d(x0..x1, 0.0..vmax)
             .map_err(|e| e.to_string())?;
         v.configure_mesh()
-            .x_label_formatter(&label)
+            .x_label_formatter(&|v| format!("{v:.0}"))
             .y_desc("VIX close (points)")
             .draw()
             .map_err(|e| e.to_string())?;
@@ -223,9 +224,9 @@ pub fn continuous_svg(book: &ContinuousBook, history: &History) -> Result<String
             history
                 .vix
                 .iter()
-                .enumerate()
+                .zip(&x)
                 .step_by(every)
-                .map(|(i, x)| (i as f64, *x)),
+                .map(|(v, t)| (*t, *v)),
             BLACK.stroke_width(1),
         ))
         .map_err(|e| e.to_string())?;
