@@ -122,6 +122,7 @@ fn value(field: &Field) -> BoxedStrategy<String> {
             .prop_map(str::to_string)
             .boxed(),
         Kind::Integer | Kind::Float | Kind::OptionalFloat => number(field),
+        Kind::FloatOr(word) => prop_oneof![3 => number(field), 1 => Just(format!("\"{word}\""))].boxed(),
         Kind::Text => "[ -~]{0,12}".prop_map(|s| format!("{s:?}")).boxed(),
         Kind::Choice(options) => {
             let mut all: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();

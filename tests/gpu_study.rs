@@ -72,17 +72,41 @@ fn assert_backends_agree_on(
     Vec<vixhedge::strategy::PathOutcome>,
     Vec<vixhedge::strategy::PathOutcome>,
 ) {
-    let ctx = gpu();
     let setup = StudySetup::from_config(config, &HedgeProgram::ALL).expect("setup");
-    let cpu = run_paths(&setup, 0, n);
-    let study = GpuStudy::new(ctx, &setup).expect("building the study kernel");
+    assert_setup_agrees_on(&setup, n, batch, percent)
+}
+
+/// [`assert_backends_agree`] on a ready `setup` (a stationary start, a
+/// bootstrap path source).
+pub(crate) fn assert_setup_agrees(
+    setup: &StudySetup,
+    n: usize,
+    batch: usize,
+) -> Vec<vixhedge::strategy::PathOutcome> {
+    assert_setup_agrees_on(setup, n, batch, 99).0
+}
+
+/// [`assert_setup_agrees`] with at least `percent` of the paths within
+/// tolerance; returns the CPU and the GPU outcomes.
+fn assert_setup_agrees_on(
+    setup: &StudySetup,
+    n: usize,
+    batch: usize,
+    percent: usize,
+) -> (
+    Vec<vixhedge::strategy::PathOutcome>,
+    Vec<vixhedge::strategy::PathOutcome>,
+) {
+    let ctx = gpu();
+    let cpu = run_paths(setup, 0, n);
+    let study = GpuStudy::new(ctx, setup).expect("building the study kernel");
     let mut seen = 0;
     let gpu = study
         .run_paths(ctx, 0, n, batch, |k| seen += k)
         .expect("running the study kernel");
     assert_eq!((gpu.len(), seen), (n, n));
 
-    let cap = config.condor.capital;
+    let cap = setup.spec.condor.capital;
     let mut a = Agreement::default();
     a.add(&cpu, &gpu, cap);
     let others: Vec<(usize, OutcomeDiff)> = cpu

@@ -13,6 +13,8 @@ mod fuzz_config;
 mod gpu;
 mod gpu_marks;
 mod gpu_study;
+mod history;
+mod history_gpu;
 mod ivtable;
 mod kernel_lookup;
 mod layering;

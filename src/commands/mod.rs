@@ -3,10 +3,14 @@
 
 mod batch;
 mod bench;
+mod bootstrap;
+mod calibrate;
+mod facts;
 mod merge;
 mod outdir;
 mod price;
 mod progress;
+mod replay;
 mod run;
 mod validate;
 mod vix;
@@ -32,6 +36,9 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Config(args) => print_config(&args),
         Command::Merge(args) => merge::run(&args),
         Command::Batch(args) => batch::run(&args),
+        Command::Facts(args) => facts::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
+        Command::Replay(args) => replay::run(&args),
     }
 }
 

@@ -14,6 +14,7 @@ use crate::cli::RunArgs;
 use vixhedge::backend::{Backend, Device, StudyEngine};
 use vixhedge::config::{Config, HedgeProgram, InForce, Layers, RegimeBy};
 use vixhedge::gpu::GpuError;
+use vixhedge::shared::bootstrap::BootstrapSeries;
 use vixhedge::report::export::{PathSpool, PATHS_FILE};
 use vixhedge::report::partial::{
     PartialResult, Shard, CHECKPOINT_FILE, PARTIAL_FILE, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION,
@@ -62,6 +63,8 @@ struct Plan {
     hash: String,
     /// What is in force, for stderr and `summary.json`.
     in_force: InForce,
+    /// The historical series of `--paths-from bootstrap`.
+    boot: Option<BootstrapSeries>,
     resumed: Option<PartialResult>,
 }
 
@@ -71,10 +74,12 @@ impl Plan {
             return Self::resume(&args.out);
         }
         let (config, in_force, programs) = resolve(args)?;
+        let boot = super::bootstrap::load(&args.source, args.json)?;
         let paths = config.simulation.paths;
         let range = args.shard.map_or([0, paths], |s| s.range(paths));
         Ok(Self {
-            hash: config.study_hash(&programs),
+            hash: study_hash_of(&config, &programs, boot.as_ref()),
+            boot,
             config,
             programs,
             backend: args.backend,
@@ -113,7 +118,7 @@ impl Plan {
                 ..Layers::default()
             },
         );
-        let hash = config.study_hash(&cp.hedges);
+        let hash = study_hash_of(&config, &cp.hedges, cp.bootstrap.as_ref());
         if hash != cp.config_hash {
             bail!(
                 "{}: its configuration does not match its config_hash {} (was it edited?)",
@@ -135,6 +140,7 @@ impl Plan {
             export: cp.export_paths,
             hash,
             in_force,
+            boot: cp.bootstrap.clone(),
             resumed: Some(cp),
         })
     }
@@ -147,6 +153,25 @@ fn resolve(args: &RunArgs) -> Result<(Config, InForce, Vec<HedgeProgram>)> {
     Ok((config, in_force, programs_of(&args.hedges)))
 }
 
+/// The study's config hash: the configuration's own, or with bootstrap paths
+/// a hash over it and the historical series the paths are drawn from.
+fn study_hash_of(config: &Config, programs: &[HedgeProgram], boot: Option<&BootstrapSeries>) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = config.study_hash(programs);
+    let Some(b) = boot else { return hash };
+    let mut h = Sha256::new();
+    h.update(hash.as_bytes());
+    h.update(b"\nbootstrap\n");
+    for w in [b.days, b.neighbours, b.log_q.to_bits()] {
+        h.update(w.to_le_bytes());
+    }
+    for w in &b.data {
+        h.update(w.to_le_bytes());
+    }
+    let hex: String = h.finalize().iter().map(|x| format!("{x:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
 /// The config hash of the study a (non-resume) `run` command line asks for,
 /// resolved without running anything or printing warnings.
 ///
@@ -154,7 +179,8 @@ fn resolve(args: &RunArgs) -> Result<(Config, InForce, Vec<HedgeProgram>)> {
 /// Bad input, as `run` would report it.
 pub(crate) fn study_hash(args: &RunArgs) -> Result<String> {
     let (config, _, programs) = resolve(args)?;
-    Ok(config.study_hash(&programs))
+    let boot = super::bootstrap::load(&args.source, true)?;
+    Ok(study_hash_of(&config, &programs, boot.as_ref()))
 }
 
 /// Runs `args` (a `run` command line, or a batch job built as one). `label`
@@ -233,6 +259,7 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
     }
     let t_tables = Instant::now();
     let setup = StudySetup::with_spec(config, spec)?;
+    let setup = super::bootstrap::apply(setup, plan.boot.clone());
     let mut engine = match StudyEngine::new(device, &setup) {
         Ok(engine) => engine,
         Err(e) if plan.backend == Backend::Auto => {
@@ -475,6 +502,7 @@ fn partial_result(
         next_path: next,
         elapsed_s,
         export_paths: plan.export,
+        bootstrap: plan.boot.clone(),
         spooled_rows,
         accumulator: acc.to_state(),
     }

@@ -36,8 +36,8 @@ pub use inforce::{
     describe_events, Flag, InForce, LayerInForce, Layers, MeasureInForce, ProgramInForce,
 };
 pub use sections::{
-    EventConfig, MarketConfig, ModelConfig, QOverrides, Regime, RegimeBounds, RegimeBy,
-    RegimeMeasures, RegimesConfig, SimulationConfig, MAX_HORIZON_DAYS, MAX_PATHS,
+    EventConfig, InitialVariance, MarketConfig, ModelConfig, QOverrides, Regime, RegimeBounds,
+    RegimeBy, RegimeMeasures, RegimesConfig, SimulationConfig, MAX_HORIZON_DAYS, MAX_PATHS,
 };
 
 use crate::model::SimError;
@@ -225,7 +225,7 @@ impl Config {
             spot: self.market.spot,
             r: self.market.r,
             q: self.market.q,
-            v0: self.market.v0,
+            v0: self.market.v0.level_or_mean(&self.model.p_params()),
             mu,
             params,
             events: self.events.iter().map(EventConfig::params).collect(),
@@ -240,12 +240,16 @@ impl Config {
     /// Too many event types, or a zero step count.
     pub fn sim_params(&self) -> Result<SimParams, SimError> {
         let sim = &self.simulation;
-        SimParams::new(
+        let params = SimParams::new(
             &self.market_model(Measure::P),
             sim.horizon_days,
             sim.steps_per_day,
             sim.seed,
-        )
+        )?;
+        Ok(match self.market.v0 {
+            InitialVariance::Level(_) => params,
+            InitialVariance::Stationary => params.with_burn_in(&self.model.p_params()),
+        })
     }
 
     fn to_value(&self) -> Value {

@@ -22,6 +22,8 @@ pub enum Kind {
     Float,
     /// A number, or absent (a `[model.q]` key absent takes the `[model]` value).
     OptionalFloat,
+    /// A number, or this one string (`market.v0 = "stationary"`).
+    FloatOr(&'static str),
     /// A string.
     Text,
     /// One of these strings.
@@ -40,6 +42,7 @@ impl fmt::Display for Kind {
             Kind::Bool => f.write_str("true or false"),
             Kind::Integer => f.write_str("integer"),
             Kind::Float | Kind::OptionalFloat => f.write_str("number"),
+            Kind::FloatOr(word) => write!(f, "number or \"{word}\""),
             Kind::Text => f.write_str("string"),
             Kind::Choice(options) => write!(f, "one of {}", options.join(", ")),
             Kind::FloatList => f.write_str("array of numbers"),

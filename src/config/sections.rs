@@ -46,8 +46,10 @@ section! {
         r: f64 = 0.04, Bound::closed(-1.0, 1.0), "per year, continuously compounded";
         /// Dividend yield of the index.
         q: f64 = 0.013, Bound::closed(-1.0, 1.0), "per year, continuously compounded";
-        /// Initial variance v_0 (0.02 is 14.1% instantaneous volatility).
-        v0: f64 = 0.02, VARIANCE, "annualised variance";
+        /// Initial variance v_0: a level (0.02 is 14.1% instantaneous
+        /// volatility) or "stationary" (each path draws its own from the
+        /// stationary law of v under P, by a burn-in on its own random numbers).
+        v0: InitialVariance = InitialVariance::Level(0.02), VARIANCE, "annualised variance";
     }
 }
 
@@ -63,6 +65,95 @@ const MU_S: Bound = Bound::closed(-1.0, 1.0);
 const SIGMA_S: Bound = Bound::closed(0.0, 1.0);
 const MU_V: Bound = Bound::closed(0.0, 1.0);
 const RHO_J: Bound = Bound::closed(-10.0, 10.0);
+
+/// `market.v0`: where every path's variance starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InitialVariance {
+    /// The same level on every path, annualised variance (TOML: a number).
+    Level(f64),
+    /// A draw of the stationary law of v under P per path, by a burn-in on the
+    /// path's own random numbers (TOML: the string `"stationary"`; see
+    /// `docs/history.md`).
+    Stationary,
+}
+
+impl InitialVariance {
+    /// The level, or `None` when stationary.
+    #[must_use]
+    pub fn level(self) -> Option<f64> {
+        match self {
+            Self::Level(v) => Some(v),
+            Self::Stationary => None,
+        }
+    }
+
+    /// The level, or the stationary mean of v under `p`
+    /// (`theta + lambda mu_v / kappa`, annualised variance) when stationary.
+    #[must_use]
+    pub fn level_or_mean(self, p: &SvcjParams) -> f64 {
+        self.level().unwrap_or_else(|| p.theta_star())
+    }
+}
+
+impl std::fmt::Display for InitialVariance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Level(v) => write!(f, "{v}"),
+            Self::Stationary => f.write_str("\"stationary\""),
+        }
+    }
+}
+
+impl Serialize for InitialVariance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Level(v) => s.serialize_f64(*v),
+            Self::Stationary => s.serialize_str("stationary"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for InitialVariance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = InitialVariance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a variance (annualised) or \"stationary\"")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(InitialVariance::Level(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                #[expect(clippy::cast_precision_loss, reason = "a small TOML integer")]
+                Ok(InitialVariance::Level(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                #[expect(clippy::cast_precision_loss, reason = "a small TOML integer")]
+                Ok(InitialVariance::Level(v as f64))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                if v == "stationary" {
+                    Ok(InitialVariance::Stationary)
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+impl super::schema::SchemaValue for InitialVariance {
+    const KIND: super::schema::Kind = super::schema::Kind::FloatOr("stationary");
+    fn check(&self, key: &str, bound: &Bound, unit: &str) -> Result<(), super::ConfigError> {
+        match self {
+            Self::Level(v) => <f64 as super::schema::SchemaValue>::check(v, key, bound, unit),
+            Self::Stationary => Ok(()),
+        }
+    }
+}
+
 
 section! {
     /// `[model]`: SVCJ parameters under the physical measure P (`docs/model.md`),

@@ -134,7 +134,8 @@ pub(super) fn sizing(c: &Config, warnings: &mut Vec<String>) {
     let condor = &c.condor;
     let spot = c.market.spot;
     let t = f64::from(condor.dte_days) / crate::model::TRADING_DAYS_PER_YEAR;
-    let vol = c.market.v0.max(c.model.theta).sqrt().max(0.05);
+    let v0 = c.market.v0.level_or_mean(&c.model.p_params());
+    let vol = v0.max(c.model.theta).sqrt().max(0.05);
     // Strike of the put whose delta is -d (lognormal, drift ignored).
     let put_strike = |d: f64| spot * (vol * t.sqrt() * inv_cdf(d) + 0.5 * vol * vol * t).exp();
     let wing = if condor.wing_width > 0.0 {

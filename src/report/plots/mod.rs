@@ -29,7 +29,7 @@ pub use regimes::reduction_by_regime_svg;
 pub const MIN_REGIME_PATHS: u64 = 30;
 
 /// Plot size, pixels.
-const SIZE: (u32, u32) = (960, 560);
+pub(crate) const SIZE: (u32, u32) = (960, 560);
 
 /// Colours of the hedged programs, in line order (Okabe and Ito's palette,
 /// told apart by most colour-blind readers, its yellow and black replaced by
@@ -92,9 +92,14 @@ fn plot_err(file: &str) -> impl Fn(String) -> ReportError + '_ {
     }
 }
 
+/// The `i`-th colour of the plots' palette (the same in every plot).
+pub(crate) fn color(i: usize) -> RGBColor {
+    PALETTE[i % PALETTE.len()]
+}
+
 /// Draws into an SVG string of `size` pixels with `draw`, mapping plotters'
 /// errors to text.
-fn svg(
+pub(crate) fn svg(
     file: &str,
     size: (u32, u32),
     draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Result<(), String>,
