@@ -64,7 +64,8 @@ pub fn run(args: &MergeArgs) -> Result<i32> {
         )
     })?;
     super::print_warnings(&config)?;
-    if config.study_hash(&head.hedges) != head.config_hash {
+    if super::run::study_hash_of(&config, &head.hedges, head.bootstrap.as_ref()) != head.config_hash
+    {
         bail!(
             "{}: its configuration does not match its config_hash (was it edited?)",
             shards[0].0.join(PARTIAL_FILE).display()
@@ -99,7 +100,15 @@ pub fn run(args: &MergeArgs) -> Result<i32> {
         path_steps_per_s: head.paths as f64 * steps / elapsed.max(1e-9),
         config_hash: head.config_hash.clone(),
     };
-    let summary = report::summarize(&acc, info);
+    let mut summary = report::summarize(&acc, info);
+    let spec = vixhedge::strategy::spec::BookSpec::from_config(&config, &head.hedges)
+        .context("building the books")?;
+    let layers = vixhedge::config::Layers {
+        config: Some(shards[0].0.join(PARTIAL_FILE)),
+        ..vixhedge::config::Layers::default()
+    };
+    summary.resolved =
+        Some(vixhedge::config::InForce::new(&config, &layers).with_programs(spec.in_force()));
     let files = output_files(&summary, &acc, &config)?;
     finish(&args.out, &files, &[])?;
     if args.json {
