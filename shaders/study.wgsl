@@ -10,7 +10,8 @@
 //
 // Assembled by src/gpu/study.rs: a header of per-run `const`s (capacities
 // sized to the run's books), then shared/params.wgsl, shared/philox.wgsl,
-// shared/math.wgsl, shared/qe.wgsl, shared/jumps.wgsl, shared/step.wgsl,
+// shared/math.wgsl, shared/qe.wgsl, shared/jumps.wgsl, shared/burn_in.wgsl,
+// shared/step.wgsl,
 // shared/tables.wgsl (group 1), shared/pricing.wgsl, shared/marks.wgsl, the
 // books in shaders/study/ (stats, condor, signals, hedge) and this file.
 // Header constants:
@@ -123,6 +124,12 @@ struct LayerDesc {
 @group(0) @binding(6) var<storage, read> layers: array<LayerDesc>;
 // b of the VIX index at the close of day d (0..=horizon), annualised variance.
 @group(0) @binding(7) var<storage, read> vix_b: array<f32>;
+// The historical bootstrap series (shared/bootstrap.wgsl) when
+// params.boot_days > 0; a placeholder otherwise.
+@group(0) @binding(8) var<storage, read> boot: array<u32>;
+
+// Lowest variance the VIX close is inverted to (src/model/vix, V_FLOOR).
+const V_FLOOR: f32 = 1e-4f;
 
 override WORKGROUP_SIZE: u32 = 64u;
 
@@ -203,7 +210,11 @@ fn process_close(first: bool) {
         if (desc.kind == KIND_LAYERS) {
             enter_layers(p, desc, select(1.0f, scale, desc.adaptive != 0u));
         } else if (desc.kind == KIND_VXTH) {
-            let line = study.capital + (condor_eq + hedge_pnl(p).x);
+            // A ruined line has no equity to budget from.
+            var line = 0.0f;
+            if (!line_ruined(lines[p])) {
+                line = study.capital + (condor_eq + hedge_pnl(p).x);
+            }
             enter_vxth(p, line);
         }
     }
@@ -211,6 +222,9 @@ fn process_close(first: bool) {
     var cl = condor_line;
     line_push(&cl, condor_eq);
     condor_line = cl;
+    if (line_ruined(cl)) {
+        condor_ruined = 1u;
+    }
     for (var p = 0u; p < n_prog; p = p + 1u) {
         let h = hedge_pnl(p);
         var l = lines[p];
@@ -230,6 +244,17 @@ fn set_market(d: u32) {
     spx = study.spot * exp_portable(y);
     var_now = max(v, 0.0f);
     vix = vix_from_affine(study.vix_a, var_now, vix_b[d]);
+    vix_f1m = mark_vix_future(21u);
+}
+
+// The market of a bootstrap path at the close of `d`: the day's VIX close
+// itself, and the variance filtered from it (the model's VIX formula
+// inverted), as in the replay.
+fn set_market_history(d: u32, close: f32) {
+    day = d;
+    spx = study.spot * exp_portable(y);
+    vix = close;
+    var_now = max((close * close * 0.0001f - vix_b[d]) / study.vix_a, V_FLOOR);
     vix_f1m = mark_vix_future(21u);
 }
 
@@ -286,8 +311,9 @@ fn main(
     let key = vec2<u32>(params.key0, params.key1);
 
     y = 0.0f;
-    v = params.v0;
+    v = start_variance(key, path);
     condor_cash = 0.0f;
+    condor_ruined = 0u;
     for (var t = 0u; t < 9u; t = t + 1u) {
         tally[t] = 0.0f;
     }
@@ -314,7 +340,15 @@ fn main(
     ema_signal = Ema(0u, 0.0f);
     macd_line = 0.0f;
 
-    set_market(0u);
+    // The path source: SVCJ steps, or the historical bootstrap.
+    let bootstrap = params.boot_days > 0u;
+    var bp = BootPath(0u, 0u, 0.0f);
+    if (bootstrap) {
+        bp = boot_start(key, path);
+        set_market_history(0u, boot_vix(bp.day));
+    } else {
+        set_market(0u);
+    }
     max_vix = vix;
     first_vix = vix;
     spx_peak = spx;
@@ -324,11 +358,16 @@ fn main(
     let spd = params.steps_per_day;
     let n_prog = min(study.n_programs, N_PROGRAMS);
     for (var d = 1u; d <= study.horizon_days; d = d + 1u) {
-        for (var s = 0u; s < spd; s = s + 1u) {
-            let events = select(0u, event_days[d - 1u], s + 1u == spd);
-            let yv = sim_step(key, path, (d - 1u) * spd + s, events, y, v);
-            y = yv.x;
-            v = yv.y;
+        if (bootstrap) {
+            bp = boot_step(bp, key, path, d);
+            y = bp.y;
+        } else {
+            for (var s = 0u; s < spd; s = s + 1u) {
+                let events = select(0u, event_days[d - 1u], s + 1u == spd);
+                let yv = sim_step(key, path, (d - 1u) * spd + s, events, y, v);
+                y = yv.x;
+                v = yv.y;
+            }
         }
         // Interest, before anything else on the day.
         condor_cash = condor_cash * study.growth + study.capital_growth;
@@ -336,7 +375,11 @@ fn main(
             ledgers[p].main.x = ledgers[p].main.x * study.growth;
             ledgers[p].unit.x = ledgers[p].unit.x * study.growth;
         }
-        set_market(d);
+        if (bootstrap) {
+            set_market_history(d, boot_vix(bp.day));
+        } else {
+            set_market(d);
+        }
         process_close(false);
     }
     write_record(i);

@@ -1,4 +1,4 @@
-//! The books on hand-built deterministic paths (DESIGN.md section 5): condor
+//! The books on hand-built deterministic paths (`docs/books.md`): condor
 //! exits, settlement, costs and sizing; hedge layer schedules, rolls and sizes for
 //! both presets' layer sets; the adaptive scale; VXTH tiers; the units ladder;
 //! drawdown statistics. Pricers are closed forms (`FlatMarks`, set per day) or a
@@ -271,7 +271,10 @@ fn opening_costs_are_per_leg_in_usd() {
     // 0.04 x 1,000,000 / 9,600 = 4.17 -> 4 contracts.
     // Per contract: legs at 1.0, 3.0, 2.5, 0.5 cross 0.05, 0.06, 0.05, 0.05 points
     // = 5, 6, 5, 5 USD, plus 4 x 1.10 commission: 25.40 USD; x 4 = 101.60 USD.
-    let spec = condor_only(CondorConfig::default());
+    let spec = condor_only(CondorConfig {
+        risk_fraction: 0.04,
+        ..CondorConfig::default()
+    });
     let book = PathBook::start(&spec, &table_day(), &TableMarks);
     let c = only_condor(&book);
     assert_eq!((c.contracts, c.credit), (4.0, 4.0));

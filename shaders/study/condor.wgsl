@@ -21,6 +21,9 @@ var<private> condor_cash: f32;
 // Tally: opened, skipped, stops, take profits, time exits, expiries (counts),
 // credits, debits, costs (USD).
 var<private> tally: array<f32, 9>;
+// 1 once the book's own line is ruined (its equity reached zero): no more
+// entries (`CondorBook::ruined`).
+var<private> condor_ruined: u32;
 
 fn condor_intrinsic(c: Condor, s: f32) -> f32 {
     return max(c.short_put - s, 0.0f) - max(c.long_put - s, 0.0f)
@@ -105,6 +108,11 @@ fn condor_settle_mark_exit() {
 
 fn condor_enter() {
     if (day % max(study.entry_every_days, 1u) != 0u) {
+        return;
+    }
+    // No capital, no new risk.
+    if (condor_ruined != 0u || study.capital + (condor_cash + condor_value()) <= 0.0f) {
+        tally[1] = tally[1] + 1.0f;
         return;
     }
     var slot = N_CONDORS;

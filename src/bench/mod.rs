@@ -28,7 +28,7 @@ pub struct BenchResult {
     pub path_steps_per_s: f64,
 }
 
-/// The `bench --json` document (DESIGN.md section 8).
+/// The `bench --json` document (`docs/cli.md`).
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
     /// Paths simulated per backend.

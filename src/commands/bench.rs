@@ -12,7 +12,8 @@ use vixhedge::study::StudySetup;
 /// # Errors
 /// Bad sizes, or a backend that cannot start or fails.
 pub fn run(args: &BenchArgs) -> Result<i32> {
-    let config = super::load_config(None, None, &args.sets())?;
+    let (config, in_force) = super::load_config(&args.layers())?;
+    super::announce(&config, &in_force)?;
     if args.backends.is_empty() {
         bail!("--backends: name at least one of cpu, gpu");
     }

@@ -12,8 +12,9 @@ use super::outdir;
 use super::progress::{self, INTERRUPTED};
 use crate::cli::RunArgs;
 use vixhedge::backend::{Backend, Device, StudyEngine};
-use vixhedge::config::{Config, HedgeProgram, RegimeBy};
+use vixhedge::config::{Config, HedgeProgram, InForce, Layers, RegimeBy};
 use vixhedge::gpu::GpuError;
+use vixhedge::shared::bootstrap::BootstrapSeries;
 use vixhedge::report::export::{PathSpool, PATHS_FILE};
 use vixhedge::report::partial::{
     PartialResult, Shard, CHECKPOINT_FILE, PARTIAL_FILE, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION,
@@ -60,6 +61,10 @@ struct Plan {
     range: [u64; 2],
     export: bool,
     hash: String,
+    /// What is in force, for stderr and `summary.json`.
+    in_force: InForce,
+    /// The historical series of `--paths-from bootstrap`.
+    boot: Option<BootstrapSeries>,
     resumed: Option<PartialResult>,
 }
 
@@ -68,17 +73,20 @@ impl Plan {
         if args.resume {
             return Self::resume(&args.out);
         }
-        let (config, programs) = resolve(args, true)?;
+        let (config, in_force, programs) = resolve(args)?;
+        let boot = super::bootstrap::load(&args.source, args.json)?;
         let paths = config.simulation.paths;
         let range = args.shard.map_or([0, paths], |s| s.range(paths));
         Ok(Self {
-            hash: config.study_hash(&programs),
+            hash: study_hash_of(&config, &programs, boot.as_ref()),
+            boot,
             config,
             programs,
             backend: args.backend,
             shard: args.shard,
             range,
             export: args.export_paths,
+            in_force,
             resumed: None,
         })
     }
@@ -100,9 +108,17 @@ impl Plan {
         let cp = PartialResult::read(&path)?;
         let config = Config::from_toml_str(&cp.config)
             .with_context(|| format!("{}: its configuration", path.display()))?;
-        super::print_warnings(&config)
+        config
+            .validate()
             .with_context(|| format!("{}: its configuration", path.display()))?;
-        let hash = config.study_hash(&cp.hedges);
+        let in_force = InForce::new(
+            &config,
+            &Layers {
+                config: Some(path.clone()),
+                ..Layers::default()
+            },
+        );
+        let hash = study_hash_of(&config, &cp.hedges, cp.bootstrap.as_ref());
         if hash != cp.config_hash {
             bail!(
                 "{}: its configuration does not match its config_hash {} (was it edited?)",
@@ -123,21 +139,37 @@ impl Plan {
             range: cp.range,
             export: cp.export_paths,
             hash,
+            in_force,
+            boot: cp.bootstrap.clone(),
             resumed: Some(cp),
         })
     }
 }
 
-/// The configuration and the programs a (non-resume) `run` command line
-/// asks for; the configuration's warnings printed on stderr when `warn`.
-fn resolve(args: &RunArgs, warn: bool) -> Result<(Config, Vec<HedgeProgram>)> {
-    let sets = args.sets();
-    let config = if warn {
-        super::load_config(args.config.as_deref(), args.preset.as_deref(), &sets)?
-    } else {
-        Config::load(args.config.as_deref(), args.preset.as_deref(), &sets)?
-    };
-    Ok((config, programs_of(&args.hedges)))
+/// The configuration, what is in force and the programs a (non-resume) `run`
+/// command line asks for; nothing printed.
+fn resolve(args: &RunArgs) -> Result<(Config, InForce, Vec<HedgeProgram>)> {
+    let (config, in_force) = super::load_config(&args.layers())?;
+    Ok((config, in_force, programs_of(&args.hedges)))
+}
+
+/// The study's config hash: the configuration's own, or with bootstrap paths
+/// a hash over it and the historical series the paths are drawn from.
+fn study_hash_of(config: &Config, programs: &[HedgeProgram], boot: Option<&BootstrapSeries>) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = config.study_hash(programs);
+    let Some(b) = boot else { return hash };
+    let mut h = Sha256::new();
+    h.update(hash.as_bytes());
+    h.update(b"\nbootstrap\n");
+    for w in [b.days, b.neighbours, b.log_q.to_bits()] {
+        h.update(w.to_le_bytes());
+    }
+    for w in &b.data {
+        h.update(w.to_le_bytes());
+    }
+    let hex: String = h.finalize().iter().map(|x| format!("{x:02x}")).collect();
+    format!("sha256:{hex}")
 }
 
 /// The config hash of the study a (non-resume) `run` command line asks for,
@@ -146,8 +178,9 @@ fn resolve(args: &RunArgs, warn: bool) -> Result<(Config, Vec<HedgeProgram>)> {
 /// # Errors
 /// Bad input, as `run` would report it.
 pub(crate) fn study_hash(args: &RunArgs) -> Result<String> {
-    let (config, programs) = resolve(args, false)?;
-    Ok(config.study_hash(&programs))
+    let (config, _, programs) = resolve(args)?;
+    let boot = super::bootstrap::load(&args.source, true)?;
+    Ok(study_hash_of(&config, &programs, boot.as_ref()))
 }
 
 /// Runs `args` (a `run` command line, or a batch job built as one). `label`
@@ -172,6 +205,7 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
     let sim = &config.simulation;
     u32::try_from(sim.paths).context("simulation.paths must fit the 32-bit path index")?;
     let spec = BookSpec::from_config(config, programs).context("building the books")?;
+    let in_force = plan.in_force.clone().with_programs(spec.in_force());
     let lines = LineSet::new(programs, &config.hedge.units_ladder).context("hedge.units_ladder")?;
     let map = LineMap::new(&lines, &spec)?;
     let layout = StudyLayout {
@@ -198,6 +232,11 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
     let stop = progress::stop_flag().context("installing the SIGINT/SIGTERM handlers")?;
 
     let quiet = args.json || !print;
+    if !args.json {
+        super::announce(config, &in_force)?;
+    } else {
+        super::print_warnings(config)?;
+    }
     let gpu_device = match plan.backend {
         Backend::Cpu => None,
         choice => match Device::new(choice) {
@@ -220,6 +259,7 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
     }
     let t_tables = Instant::now();
     let setup = StudySetup::with_spec(config, spec)?;
+    let setup = super::bootstrap::apply(setup, plan.boot.clone());
     let mut engine = match StudyEngine::new(device, &setup) {
         Ok(engine) => engine,
         Err(e) if plan.backend == Backend::Auto => {
@@ -393,7 +433,8 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
         path_steps_per_s: (end - first) as f64 * steps / elapsed.max(1e-9),
         config_hash: plan.hash.clone(),
     };
-    let summary = report::summarize(&acc, info);
+    let mut summary = report::summarize(&acc, info);
+    summary.resolved = Some(in_force);
     let files = output_files(&summary, &acc, config)?;
     finish(out, &files, &exported)?;
     if print {
@@ -461,6 +502,7 @@ fn partial_result(
         next_path: next,
         elapsed_s,
         export_paths: plan.export,
+        bootstrap: plan.boot.clone(),
         spooled_rows,
         accumulator: acc.to_state(),
     }
@@ -560,8 +602,8 @@ pub(crate) fn programs_of(hedges: &[HedgeProgram]) -> Vec<HedgeProgram> {
 pub(crate) fn assumptions(c: &Config) -> String {
     let regime_bounds = c.regimes.bounds();
     format!(
-        "- Paths: SVCJ under the physical measure (`[model]`), {spd} step(s) a trading day, Andersen's QE scheme, \
-scheduled CPI/FOMC-style events as configured; every program sees the same paths.\n\
+        "- Paths: SVCJ under the physical measure (`[model]`), {spd} step(s) a trading day, Andersen's QE scheme; \
+scheduled events: {events}; every program sees the same paths.\n\
 - Marks: all positions at model mid prices under Q (`[model.q]`): SPX options from an implied-vol table built from the \
 exact Fourier price (event jumps averaged exactly), VIX futures and calls from tables built from the exact VIX \
 transforms. VIX options expire on any trading day and settle at the closing model VIX (real VIX options settle on a \
@@ -575,6 +617,7 @@ every open and close; no costs at cash settlement. Cash earns r; margin is not m
 source (advance-decline line, P/CF) do not exist in an index-level model and are not used.\n\
 - Regimes classify each whole path by {by} (calm < {m}, moderate {m}-{s}, severe {s}-{cr}, crisis >= {cr}, {unit}){why}.\n",
         spd = c.simulation.steps_per_day,
+        events = vixhedge::config::describe_events(&c.events),
         every = c.condor.entry_every_days,
         max_open = c.condor.max_open,
         dte = c.condor.dte_days,

@@ -39,6 +39,8 @@ pub const PATH_STEP: &str = kernel_source!(
     "shared/math.wgsl",
     "shared/qe.wgsl",
     "shared/jumps.wgsl",
+    "shared/burn_in.wgsl",
+    "shared/bootstrap.wgsl",
     "path_step.wgsl",
 );
 
@@ -82,6 +84,8 @@ pub const STUDY_BODY: &str = kernel_source!(
     "shared/math.wgsl",
     "shared/qe.wgsl",
     "shared/jumps.wgsl",
+    "shared/burn_in.wgsl",
+    "shared/bootstrap.wgsl",
     "shared/step.wgsl",
     "shared/tables.wgsl",
     "shared/pricing.wgsl",

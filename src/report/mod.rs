@@ -1,4 +1,4 @@
-//! Reductions, files and plots of a `run` (DESIGN.md sections 6 and 8).
+//! Reductions, files and plots of a `run` (`docs/statistics.md`, `docs/cli.md`).
 //!
 //! Flow: each batch of simulated paths is pushed into a [`StudyAccumulator`]
 //! (fixed memory, exact merges), accumulators of batches or threads are merged,

@@ -89,6 +89,10 @@ pub struct PartialResult {
     /// Rows of per-path export spooled so far (checkpoints of exporting runs).
     #[serde(default)]
     pub spooled_rows: u64,
+    /// The historical series the paths are bootstrapped from (`run
+    /// --paths-from bootstrap`); absent for model paths.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bootstrap: Option<crate::shared::bootstrap::BootstrapSeries>,
     /// The accumulators of paths `range[0] .. next_path`.
     pub accumulator: AccumulatorState,
 }

@@ -69,6 +69,12 @@ pub fn summarize(acc: &StudyAccumulator, run: RunInfo) -> StudySummary {
         invalid_paths: acc.invalid_paths(),
         capital: acc.layout().capital,
         horizon_days: acc.layout().horizon_days,
+        units: NamedMap(
+            super::summary::UNITS
+                .iter()
+                .map(|(k, u)| ((*k).to_string(), *u))
+                .collect(),
+        ),
         strategies,
         regime_definition: {
             let r = &acc.layout().regimes;
@@ -83,6 +89,7 @@ pub fn summarize(acc: &StudyAccumulator, run: RunInfo) -> StudySummary {
         },
         regimes,
         verdict,
+        resolved: None,
     }
 }
 
@@ -154,6 +161,8 @@ fn strategy(
         program: String::new(),
         units: None,
         paths,
+        // A ruined path's drawdown is exactly 1, the histogram's overflow tail.
+        ruined: dd.overflow().n as f64 / paths as f64,
         max_drawdown,
         drawdown_reduction,
         annual_drag: drag,

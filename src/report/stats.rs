@@ -18,8 +18,9 @@ use super::ReportError;
 use crate::config::{HedgeProgram, Regime, RegimeMeasures, RegimesConfig};
 
 /// Max-drawdown histogram (fraction of the running peak): [0, 1) in 10^4 bins of
-/// 1e-4, so quantiles are resolved to 0.01 percentage point; drawdowns of 1 and
-/// more (equity at or below zero) go to the exact overflow tail.
+/// 1e-4, so quantiles are resolved to 0.01 percentage point; drawdowns of 1
+/// (ruined paths: equity at zero) go to the exact overflow tail, whose count is
+/// the ruined share of `summary.json`.
 pub const DRAWDOWN_SPEC: HistSpec = HistSpec {
     lo: 0.0,
     width: 1e-4,

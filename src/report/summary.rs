@@ -5,6 +5,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::verdict::Verdict;
+use crate::config::InForce;
 
 /// Name-keyed entries serialised as a JSON object in insertion order.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +113,9 @@ pub struct StrategySummary {
     pub units: Option<f64>,
     /// Number of paths.
     pub paths: u64,
+    /// Share of the paths on which the line was ruined (its equity reached
+    /// zero: it stopped trading with a drawdown of 1), fraction.
+    pub ruined: f64,
     /// Max drawdown distribution.
     pub max_drawdown: DrawdownStats,
     /// Reduction against `none`.
@@ -194,7 +198,119 @@ pub struct RunInfo {
     pub config_hash: String,
 }
 
-/// Everything `summary.json` holds (DESIGN.md section 8).
+/// The unit of every number in `summary.json`, keyed by its path with `*` for
+/// any strategy, regime, list entry or (last) every key below. Paths are
+/// matched segment by segment; the first matching key applies.
+pub const UNITS: [(&str, &str); 36] = [
+    ("seed", "Philox key (an integer, no unit)"),
+    ("paths", "paths"),
+    ("invalid_paths", "paths"),
+    ("elapsed_s", "seconds of wall-clock time"),
+    ("path_steps_per_s", "path-steps per second"),
+    ("capital", "USD"),
+    ("horizon_days", "trading days"),
+    (
+        "strategies.*.units",
+        "hedge units (multiples of the [hedge] layer sizes)",
+    ),
+    ("strategies.*.paths", "paths"),
+    ("strategies.*.ruined", "fraction of the paths (0.01 is 1%)"),
+    (
+        "strategies.*.max_drawdown.*",
+        "fraction of the running peak (0.2 is a 20% drawdown)",
+    ),
+    (
+        "strategies.*.drawdown_reduction.paths_with_drawdown",
+        "paths",
+    ),
+    (
+        "strategies.*.drawdown_reduction.share_cut_35",
+        "fraction of paths_with_drawdown",
+    ),
+    (
+        "strategies.*.drawdown_reduction.*",
+        "fraction of the unhedged drawdown (0.35 is a 35% cut; negative deepens)",
+    ),
+    (
+        "strategies.*.annual_drag",
+        "fraction of capital per year (x 252 / horizon_days; positive is a cost)",
+    ),
+    (
+        "strategies.*.annual_drag_ci95",
+        "fraction of capital per year",
+    ),
+    (
+        "strategies.*.annual_return",
+        "fraction of capital per year (x 252 / horizon_days)",
+    ),
+    (
+        "strategies.*.calmar",
+        "ratio (annual_return / mean max drawdown)",
+    ),
+    ("strategies.*.pnl.*", "USD per path over the horizon"),
+    ("strategies.*.hedge.*", "USD per path over the horizon"),
+    ("regimes.*.paths", "paths"),
+    ("regimes.*.share", "fraction of the valid paths"),
+    ("regimes.*.max_vix_mean", "VIX points"),
+    (
+        "regimes.*.spx_return_mean",
+        "fraction (0.05 is +5% over the horizon)",
+    ),
+    ("regimes.*.strategies.*", "as strategies.*"),
+    ("verdict.claimed_cut", "fraction of the unhedged drawdown"),
+    ("verdict.claimed_drag", "fraction of capital per year"),
+    ("verdict.programs.*.paths", "paths"),
+    (
+        "verdict.programs.*.cut",
+        "fraction of the unhedged drawdown",
+    ),
+    (
+        "verdict.programs.*.cut_ci95",
+        "fraction of the unhedged drawdown",
+    ),
+    ("verdict.programs.*.drag", "fraction of capital per year"),
+    (
+        "verdict.programs.*.drag_ci95",
+        "fraction of capital per year",
+    ),
+    ("verdict.best_ladder_rung.paths", "paths"),
+    ("verdict.best_ladder_rung.*", "as verdict.programs.*"),
+    (
+        "resolved.*",
+        "the config keys' own units (docs/config.md; `vixhedge config` prints them)",
+    ),
+    ("units", "this table"),
+];
+
+/// The unit of the number at `path`, its keys from the top (list indices as
+/// numbers; the entries of a list of numbers share its unit), from [`UNITS`].
+/// Keys are given one by one because line names hold dots (`alvh@x0.5`).
+#[must_use]
+pub fn unit_of(path: &[&str]) -> Option<&'static str> {
+    let mut segs: Vec<&str> = path.to_vec();
+    while segs.len() > 1 && segs.last().is_some_and(|s| s.parse::<usize>().is_ok()) {
+        segs.pop();
+    }
+    let matches = |key: &str| {
+        let pattern: Vec<&str> = key.split('.').collect();
+        for (i, p) in pattern.iter().enumerate() {
+            if i + 1 == pattern.len() && *p == "*" {
+                return segs.len() > i;
+            }
+            match segs.get(i) {
+                Some(s) if *p == "*" || p == s => {}
+                _ => return false,
+            }
+        }
+        segs.len() == pattern.len()
+    };
+    UNITS
+        .iter()
+        .find(|(key, _)| matches(key))
+        .map(|(_, unit)| *unit)
+}
+
+/// Everything `summary.json` holds (`docs/cli.md`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StudySummary {
     /// [`SUMMARY_FORMAT_VERSION`].
@@ -212,6 +328,8 @@ pub struct StudySummary {
     pub capital: f64,
     /// Horizon, trading days.
     pub horizon_days: u32,
+    /// The unit of every number in this document ([`UNITS`]).
+    pub units: NamedMap<&'static str>,
     /// All paths, per line.
     pub strategies: NamedMap<StrategySummary>,
     /// How paths were put into regimes.
@@ -220,4 +338,8 @@ pub struct StudySummary {
     pub regimes: NamedMap<RegimeSummary>,
     /// The verdict on the claim.
     pub verdict: Verdict,
+    /// What was in force: preset and files, `--set`s and flags, market, both
+    /// measures, events, programs and sizes (set by the caller; absent when unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<InForce>,
 }

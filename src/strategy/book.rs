@@ -71,7 +71,7 @@ impl PathOutcome {
 /// The books of one path. Fixed-size and allocation-free: every position lives in
 /// a fixed array, so the WGSL twin holds the same state per invocation.
 ///
-/// Order of operations on each trading day (DESIGN.md is silent; this is what a
+/// Order of operations on each trading day (`docs/books.md`; this is what a
 /// desk trading at the close does):
 ///
 /// 1. interest: every cash balance grows by `e^{r/252}` (not on day 0);
@@ -85,6 +85,12 @@ impl PathOutcome {
 ///    signals; VXTH sized on its line's equity after steps 3 to 5);
 /// 7. equity of every line, at mid (new positions at their entry mid, so a
 ///    line's equity drops by exactly the entry costs), into the statistics.
+///
+/// Ruin: a line whose equity reaches zero stays at zero with a drawdown of 1
+/// ([`EquityStats`]); a ruined condor line stops the condor book's entries,
+/// and a ruined VXTH line its purchases. Layered hedges keep their schedule
+/// (their one-unit ledger feeds the ladder rungs, each a line of its own), but
+/// a ruined line no longer sees them.
 ///
 /// Every hedge program sees the same condor book, so hedged equity = condor
 /// equity + hedge P&L exactly, and the `none` line is the condor line.
@@ -168,7 +174,7 @@ impl<'a> PathBook<'a> {
 
         self.scale = adaptive_scale(&spec.adaptive, day.vix, day.vix_future_1m, &self.signals);
         let capital = spec.condor.capital;
-        for (p, h) in spec.programs.iter().zip(&mut self.hedges) {
+        for (i, (p, h)) in spec.programs.iter().zip(&mut self.hedges).enumerate() {
             match p.kind() {
                 ProgramKind::None => {}
                 ProgramKind::Layers { adaptive } => {
@@ -176,13 +182,21 @@ impl<'a> PathBook<'a> {
                     h.enter_layers(&p.layers, capital, p.units, s, day, marks, &spec.costs);
                 }
                 ProgramKind::Vxth => {
-                    let line = condor_equity + h.pnl();
+                    // A ruined line has no equity to budget from.
+                    let line = if self.lines[i].is_ruined() {
+                        0.0
+                    } else {
+                        condor_equity + h.pnl()
+                    };
                     h.enter_vxth(&spec.vxth, line, day, marks, &spec.costs);
                 }
             }
         }
 
         self.condor_line.push(condor_equity);
+        if self.condor_line.is_ruined() {
+            self.condor.ruined = true;
+        }
         for (i, p) in spec.programs.iter().enumerate() {
             let h = &self.hedges[i];
             self.lines[i].push(condor_equity + h.pnl());

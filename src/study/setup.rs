@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::config::{Config, HedgeProgram};
 use crate::model::{MarketModel, Measure};
+use crate::shared::bootstrap::BootstrapSeries;
 use crate::shared::params::SimParams;
 use crate::strategy::spec::BookSpec;
 
@@ -25,6 +26,9 @@ pub struct StudySetup {
     pub pricing: Arc<StudyPricing>,
     /// The books: condor and hedge programs.
     pub spec: BookSpec,
+    /// The historical bootstrap series when the paths come from history
+    /// (`params.boot_days > 0`); `None` for SVCJ paths.
+    pub bootstrap: Option<BootstrapSeries>,
 }
 
 impl StudySetup {
@@ -68,6 +72,36 @@ impl StudySetup {
             horizon_days: sim.horizon_days,
             pricing,
             spec,
+            bootstrap: None,
         })
+    }
+
+    /// The VIX map in the kernels' `f32`: `VIX^2/100^2 = a v + c[d]` at the
+    /// close of each day `d` in `0..=horizon_days` (`c` is b plus the day's
+    /// event term), each rounded once from `f64`.
+    #[must_use]
+    pub fn vix_map_f32(&self) -> (f32, Vec<f32>) {
+        use crate::model::vix::{event_term, VixCoefficients};
+        use crate::model::TRADING_DAYS_PER_YEAR;
+        let m = &self.pricing.model_q;
+        let k = VixCoefficients::new(&m.params);
+        #[expect(clippy::cast_possible_truncation, reason = "kernel constants are f32")]
+        let c = (0..=self.horizon_days)
+            .map(|d| (k.b + event_term(m, f64::from(d) / TRADING_DAYS_PER_YEAR)) as f32)
+            .collect();
+        #[expect(clippy::cast_possible_truncation, reason = "kernel constants are f32")]
+        (k.a as f32, c)
+    }
+
+    /// This setup with its paths drawn from the historical bootstrap `series`
+    /// (`crate::shared::bootstrap`) instead of the SVCJ model; the marks stay
+    /// the model's, at the variance filtered from each day's VIX close.
+    #[must_use]
+    pub fn with_bootstrap(self, series: BootstrapSeries) -> Self {
+        Self {
+            params: self.params.with_bootstrap(&series),
+            bootstrap: Some(series),
+            ..self
+        }
     }
 }

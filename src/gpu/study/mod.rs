@@ -126,6 +126,7 @@ impl GpuStudy {
                 storage_entry(5, true, std::mem::size_of::<ProgramDesc>()),
                 storage_entry(6, true, std::mem::size_of::<LayerDesc>()),
                 storage_entry(7, true, 4),
+                storage_entry(8, true, 4),
             ],
             true,
             wgpu::PipelineCompilationOptions {
@@ -157,6 +158,13 @@ impl GpuStudy {
             upload("programs", bytemuck::cast_slice(&programs), U::STORAGE),
             upload("layers", bytemuck::cast_slice(&layers), U::STORAGE),
             upload("vix_b", bytemuck::cast_slice(&vix_b(setup)), U::STORAGE),
+            // The historical bootstrap series, uploaded once (a placeholder
+            // word for model paths).
+            upload(
+                "boot",
+                bytemuck::cast_slice(setup.bootstrap.as_ref().map_or(&[0u32][..], |b| &b.data)),
+                U::STORAGE,
+            ),
         ];
         let rung_counts = spec.programs.iter().map(|p| p.ladder.len()).collect();
         Ok(Self {
@@ -199,7 +207,9 @@ impl GpuStudy {
             ctx,
             LABEL,
             &self.kernel.layout,
-            &[&sim_buf, &rec_buf, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]],
+            &[
+                &sim_buf, &rec_buf, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6],
+            ],
         );
         BatchBuffers {
             paths,

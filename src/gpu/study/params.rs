@@ -7,14 +7,13 @@ use bytemuck::{Pod, Zeroable};
 use super::super::context::GpuError;
 use super::super::shaders;
 use crate::config::{Instrument, StrikeKind};
-use crate::model::vix::{event_term, VixCoefficients};
 use crate::model::TRADING_DAYS_PER_YEAR;
 use crate::strategy::hedge::{CAPITAL_PER_LAYER_UNIT, MAX_LAYERS};
 use crate::strategy::spec::{ProgramKind, MAX_RUNGS};
 use crate::study::StudySetup;
 
 /// Most VXTH tier levels the kernel holds.
-pub const MAX_VXTH_LEVELS: usize = 8;
+pub use crate::config::limits::MAX_VXTH_LEVELS;
 
 /// The run's constants of `shaders/study.wgsl` (`StudyParams`, a storage
 /// buffer of 4-byte fields). Keep in sync with the WGSL struct.
@@ -145,7 +144,7 @@ pub(super) fn params_of(
         capital: c.capital as f32,
         growth: growth as f32,
         capital_growth: (c.capital * (growth - 1.0)) as f32,
-        vix_a: VixCoefficients::new(&model_q.params).a as f32,
+        vix_a: setup.vix_map_f32().0,
         entry_every_days: c.entry_every_days,
         max_open: c.max_open,
         dte_days: c.dte_days,
@@ -269,11 +268,6 @@ pub fn source(shape: StudyShape) -> String {
 
 /// The VIX index's `b` at the close of each day `0..=horizon` (annualised
 /// variance): `VIX^2 / 100^2 = a v + b[day]`.
-#[expect(clippy::cast_possible_truncation, reason = "GPU tables are f32")]
 pub(super) fn vix_b(setup: &StudySetup) -> Vec<f32> {
-    let m = &setup.pricing.model_q;
-    let k = VixCoefficients::new(&m.params);
-    (0..=setup.horizon_days)
-        .map(|d| (k.b + event_term(m, f64::from(d) / TRADING_DAYS_PER_YEAR)) as f32)
-        .collect()
+    setup.vix_map_f32().1
 }
