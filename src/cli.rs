@@ -51,6 +51,9 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Replay the study on history: rolling windows and the whole range as one continuous book.
     Replay(ReplayArgs),
+    /// Run the study at every point of a grid of config values on the same
+    /// paths: sweep.csv, sweep.json, frontier.svg and the best design per drag budget.
+    Sweep(SweepArgs),
 }
 
 /// A whole-number flag: negative numbers are parsed (clap would otherwise take
@@ -68,6 +71,23 @@ fn whole_u64(s: &str) -> Result<u64, String> {
 fn whole_u32(s: &str) -> Result<u32, String> {
     let n = whole_u64(s)?;
     u32::try_from(n).map_err(|_| format!("must be at most {}", u32::MAX))
+}
+
+/// `vixhedge sweep`.
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// The run each point makes (its --out is the sweep's directory; the points
+    /// go to <out>/points/<i>/).
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// A grid: any --set key and its values, `KEY=V1,V2,...`
+    /// (`hedge.layers[*].KEY` sets KEY on every layer); repeatable. The points
+    /// are the cartesian product of the grids, the last varying fastest.
+    #[arg(long, value_name = "KEY=V1,V2,..")]
+    pub grid: Vec<String>,
+    /// Step the grids together instead of taking their product (equal lengths).
+    #[arg(long)]
+    pub zip: bool,
 }
 
 /// `vixhedge run`.

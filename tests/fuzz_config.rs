@@ -122,7 +122,9 @@ fn value(field: &Field) -> BoxedStrategy<String> {
             .prop_map(str::to_string)
             .boxed(),
         Kind::Integer | Kind::Float | Kind::OptionalFloat => number(field),
-        Kind::FloatOr(word) => prop_oneof![3 => number(field), 1 => Just(format!("\"{word}\""))].boxed(),
+        Kind::FloatOr(word) => {
+            prop_oneof![3 => number(field), 1 => Just(format!("\"{word}\""))].boxed()
+        }
         Kind::Text => "[ -~]{0,12}".prop_map(|s| format!("{s:?}")).boxed(),
         Kind::Choice(options) => {
             let mut all: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
@@ -473,7 +475,10 @@ fn tiny_runs_at_the_edges_finish_or_fail_with_one_line() {
 #[test]
 fn the_inputs_that_used_to_slip_through_are_refused_by_name() {
     let cases: [(&[&str], &[&str]); 8] = [
-        (&["price", "--expiry-days", "99999", "--strikes", "5000"], &["--expiry-days = 99999"]),
+        (
+            &["price", "--expiry-days", "99999", "--strikes", "5000"],
+            &["--expiry-days = 99999"],
+        ),
         (&["vix", "--v", "1e300"], &["--v = "]),
         (
             &[

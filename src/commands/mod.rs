@@ -12,6 +12,7 @@ mod price;
 mod progress;
 mod replay;
 mod run;
+mod sweep;
 mod validate;
 mod vix;
 
@@ -39,6 +40,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Facts(args) => facts::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Replay(args) => replay::run(&args),
+        Command::Sweep(args) => sweep::run(&args),
     }
 }
 

@@ -14,7 +14,6 @@ use crate::cli::RunArgs;
 use vixhedge::backend::{Backend, Device, StudyEngine};
 use vixhedge::config::{Config, HedgeProgram, InForce, Layers, RegimeBy};
 use vixhedge::gpu::GpuError;
-use vixhedge::shared::bootstrap::BootstrapSeries;
 use vixhedge::report::export::{PathSpool, PATHS_FILE};
 use vixhedge::report::partial::{
     PartialResult, Shard, CHECKPOINT_FILE, PARTIAL_FILE, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION,
@@ -22,6 +21,7 @@ use vixhedge::report::partial::{
 use vixhedge::report::{
     self, LineSet, PathBatch, RunInfo, StudyAccumulator, StudyLayout, StudySummary, OUTPUT_FILES,
 };
+use vixhedge::shared::bootstrap::BootstrapSeries;
 use vixhedge::strategy::spec::BookSpec;
 use vixhedge::strategy::PathOutcome;
 use vixhedge::study::lines::LineMap;
@@ -155,7 +155,11 @@ fn resolve(args: &RunArgs) -> Result<(Config, InForce, Vec<HedgeProgram>)> {
 
 /// The study's config hash: the configuration's own, or with bootstrap paths
 /// a hash over it and the historical series the paths are drawn from.
-fn study_hash_of(config: &Config, programs: &[HedgeProgram], boot: Option<&BootstrapSeries>) -> String {
+fn study_hash_of(
+    config: &Config,
+    programs: &[HedgeProgram],
+    boot: Option<&BootstrapSeries>,
+) -> String {
     use sha2::{Digest, Sha256};
     let hash = config.study_hash(programs);
     let Some(b) = boot else { return hash };

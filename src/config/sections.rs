@@ -154,7 +154,6 @@ impl super::schema::SchemaValue for InitialVariance {
     }
 }
 
-
 section! {
     /// `[model]`: SVCJ parameters under the physical measure P (`docs/model.md`),
     /// with the risk-neutral ones in `[model.q]`.
