@@ -151,3 +151,61 @@ fn bad_grids_are_refused_by_name_and_nothing_is_written() {
         assert!(!out.exists(), "{grid:?} wrote {}", out.display());
     }
 }
+
+#[test]
+fn sensitivity_bumps_are_plain_runs_and_bad_names_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("sens");
+    let mut args = vec!["sensitivity"];
+    args.extend(SMALL);
+    args.extend([
+        "--max-step",
+        "1",
+        "--only",
+        "hedge size",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let o = vixhedge(&args);
+    ok(&o, "sensitivity");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let bumps = doc["bumps"].as_array().unwrap();
+    assert_eq!(bumps.len(), 2, "hedge size down and up");
+    for f in ["report.md", "tornado.svg", "sensitivity.json"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    // The +1 bump doubles hedge.units: the moderate-stress figures of alvh
+    // in a plain run with that setting.
+    let up = bumps.iter().find(|b| b["step"] == 1).unwrap();
+    assert_eq!(up["label"], "x2");
+    let plain = d.path().join("plain");
+    let mut args = vec!["run"];
+    args.extend(SMALL);
+    let sets: Vec<String> = up["sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    for s in &sets {
+        args.extend(["--set", s]);
+    }
+    args.extend(["--out", plain.to_str().unwrap()]);
+    ok(&vixhedge(&args), "the plain run");
+    let s = summary(&plain);
+    let alvh = &s["regimes"]["moderate"]["strategies"]["alvh"];
+    assert_eq!(
+        up["measured"]["cut"],
+        alvh["drawdown_reduction"]["mean_ratio"]
+    );
+    assert_eq!(up["measured"]["drag"], alvh["annual_drag"]);
+    assert_eq!(up["measured"]["paths"], s["regimes"]["moderate"]["paths"]);
+
+    let bad = d.path().join("never");
+    let mut args = vec!["sensitivity"];
+    args.extend(SMALL);
+    args.extend(["--only", "moon phase", "--out", bad.to_str().unwrap()]);
+    fails_naming(&vixhedge(&args), &["--only", "moon phase"]);
+    assert!(!bad.exists());
+}

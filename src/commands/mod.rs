@@ -12,6 +12,7 @@ mod price;
 mod progress;
 mod replay;
 mod run;
+mod sensitivity;
 mod sweep;
 mod validate;
 mod vix;
@@ -41,6 +42,7 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Replay(args) => replay::run(&args),
         Command::Sweep(args) => sweep::run(&args),
+        Command::Sensitivity(args) => sensitivity::run(&args),
     }
 }
 

@@ -37,6 +37,12 @@ pub struct Assumption {
     pub variants: Vec<Variant>,
 }
 
+/// `f` with at most three decimals, trailing zeros dropped (0.667, 1.5, 2).
+fn short(f: f64) -> String {
+    let s = format!("{f:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 fn mult(key: &str, base: f64, f: f64) -> String {
     format!("{key}={}", base * f)
 }
@@ -57,7 +63,7 @@ fn scaled(
             let mut sets: Vec<String> = keys.iter().map(|&(k, b)| mult(k, b, f)).collect();
             sets.extend(pin.iter().cloned());
             Variant {
-                label: format!("x{f}"),
+                label: format!("x{}", short(f)),
                 step,
                 sets,
             }
@@ -337,6 +343,8 @@ pub struct Measured {
 pub struct Outcome {
     /// The assumption's name.
     pub assumption: String,
+    /// What it bumps, in words with units.
+    pub what: String,
     /// The variant.
     pub variant: Variant,
     /// Its figures; None when the configuration was refused (out of range).
@@ -429,10 +437,10 @@ pub fn report_md(header: &str, line: &str, base: &Measured, outcomes: &[Outcome]
             || "none of the tested changes".to_string(),
             |o| o.variant.label.clone(),
         );
-        let what = mine.first().map_or("", |o| o.assumption.as_str());
+        let what = mine.first().map_or("", |o| o.what.as_str());
         let _ = writeln!(
             s,
-            "| {what} | | {} | {} | {best} | {reach} |",
+            "| {name} | {what} | {} | {} | {best} | {reach} |",
             at(-1),
             at(1)
         );
@@ -645,6 +653,7 @@ mod tests {
         };
         let o = |step, cut| Outcome {
             assumption: "a".into(),
+            what: "a key".into(),
             variant: Variant {
                 label: format!("s{step}"),
                 step,
