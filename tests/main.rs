@@ -24,4 +24,5 @@ mod report;
 mod run;
 mod shard;
 mod strategy;
+mod sweep_cmd;
 mod vix;
