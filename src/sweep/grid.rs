@@ -41,7 +41,7 @@ pub enum GridError {
         /// The value.
         value: String,
         /// Why the configuration refused it.
-        reason: ConfigError,
+        reason: Box<ConfigError>,
     },
     /// A point whose values are each valid but not together.
     #[error("sweep point {index} ({values}): {reason}")]
@@ -51,7 +51,7 @@ pub enum GridError {
         /// Its values, `KEY=VALUE, ...`.
         values: String,
         /// Why the configuration refused it.
-        reason: ConfigError,
+        reason: Box<ConfigError>,
     },
     /// Too many points.
     #[error("sweep: {0} points; at most {MAX_POINTS}")]
@@ -195,7 +195,7 @@ pub fn points(base: &Config, grids: &[Grid], zip: bool) -> Result<Vec<Point>, Gr
                 let refused = |reason| GridError::Config {
                     key: g.key.clone(),
                     value: g.values[i].clone(),
-                    reason,
+                    reason: Box::new(reason),
                 };
                 for a in g.assignments(i, base)? {
                     config.apply_set(&a).map_err(refused)?;
@@ -210,7 +210,7 @@ pub fn points(base: &Config, grids: &[Grid], zip: bool) -> Result<Vec<Point>, Gr
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect::<Vec<_>>()
                     .join(", "),
-                reason,
+                reason: Box::new(reason),
             })?;
             Ok(Point {
                 index,
