@@ -7,6 +7,7 @@ mod util;
 mod analytic;
 mod backends;
 mod cli_config;
+mod cpu_study;
 mod gpu;
 mod gpu_marks;
 mod gpu_study;

@@ -49,7 +49,11 @@ impl StudySetup {
             params,
             spot: config.market.spot,
             horizon_days: sim.horizon_days,
-            pricing: StudyPricing::build(model_q),
+            pricing: StudyPricing::build_for(
+                model_q,
+                sim.horizon_days + 1,
+                spec.condor.dte_days.max(1),
+            ),
             spec,
         })
     }

@@ -1,99 +1,120 @@
-//! The run's constants of the study kernel: the `#[repr(C)]` blocks the
-//! shader reads (keep in sync with `shaders/study.wgsl`), the capacities it
-//! is compiled with, and its full source.
+//! The run's constants of the study kernel: the `#[repr(C)]` blocks both
+//! twins read (keep in sync with `shaders/study.wgsl`) and the run's slot
+//! counts within the kernel's fixed capacities.
 
 use bytemuck::{Pod, Zeroable};
 
-use super::super::context::GpuError;
-use super::super::shaders;
+use super::KernelError;
 use crate::config::{Instrument, StrikeKind};
+use crate::model::ivtable::norm_quantile;
 use crate::model::vix::{event_term, VixCoefficients};
 use crate::model::TRADING_DAYS_PER_YEAR;
-use crate::strategy::hedge::{CAPITAL_PER_LAYER_UNIT, MAX_LAYERS};
-use crate::strategy::spec::{ProgramKind, MAX_RUNGS};
+use crate::strategy::condor::MAX_CONDORS;
+use crate::strategy::hedge::{CAPITAL_PER_LAYER_UNIT, MAX_HEDGE_POSITIONS, MAX_LAYERS};
+use crate::strategy::spec::{ProgramKind, MAX_PROGRAMS, MAX_RUNGS};
 use crate::study::StudySetup;
 
 /// Most VXTH tier levels the kernel holds.
 pub const MAX_VXTH_LEVELS: usize = 8;
 
 /// The run's constants of `shaders/study.wgsl` (`StudyParams`, a storage
-/// buffer of 4-byte fields). Keep in sync with the WGSL struct.
+/// buffer of 4-byte fields; the shader's struct documents each field). Keep
+/// in sync with the WGSL struct.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
-pub(super) struct StudyParams {
-    horizon_days: u32,
-    n_programs: u32,
-    spot: f32,
-    capital: f32,
-    growth: f32,
-    capital_growth: f32,
-    vix_a: f32,
-    entry_every_days: u32,
-    max_open: u32,
-    dte_days: u32,
-    exit_dte: u32,
-    short_delta: f32,
-    long_delta: f32,
-    wing_width: f32,
-    risk_fraction: f32,
-    take_profit: f32,
-    stop_loss: f32,
-    commission: f32,
-    half_spread_min: f32,
-    half_spread_frac: f32,
-    h_commission: f32,
-    h_half_spread_min: f32,
-    h_half_spread_frac: f32,
-    h_future_half_spread: f32,
-    light_below: f32,
-    light_scale: f32,
-    moderate_up_to: f32,
-    moderate_scale: f32,
-    full_at: f32,
-    inversion_override: u32,
-    rsi_override: u32,
-    rsi_period: u32,
-    rsi_below: f32,
-    macd_override: u32,
-    macd_fast: u32,
-    macd_slow: u32,
-    macd_signal: u32,
-    vxth_delta: f32,
-    vxth_tenor_days: u32,
-    vxth_roll_every_days: u32,
-    vxth_levels_n: u32,
-    vxth_levels: [f32; MAX_VXTH_LEVELS],
-    vxth_weights: [f32; MAX_VXTH_LEVELS + 1],
+#[expect(
+    missing_docs,
+    reason = "documented field by field in shaders/study.wgsl"
+)]
+pub struct StudyParams {
+    pub horizon_days: u32,
+    pub n_programs: u32,
+    pub condor_slots: u32,
+    pub position_slots: u32,
+    pub record_programs: u32,
+    pub record_rungs: u32,
+    pub record_words: u32,
+    pub spot: f32,
+    pub capital: f32,
+    pub growth: f32,
+    pub capital_growth: f32,
+    pub vix_a: f32,
+    pub entry_every_days: u32,
+    pub max_open: u32,
+    pub dte_days: u32,
+    pub exit_dte: u32,
+    pub short_delta: f32,
+    pub long_delta: f32,
+    pub wing_width: f32,
+    pub risk_fraction: f32,
+    pub take_profit: f32,
+    pub stop_loss: f32,
+    pub commission: f32,
+    pub half_spread_min: f32,
+    pub half_spread_frac: f32,
+    pub h_commission: f32,
+    pub h_half_spread_min: f32,
+    pub h_half_spread_frac: f32,
+    pub h_future_half_spread: f32,
+    pub light_below: f32,
+    pub light_scale: f32,
+    pub moderate_up_to: f32,
+    pub moderate_scale: f32,
+    pub full_at: f32,
+    pub inversion_override: u32,
+    pub rsi_override: u32,
+    pub rsi_period: u32,
+    pub rsi_below: f32,
+    pub macd_override: u32,
+    pub macd_fast: u32,
+    pub macd_slow: u32,
+    pub macd_signal: u32,
+    pub vxth_delta: f32,
+    pub vxth_tenor_days: u32,
+    pub vxth_roll_every_days: u32,
+    pub vxth_levels_n: u32,
+    pub vxth_levels: [f32; MAX_VXTH_LEVELS],
+    pub vxth_weights: [f32; MAX_VXTH_LEVELS + 1],
+    pub d_star: [f32; 4],
 }
 
 /// One program of the run (`ProgramDesc` in the shader).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
-pub(super) struct ProgramDesc {
-    kind: u32,
-    adaptive: u32,
-    n_layers: u32,
-    n_rungs: u32,
-    units: f32,
-    ladder: [f32; MAX_RUNGS],
+#[expect(
+    missing_docs,
+    reason = "documented field by field in shaders/study.wgsl"
+)]
+pub struct ProgramDesc {
+    pub kind: u32,
+    pub adaptive: u32,
+    pub n_layers: u32,
+    pub n_rungs: u32,
+    pub units: f32,
+    pub ladder: [f32; MAX_RUNGS],
+    pub mark_from: u32,
 }
 
 /// One layer (`LayerDesc` in the shader).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
-pub(super) struct LayerDesc {
-    instrument: u32,
-    tenor_days: u32,
-    offset_days: u32,
-    every_days: u32,
-    roll_days_left: u32,
-    strike_kind: u32,
-    strike_value: f32,
-    unit_contracts: f32,
+#[expect(
+    missing_docs,
+    reason = "documented field by field in shaders/study.wgsl"
+)]
+pub struct LayerDesc {
+    pub instrument: u32,
+    pub tenor_days: u32,
+    pub offset_days: u32,
+    pub every_days: u32,
+    pub roll_days_left: u32,
+    pub strike_kind: u32,
+    pub strike_value: f32,
+    pub unit_contracts: f32,
 }
 
-/// The per-run capacities the kernel is compiled with (its private arrays
-/// are sized to the run's books, not to the largest possible ones).
+/// The slots and record words a run's books use, within the kernel's fixed
+/// capacities ([`CAPACITY`]): the kernel's loops run to these counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StudyShape {
     /// Programs on each path.
@@ -114,15 +135,30 @@ impl StudyShape {
     }
 }
 
+/// The fixed capacities of the study kernel's per-path arrays (its private
+/// arrays in WGSL, the lane arrays of the CPU twin): the books' own limits,
+/// so one compiled kernel serves every run.
+pub const CAPACITY: StudyShape = StudyShape {
+    programs: MAX_PROGRAMS as u32,
+    condors: MAX_CONDORS as u32,
+    positions: MAX_HEDGE_POSITIONS as u32,
+    rungs: MAX_RUNGS as u32,
+};
+
 /// The run's books do not fit the kernel.
-fn unsupported(what: String) -> GpuError {
-    GpuError::TooLarge(format!("the GPU study kernel does not support {what}"))
+fn unsupported(what: String) -> KernelError {
+    KernelError(format!("the study kernel does not support {what}"))
 }
 
-#[expect(clippy::cast_possible_truncation, reason = "GPU constants are f32")]
-pub(super) fn params_of(
+/// The constants, program and layer descriptions and slot counts of
+/// `setup`'s books.
+///
+/// # Errors
+/// Books beyond the kernel's capacities.
+#[expect(clippy::cast_possible_truncation, reason = "kernel constants are f32")]
+pub fn params_of(
     setup: &StudySetup,
-) -> Result<(StudyParams, Vec<ProgramDesc>, Vec<LayerDesc>, StudyShape), GpuError> {
+) -> Result<(StudyParams, Vec<ProgramDesc>, Vec<LayerDesc>, StudyShape), KernelError> {
     let spec = &setup.spec;
     let c = &spec.condor;
     let a = &spec.adaptive;
@@ -207,6 +243,7 @@ pub(super) fn params_of(
             n_rungs: prog.ladder.len() as u32,
             units: prog.units as f32,
             ladder,
+            mark_from: i as u32,
         });
         rungs = rungs.max(prog.ladder.len());
         positions = positions.max(match prog.kind() {
@@ -239,34 +276,87 @@ pub(super) fn params_of(
     if programs.is_empty() {
         programs.push(ProgramDesc::default());
     }
+    // Identical layers hold identical positions: the later program copies
+    // the earlier one's marks.
+    let structure = |p: usize| -> Vec<[u32; 7]> {
+        layers[p * MAX_LAYERS..p * MAX_LAYERS + programs[p].n_layers as usize]
+            .iter()
+            .map(|l| {
+                [
+                    l.instrument,
+                    l.tenor_days,
+                    l.offset_days,
+                    l.every_days,
+                    l.roll_days_left,
+                    l.strike_kind,
+                    l.strike_value.to_bits(),
+                ]
+            })
+            .collect()
+    };
+    let from: Vec<u32> = (0..programs.len())
+        .map(|i| {
+            (0..i)
+                .find(|&j| {
+                    programs[j].kind == 1 && programs[i].kind == 1 && structure(j) == structure(i)
+                })
+                .unwrap_or(i) as u32
+        })
+        .collect();
+    for (prog, f) in programs.iter_mut().zip(from) {
+        prog.mark_from = f;
+    }
+    p.d_star = strike_quantiles(p.short_delta, p.long_delta);
     let shape = StudyShape {
         programs: programs.len() as u32,
         condors: c.max_open.max(1),
         positions: positions as u32,
         rungs: rungs as u32,
     };
+    if shape.programs > CAPACITY.programs
+        || shape.condors > CAPACITY.condors
+        || shape.positions > CAPACITY.positions
+        || shape.rungs > CAPACITY.rungs
+    {
+        return Err(unsupported(format!("{shape:?} (capacities {CAPACITY:?})")));
+    }
+    p.condor_slots = shape.condors;
+    p.position_slots = shape.positions;
+    p.record_programs = shape.programs;
+    p.record_rungs = shape.rungs;
+    p.record_words = shape.record_words();
     Ok((p, programs, layers, shape))
 }
 
-/// The study kernel's full WGSL source for `shape`.
+/// `N^{-1}` of the condor's four strike targets (short put, short call, long
+/// put, long call), computed once on the host for both kernels: the signed
+/// delta `-|delta|` for a put, `|delta|` for a call, `p = 1 + delta` for a
+/// put (in `f32`, as the kernels used to), and [`norm_quantile`] of `p` in
+/// `f64`, rounded (NaN when `p` is not in (0, 1) or the delta is 0, which the
+/// kernels turn into a NaN strike).
 #[must_use]
-pub fn source(shape: StudyShape) -> String {
-    format!(
-        "const N_PROGRAMS: u32 = {}u;\nconst N_CONDORS: u32 = {}u;\nconst N_POSITIONS: u32 = {}u;\n\
-         const N_RUNGS: u32 = {}u;\nconst RECORD_WORDS: u32 = {}u;\n{}",
-        shape.programs,
-        shape.condors,
-        shape.positions,
-        shape.rungs,
-        shape.record_words(),
-        shaders::STUDY_BODY
-    )
+#[expect(clippy::cast_possible_truncation, reason = "kernel constants are f32")]
+pub fn strike_quantiles(short_delta: f32, long_delta: f32) -> [f32; 4] {
+    let mut out = [0.0f32; 4];
+    for (j, slot) in out.iter_mut().enumerate() {
+        let delta = if j < 2 { short_delta } else { long_delta };
+        let call = j % 2 == 1;
+        let signed = if call { delta.abs() } else { -delta.abs() };
+        let p = if call { signed } else { 1.0 + signed };
+        *slot = if p > 0.0 && p < 1.0 && signed != 0.0 {
+            norm_quantile(f64::from(p)) as f32
+        } else {
+            f32::NAN
+        };
+    }
+    out
 }
 
 /// The VIX index's `b` at the close of each day `0..=horizon` (annualised
 /// variance): `VIX^2 / 100^2 = a v + b[day]`.
-#[expect(clippy::cast_possible_truncation, reason = "GPU tables are f32")]
-pub(super) fn vix_b(setup: &StudySetup) -> Vec<f32> {
+#[expect(clippy::cast_possible_truncation, reason = "kernel tables are f32")]
+#[must_use]
+pub fn vix_b(setup: &StudySetup) -> Vec<f32> {
     let m = &setup.pricing.model_q;
     let k = VixCoefficients::new(&m.params);
     (0..=setup.horizon_days)
