@@ -13,7 +13,8 @@
 //! 7. [`cpu`] and [`gpu`]: the kernels, twins of each other;
 //! 8. [`backend`]: the device choice and the path and study engines;
 //! 9. [`montecarlo`]: Monte Carlo estimators and prices;
-//! 10. [`validate`] and [`bench`](mod@bench): the oracles and the timings.
+//! 10. [`validate`], [`bench`](mod@bench) and [`sweep`]: the oracles, the
+//!     timings and the grids of studies.
 
 pub mod backend;
 pub mod bench;
@@ -26,4 +27,5 @@ pub mod report;
 pub mod shared;
 pub mod strategy;
 pub mod study;
+pub mod sweep;
 pub mod validate;

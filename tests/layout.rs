@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["cpu", "gpu"],
     &["backend"],
     &["montecarlo"],
-    &["bench", "validate"],
+    &["bench", "validate", "sweep"],
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
