@@ -208,6 +208,14 @@ impl Block {
     /// Twin of `condor_candidate` on every lane: the strike searches of the
     /// candidate (all lanes and targets at once), then its strikes.
     pub fn condor_candidate(&mut self, m: &MarksData, p: &StudyParams) {
+        if MarksData::interpolates(&self.day_inputs) {
+            self.candidate_strikes::<true>(m, p);
+        } else {
+            self.candidate_strikes::<false>(m, p);
+        }
+    }
+
+    fn candidate_strikes<const INTERP: bool>(&mut self, m: &MarksData, p: &StudyParams) {
         let n = p.dte_days as usize;
         let tau = m.tenors.tau[n];
         let targets = if p.wing_width > 0.0 { 2 } else { 4 };
@@ -221,11 +229,11 @@ impl Block {
             }
             let mut x = [0.0f32; LANES];
             for l in 0..LANES {
-                x[l] = m.spx_newton_start(day, &lanes[l], n, d_star);
+                x[l] = m.spx_newton_start::<INTERP>(day, &lanes[l], n, d_star);
             }
             for _ in 0..12 {
                 for l in 0..LANES {
-                    x[l] = m.spx_newton_step(day, &lanes[l], n, d_star, x[l]);
+                    x[l] = m.spx_newton_step::<INTERP>(day, &lanes[l], n, d_star, x[l]);
                 }
             }
             for l in 0..LANES {
@@ -265,28 +273,32 @@ impl Block {
                 push_legs(r, l, CANDIDATE, &lane.candidate, p.dte_days);
             }
         }
+        let n = r.lane.len();
+        self.spx_prices.clear();
+        self.spx_prices.resize(n, 0.0);
+        if MarksData::interpolates(&self.day_inputs) {
+            self.price_requests::<true>(m);
+        } else {
+            self.price_requests::<false>(m);
+        }
+        let r = &self.spx_requests;
+        for (i, &price) in self.spx_prices.iter().enumerate() {
+            let leg = i % 4;
+            let lane = &mut self.lanes[r.lane[i] as usize];
+            lane.leg_price[4 * r.slot[i] as usize + leg] = price;
+        }
+    }
+
+    /// Prices the SPX requests into `spx_prices`.
+    fn price_requests<const INTERP: bool>(&mut self, m: &MarksData) {
         let day_in = &self.day_inputs;
         let lanes_in = &self.lane_inputs;
         let spx: [f32; LANES] = std::array::from_fn(|l| self.lanes[l].spx);
-        let n = r.lane.len();
-        let out = &mut self.spx_prices;
-        out.clear();
-        out.resize(n, 0.0);
-        for i in 0..n {
-            let l = r.lane[i] as usize;
-            out[i] = m.spx_price(
-                day_in,
-                &lanes_in[l],
-                r.kind[i],
-                spx[l],
-                r.strike[i],
-                r.days[i] as usize,
-            );
-        }
-        for i in 0..n {
-            let leg = i % 4;
-            let lane = &mut self.lanes[r.lane[i] as usize];
-            lane.leg_price[4 * r.slot[i] as usize + leg] = out[i];
+        let r = &self.spx_requests;
+        let reqs = r.lane.iter().zip(&r.kind).zip(r.strike.iter().zip(&r.days));
+        for (out, ((&l, &kind), (&strike, &days))) in self.spx_prices.iter_mut().zip(reqs) {
+            let l = l as usize & (LANES - 1);
+            *out = m.spx_price::<INTERP>(day_in, &lanes_in[l], kind, spx[l], strike, days as usize);
         }
     }
 }

@@ -4,7 +4,7 @@
 //! block at once and shared by the programs whose layers are identical.
 
 use super::marks::MarksData;
-use super::{Block, Lane, VIX_FUT_MULT, VIX_OPT_MULT};
+use super::{Block, Lane, LANES, VIX_FUT_MULT, VIX_OPT_MULT};
 use crate::shared::marks::max_wgsl;
 use crate::strategy::hedge::{MAX_HEDGE_POSITIONS, MAX_LAYERS};
 use crate::strategy::spec::MAX_PROGRAMS;
@@ -227,12 +227,13 @@ impl Block {
         let day_in = &self.day_inputs;
         let lanes_in = &self.lane_inputs;
         let n = r.len();
-        for i in 0..n {
-            let lane = &lanes_in[r.lane[i] as usize];
-            let days = r.days[i] as usize;
+        let reqs = r.lane.iter().zip(&r.days).zip(r.strike.iter().zip(&r.call));
+        for (mark, ((&l, &days), (&strike, &call))) in r.mark.iter_mut().zip(reqs) {
+            let lane = &lanes_in[l as usize & (LANES - 1)];
+            let days = days as usize;
             let f = m.vix_future(day_in, lane, days);
-            let call = m.vix_call(day_in, lane, days, f, r.strike[i]);
-            r.mark[i] = if r.call[i] { call } else { f };
+            let c = m.vix_call(day_in, lane, days, f, strike);
+            *mark = if call { c } else { f };
         }
         for i in 0..n {
             self.lanes[r.lane[i] as usize].positions[r.prog[i] as usize][r.slot[i] as usize].mark =

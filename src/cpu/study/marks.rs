@@ -80,6 +80,20 @@ pub(super) struct LaneInputs {
     opt_ci: AxisCell,
 }
 
+/// `v[i]` without a bounds check, so the request loops vectorise.
+///
+/// Callers index the per-tenor and per-day vectors with remaining lives of
+/// the run's positions, which the kernel's inputs bound by `max_days` (the
+/// longest tenor), and table offsets by surface indices below their count.
+#[inline(always)]
+pub(super) fn at<T: Copy>(v: &[T], i: usize) -> T {
+    debug_assert!(i < v.len(), "index {i} of {}", v.len());
+    // SAFETY: see above; every vector indexed here has max_days + 1 (or the
+    // surface count) entries and the indices are derived from bounded lives.
+    unsafe { *v.get_unchecked(i) }
+}
+
+#[inline(always)]
 fn locate(h: &TableHeader, axis: usize, x: f32) -> AxisCell {
     table_locate(x, h.lo[axis], h.inv_step[axis], h.n[axis])
 }
@@ -182,6 +196,13 @@ impl MarksData {
         }
     }
 
+    /// Whether any remaining life of the day lies between two SPX surfaces
+    /// (then the marks interpolate; never without variance bumps).
+    #[must_use]
+    pub fn interpolates(day: &DayInputs) -> bool {
+        day.spx_w.iter().any(|&w| w > 0.0)
+    }
+
     /// A lane's inputs at variance `var_now` (already `max(v, 0)`).
     #[inline(always)]
     pub fn lane_inputs(&self, var_now: f32) -> LaneInputs {
@@ -224,19 +245,26 @@ impl MarksData {
     /// The SPX implied vol (`spx_table_vol`) of a lane at remaining life `n`
     /// and `k = ln(K/F) / sqrt(tau)`.
     #[inline(always)]
-    pub fn spx_vol(&self, day: &DayInputs, lane: &LaneInputs, n: usize, k: f32) -> f32 {
+    pub fn spx_vol<const INTERP: bool>(
+        &self,
+        day: &DayInputs,
+        lane: &LaneInputs,
+        n: usize,
+        k: f32,
+    ) -> f32 {
         let t = &self.tenors;
-        let vbar = (t.decay[n] * lane.vv + t.theta_part[n]) + self.p.jump_var;
-        let cj = t.spx_cj[n];
-        let i = day.spx_i[n] as usize;
-        let atm = (vbar + day.add_lo[n]).sqrt();
+        let vbar = (at(&t.decay, n) * lane.vv + at(&t.theta_part, n)) + self.p.jump_var;
+        let cj = at(&t.spx_cj, n);
+        let i = at(&day.spx_i, n) as usize;
+        let atm = (vbar + at(&day.add_lo, n)).sqrt();
         let ck = locate(&self.spx, 2, k / atm);
-        let lo = self.corners(&self.spx, self.spx_offsets[i], lane.spx_ci, cj, ck) * atm;
-        let w = day.spx_w[n];
-        if w > 0.0 {
-            let atm = (vbar + day.add_hi[n]).sqrt();
+        let lo = self.corners(&self.spx, at(&self.spx_offsets, i), lane.spx_ci, cj, ck) * atm;
+        let w = at(&day.spx_w, n);
+        if INTERP && w > 0.0 {
+            let atm = (vbar + at(&day.add_hi, n)).sqrt();
             let ck = locate(&self.spx, 2, k / atm);
-            let hi = self.corners(&self.spx, self.spx_offsets[i + 1], lane.spx_ci, cj, ck) * atm;
+            let hi =
+                self.corners(&self.spx, at(&self.spx_offsets, i + 1), lane.spx_ci, cj, ck) * atm;
             lo + (hi - lo) * w
         } else {
             lo
@@ -246,7 +274,7 @@ impl MarksData {
     /// SPX option price (`spx_price`) at SPX level `spot`, remaining life
     /// `n >= 1` trading days.
     #[inline(always)]
-    pub fn spx_price(
+    pub fn spx_price<const INTERP: bool>(
         &self,
         day: &DayInputs,
         lane: &LaneInputs,
@@ -256,25 +284,31 @@ impl MarksData {
         n: usize,
     ) -> f32 {
         let t = &self.tenors;
-        let tau = t.tau[n];
-        let forward = spot * t.fwd[n];
+        let tau = at(&t.tau, n);
+        let forward = spot * at(&t.fwd, n);
         let x = ln_portable(strike / forward);
-        let iv = self.spx_vol(day, lane, n, x / t.sqrt_tau[n]);
+        let iv = self.spx_vol::<INTERP>(day, lane, n, x / at(&t.sqrt_tau, n));
         let valid = tau > 0.0 && strike > 0.0;
         let (tau, iv) = if valid { (tau, iv) } else { (0.0, 0.0) };
-        black76_f32(kind, forward, strike, tau, t.df[n], iv).price
+        black76_f32(kind, forward, strike, tau, at(&t.df, n), iv).price
     }
 
     /// `sigma(x) sqrt(tau)` of the strike search (`marks_total_sd`).
     #[inline(always)]
-    fn total_sd(&self, day: &DayInputs, lane: &LaneInputs, n: usize, x: f32) -> f32 {
-        let st = self.tenors.sqrt_tau[n];
-        self.spx_vol(day, lane, n, x / st) * st
+    fn total_sd<const INTERP: bool>(
+        &self,
+        day: &DayInputs,
+        lane: &LaneInputs,
+        n: usize,
+        x: f32,
+    ) -> f32 {
+        let st = at(&self.tenors.sqrt_tau, n);
+        self.spx_vol::<INTERP>(day, lane, n, x / st) * st
     }
 
     /// One step of the strike search (`spx_strike_x`); `x` the log-strike.
     #[inline(always)]
-    pub fn spx_newton_step(
+    pub fn spx_newton_step<const INTERP: bool>(
         &self,
         day: &DayInputs,
         lane: &LaneInputs,
@@ -282,11 +316,12 @@ impl MarksData {
         d_star: f32,
         x: f32,
     ) -> f32 {
-        let s = self.total_sd(day, lane, n, x);
+        let s = self.total_sd::<INTERP>(day, lane, n, x);
         let g = x - s * (0.5 * s - d_star);
         let h = 1e-3 * max_wgsl(s, 1e-6);
-        let slope =
-            (self.total_sd(day, lane, n, x + h) - self.total_sd(day, lane, n, x - h)) / (2.0 * h);
+        let slope = (self.total_sd::<INTERP>(day, lane, n, x + h)
+            - self.total_sd::<INTERP>(day, lane, n, x - h))
+            / (2.0 * h);
         let dg = 1.0 - slope * (s - d_star);
         if dg >= 0.2 {
             x - g / dg
@@ -297,14 +332,14 @@ impl MarksData {
 
     /// The starting log-strike of the strike search.
     #[inline(always)]
-    pub fn spx_newton_start(
+    pub fn spx_newton_start<const INTERP: bool>(
         &self,
         day: &DayInputs,
         lane: &LaneInputs,
         n: usize,
         d_star: f32,
     ) -> f32 {
-        let s0 = self.total_sd(day, lane, n, 0.0);
+        let s0 = self.total_sd::<INTERP>(day, lane, n, 0.0);
         s0 * (0.5 * s0 - d_star)
     }
 
@@ -312,7 +347,7 @@ impl MarksData {
     #[inline(always)]
     pub fn spx_strike_at(&self, x: f32, spot: f32, n: usize) -> f32 {
         let t = &self.tenors;
-        let forward = spot * exp_portable((self.p.r - self.p.q) * t.tau[n]);
+        let forward = spot * exp_portable((self.p.r - self.p.q) * at(&t.tau, n));
         (forward * exp_portable(x) / 5.0 + 0.5).floor() * 5.0
     }
 
@@ -323,20 +358,20 @@ impl MarksData {
             &self.fut,
             self.fut.offset,
             lane.fut_ci,
-            self.tenors.fut_cj[n],
-            day.fut_ck[n],
+            at(&self.tenors.fut_cj, n),
+            at(&day.fut_ck, n),
         )
     }
 
     /// VIX option total sd (`vix_total_sd`) at moneyness `mny`.
     #[inline(always)]
     fn vix_total_sd(&self, day: &DayInputs, lane: &LaneInputs, n: usize, mny: f32) -> f32 {
-        let cell = day.opt_cell[n];
-        let cj = self.tenors.opt_cj[n];
+        let cell = at(&day.opt_cell, n);
+        let cj = at(&self.tenors.opt_cj, n);
         let ck = locate(&self.opt, 2, mny);
         let i = cell.i as usize;
-        let lo = self.corners(&self.opt, self.opt_offsets[i], lane.opt_ci, cj, ck);
-        let hi = self.corners(&self.opt, self.opt_offsets[i + 1], lane.opt_ci, cj, ck);
+        let lo = self.corners(&self.opt, at(&self.opt_offsets, i), lane.opt_ci, cj, ck);
+        let hi = self.corners(&self.opt, at(&self.opt_offsets, i + 1), lane.opt_ci, cj, ck);
         lo + (hi - lo) * cell.w
     }
 
@@ -351,10 +386,10 @@ impl MarksData {
         strike: f32,
     ) -> f32 {
         let t = &self.tenors;
-        let st = t.vix_sqrt_t[n];
+        let st = at(&t.vix_sqrt_t, n);
         let sd = self.vix_total_sd(day, lane, n, ln_portable(strike / f) / st);
         let tt = n as f32 / DAYS_PER_YEAR;
-        black76_f32(OptionKind::Call, f, strike, tt, t.vix_df[n], sd / st).price
+        black76_f32(OptionKind::Call, f, strike, tt, at(&t.vix_df, n), sd / st).price
     }
 
     /// VIX call strike of delta `delta` (`vix_call_strike_f`).
