@@ -26,5 +26,23 @@ set -e
 # One closing line over every test binary (cargo prints one result per binary).
 passed=$(grep -Eo '^test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
 failed=$(grep -Eo '^test result: [a-zA-Z]+\. [0-9]+ passed; [0-9]+ failed' "$log" | grep -Eo '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+
+# The script tests, on the release binary the tests built: paths.parquet read
+# back with pyarrow, polars and pandas (a Python environment from PyPI), and a
+# real single-node Slurm cluster running a sharded study (installs slurm-wlm
+# and munge; needs root or sudo).
+for script in scripts/parquet/test.sh scripts/slurm/test.sh; do
+  sudo=""
+  if [ "$script" = scripts/slurm/test.sh ] && [ "$(id -u)" -ne 0 ]; then sudo="sudo -E"; fi
+  echo "script test: $script"
+  if $sudo env VIXHEDGE="$PWD/target/release/vixhedge" bash "$script"; then
+    echo "script test $script ... ok"
+    passed=$((passed + 1))
+  else
+    echo "script test $script ... FAILED"
+    failed=$((failed + 1))
+    status=1
+  fi
+done
 echo "tests: ${passed} passed, ${failed} failed"
 exit "$status"

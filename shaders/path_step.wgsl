@@ -16,7 +16,17 @@
 //
 // Assembled after shared/params.wgsl, shared/mulhi_split.wgsl (or
 // shared/mulhi_int64.wgsl), shared/philox.wgsl, shared/math.wgsl,
-// shared/qe.wgsl and shared/jumps.wgsl.
+// shared/qe.wgsl, shared/jumps.wgsl, shared/burn_in.wgsl and
+// shared/bootstrap.wgsl.
+//
+// With params.boot_days > 0 the paths are historical bootstrap paths
+// (shared/bootstrap.wgsl) instead: the state's `v` then holds the bits of
+// the history day (bitcast), whose VIX close the host reads from the series.
+//
+// With params.record_closes = 1 the kernel also writes (y, v) at day 0 and
+// at every close into `closes` (days + 1 states a path, path-major), for
+// statistics of daily closes (`vixhedge facts`); otherwise `closes` is a
+// placeholder and is not touched.
 
 // Invocations per workgroup; set per pipeline (see src/gpu/path_step.rs).
 override WORKGROUP_SIZE: u32 = 64u;
@@ -26,16 +36,45 @@ override WORKGROUP_SIZE: u32 = 64u;
 // Event calendar: bit e of entry d - 1 is set when event type e occurs at the
 // end of trading day d (built on the host from params.events).
 @group(0) @binding(2) var<storage, read> event_days: array<u32>;
+// The state at every close when params.record_closes = 1.
+@group(0) @binding(3) var<storage, read_write> closes: array<TerminalState>;
+// The bootstrap series when params.boot_days > 0 (else a placeholder).
+@group(0) @binding(4) var<storage, read> boot: array<u32>;
+
+// A bootstrap path: (y, history day as bits) at the horizon, and at every
+// close when recording.
+fn bootstrap_path(path: u32, i: u32) -> TerminalState {
+    let key = vec2<u32>(params.key0, params.key1);
+    let days = params.n_steps / params.steps_per_day;
+    let base = i * (days + 1u);
+    var p = boot_start(key, path);
+    let record = params.record_closes != 0u;
+    if (record) {
+        closes[base] = TerminalState(p.y, bitcast<f32>(p.day));
+    }
+    for (var d = 1u; d <= days; d = d + 1u) {
+        p = boot_step(p, key, path, d);
+        if (record) {
+            closes[base + d] = TerminalState(p.y, bitcast<f32>(p.day));
+        }
+    }
+    return TerminalState(p.y, bitcast<f32>(p.day));
+}
 
 // What the current iteration draws for.
 const PHASE_DIFFUSION: u32 = 0u;
 const PHASE_JUMP: u32 = 1u;
 const PHASE_EVENT: u32 = 2u;
 
-fn simulate_path(path: u32) -> TerminalState {
+fn simulate_path(path: u32, i: u32) -> TerminalState {
     let key = vec2<u32>(params.key0, params.key1);
     var y = 0.0f;
-    var v = params.v0;
+    var v = start_variance(key, path);
+    let record = params.record_closes != 0u;
+    let closes_base = i * (params.n_steps / params.steps_per_day + 1u);
+    if (record) {
+        closes[closes_base] = TerminalState(y, v);
+    }
     // v' of the current step (step 2, then + jumps and bumps).
     var vn = 0.0f;
     var step = 0u;
@@ -113,6 +152,9 @@ fn simulate_path(path: u32) -> TerminalState {
             v = vn;
             step = step + 1u;
             phase = PHASE_DIFFUSION;
+            if (record && step_in_day == 0u) {
+                closes[closes_base + day] = TerminalState(y, v);
+            }
             if (step == params.n_steps) {
                 break;
             }
@@ -130,5 +172,9 @@ fn main(
     if (i >= params.n_paths) {
         return;
     }
-    out_state[i] = simulate_path(params.path_offset + i);
+    if (params.boot_days > 0u) {
+        out_state[i] = bootstrap_path(params.path_offset + i, i);
+    } else {
+        out_state[i] = simulate_path(params.path_offset + i, i);
+    }
 }

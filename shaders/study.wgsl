@@ -9,7 +9,8 @@
 // magnitude.
 //
 // Assembled by src/gpu/shaders.rs: shared/params.wgsl, shared/philox.wgsl,
-// shared/math.wgsl, shared/qe.wgsl, shared/jumps.wgsl, shared/step.wgsl,
+// shared/math.wgsl, shared/qe.wgsl, shared/jumps.wgsl, shared/burn_in.wgsl,
+// shared/bootstrap.wgsl, shared/step.wgsl,
 // shared/tables.wgsl (group 1), shared/pricing.wgsl, shared/marks.wgsl, the
 // books in shaders/study/ (stats, condor, signals, hedge) and this file.
 //
@@ -144,6 +145,12 @@ struct LayerDesc {
 @group(0) @binding(6) var<storage, read> layers: array<LayerDesc>;
 // b of the VIX index at the close of day d (0..=horizon), annualised variance.
 @group(0) @binding(7) var<storage, read> vix_b: array<f32>;
+// The historical bootstrap series (shared/bootstrap.wgsl) when
+// params.boot_days > 0; a placeholder otherwise.
+@group(0) @binding(8) var<storage, read> boot: array<u32>;
+
+// Lowest variance the VIX close is inverted to (src/model/vix, V_FLOOR).
+const V_FLOOR: f32 = 1e-4f;
 
 override WORKGROUP_SIZE: u32 = 64u;
 
@@ -182,12 +189,17 @@ fn round_step(x: f32, step: f32) -> f32 {
 // ------------------------------------------------------------ one close
 
 var<private> max_vix: f32;
+var<private> first_vix: f32;
+var<private> spx_peak: f32;
+var<private> spx_max_dd: f32;
 
 // The close of `day` (market fields set): the order of `PathBook::process`.
 fn process_close(first: bool) {
     let n_prog = min(study.n_programs, N_PROGRAMS);
     signals_update(spx, first);
     max_vix = max(max_vix, vix);
+    spx_peak = max(spx_peak, spx);
+    spx_max_dd = max(spx_max_dd, (spx_peak - spx) / spx_peak);
 
     let entry_day = condor_entry_day();
     if (entry_day) {
@@ -207,6 +219,9 @@ fn process_close(first: bool) {
     var cl = condor_line;
     line_push(&cl, condor_eq);
     condor_line = cl;
+    if (line_ruined(cl)) {
+        condor_ruined = 1u;
+    }
     for (var p = 0u; p < n_prog; p = p + 1u) {
         let h = hedge_pnl(p);
         var l = lines[p];
@@ -229,6 +244,20 @@ fn set_market(d: u32) {
     vix_f1m = mark_vix_future(21u);
 }
 
+// The market of a bootstrap path at the close of `d`: the day's VIX close
+// itself, and the variance filtered from it (the model's VIX formula
+// inverted), as in the replay.
+fn set_market_history(d: u32, close: f32) {
+    day = d;
+    spx = study.spot * exp_portable(y);
+    vix = close;
+    // The constant multiplies first (Mesa reassociates `(close * close) *
+    // 0.0001` into this order), and no fused multiply-add: as
+    // `filtered_variance_f32` on the CPU.
+    var_now = max((opaque(close * (close * 0.0001f)) - vix_b[d]) / study.vix_a, V_FLOOR);
+    vix_f1m = mark_vix_future(21u);
+}
+
 fn put_line(base: u32, l: Line) {
     records[base] = l.max_dd;
     records[base + 1u] = l.last;
@@ -238,10 +267,10 @@ fn put_line(base: u32, l: Line) {
 
 // The path's record (study.record_words f32 words; src/study/kernel/record.rs
 // reads it): [0] max VIX, [1] SPX return, [2..6) condor line (max dd, pnl,
-// peak - capital, worst day), [6..15) condor tally, then per program
-// 14 + 4 record_rungs words: line (4), own ledger (cash, premium, payoff,
-// costs), one-unit ledger (4), hedge P&L (own, one-unit), the rungs' lines
-// (4 each).
+// peak - capital, worst day), [6..15) condor tally, [15] first VIX, [16] SPX
+// max drawdown (HEADER_WORDS = 17), then per program 14 + 4 record_rungs
+// words: line (4), own ledger (cash, premium, payoff, costs), one-unit ledger
+// (4), hedge P&L (own, one-unit), the rungs' lines (4 each).
 fn write_record(i: u32) {
     let base = i * study.record_words;
     records[base] = max_vix;
@@ -250,9 +279,11 @@ fn write_record(i: u32) {
     for (var t = 0u; t < 9u; t = t + 1u) {
         records[base + 6u + t] = tally[t];
     }
+    records[base + 15u] = first_vix;
+    records[base + 16u] = spx_max_dd;
     let n_rungs = min(study.record_rungs, N_RUNGS);
     for (var p = 0u; p < min(study.record_programs, N_PROGRAMS); p = p + 1u) {
-        let pb = base + 15u + p * (14u + 4u * n_rungs);
+        let pb = base + 17u + p * (14u + 4u * n_rungs);
         put_line(pb, lines[p]);
         let l = ledgers[p];
         for (var t = 0u; t < 4u; t = t + 1u) {
@@ -281,8 +312,9 @@ fn main(
     let key = vec2<u32>(params.key0, params.key1);
 
     y = 0.0f;
-    v = params.v0;
+    v = start_variance(key, path);
     condor_cash = 0.0f;
+    condor_ruined = 0u;
     for (var t = 0u; t < 9u; t = t + 1u) {
         tally[t] = 0.0f;
     }
@@ -314,18 +346,34 @@ fn main(
     ema_signal = Ema(0u, 0.0f);
     macd_line = 0.0f;
 
-    set_market(0u);
+    // The path source: SVCJ steps, or the historical bootstrap.
+    let bootstrap = params.boot_days > 0u;
+    var bp = BootPath(0u, 0u, 0.0f);
+    if (bootstrap) {
+        bp = boot_start(key, path);
+        set_market_history(0u, boot_vix(bp.day));
+    } else {
+        set_market(0u);
+    }
     max_vix = vix;
+    first_vix = vix;
+    spx_peak = spx;
+    spx_max_dd = 0.0f;
     process_close(true);
 
     let spd = params.steps_per_day;
     let n_prog = min(study.n_programs, N_PROGRAMS);
     for (var d = 1u; d <= study.horizon_days; d = d + 1u) {
-        for (var s = 0u; s < spd; s = s + 1u) {
-            let events = select(0u, event_days[d - 1u], s + 1u == spd);
-            let yv = sim_step(key, path, (d - 1u) * spd + s, events, y, v);
-            y = yv.x;
-            v = yv.y;
+        if (bootstrap) {
+            bp = boot_step(bp, key, path, d);
+            y = bp.y;
+        } else {
+            for (var s = 0u; s < spd; s = s + 1u) {
+                let events = select(0u, event_days[d - 1u], s + 1u == spd);
+                let yv = sim_step(key, path, (d - 1u) * spd + s, events, y, v);
+                y = yv.x;
+                v = yv.y;
+            }
         }
         // Interest, before anything else on the day.
         condor_cash = opaque(condor_cash * study.growth) + study.capital_growth;
@@ -333,7 +381,11 @@ fn main(
             ledgers[p].main.x = ledgers[p].main.x * study.growth;
             ledgers[p].unit.x = ledgers[p].unit.x * study.growth;
         }
-        set_market(d);
+        if (bootstrap) {
+            set_market_history(d, boot_vix(bp.day));
+        } else {
+            set_market(d);
+        }
         process_close(false);
     }
     write_record(i);

@@ -13,14 +13,16 @@
 //! 7. [`cpu`] and [`gpu`]: the kernels, twins of each other;
 //! 8. [`backend`]: the device choice and the path and study engines;
 //! 9. [`montecarlo`]: Monte Carlo estimators and prices;
-//! 10. [`validate`], [`bench`](mod@bench) and [`sweep`]: the oracles, the
-//!     timings and the grids of studies.
+//! 10. [`validate`], [`bench`](mod@bench), [`sweep`] and [`history`]: the
+//!     oracles, the timings, the grids of studies, and real SPX/VIX history
+//!     (facts, calibration, replay).
 
 pub mod backend;
 pub mod bench;
 pub mod config;
 pub mod cpu;
 pub mod gpu;
+pub mod history;
 pub mod model;
 pub mod montecarlo;
 pub mod report;

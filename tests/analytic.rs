@@ -39,7 +39,7 @@ fn lewis_heston() -> MarketModel {
     )
 }
 
-/// Duffie, Pan and Singleton (2000) SVCJ, risk-neutral (DESIGN.md section 2).
+/// Duffie, Pan and Singleton (2000) SVCJ, risk-neutral (`docs/model.md`).
 fn dps_svcj() -> MarketModel {
     let (sigma_s, mu_v, rho_j): (f64, f64, f64) = (0.0001, 0.05, -0.38);
     let params = SvcjParams {

@@ -131,7 +131,7 @@ fn scheduled_events_price_like_the_exact_model() {
                 let without = s.price(kind, spot, k, tau, v, r, q, 0.0);
                 assert!(got > without, "the event adds value");
                 worst = worst.max((got - exact).abs() / price_tolerance(exact));
-                // implied_vol keeps DESIGN's total-variance rule.
+                // implied_vol keeps the total-variance rule of `docs/pricing.md`.
                 let kk = (k / (spot * ((r - q) * tau).exp())).ln() / tau.sqrt();
                 let (plain, _) = s.implied_vol(v, tau, kk, 0.0);
                 let (total, _) = s.implied_vol(v, tau, kk, ev);

@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["cpu", "gpu"],
     &["backend"],
     &["montecarlo"],
-    &["bench", "validate", "sweep"],
+    &["bench", "validate", "sweep", "history"],
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

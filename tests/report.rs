@@ -8,7 +8,9 @@ use crate::util::report_data::{
 };
 use vixhedge::config::{HedgeProgram, Regime, RegimesConfig};
 use vixhedge::report::stats::{DRAWDOWN_SPEC, PNL_SPEC};
-use vixhedge::report::{summarize, write_outputs, LineOutcome, StudyAccumulator, StudySummary};
+use vixhedge::report::{
+    summarize, write_outputs, LineOutcome, PathFacts, StudyAccumulator, StudySummary,
+};
 
 /// Lower empirical quantile of sorted values (the k = ceil(q n)-th smallest).
 fn quantile(sorted: &[f64], q: f64) -> f64 {
@@ -202,7 +204,12 @@ fn lognormal_pairs(seed: u64, n: u64, c: f64, s: f64) -> StudyAccumulator {
             line(x, pnl),
             line(y, pnl - CAPITAL * 0.01 * (1.0 + r.normal())),
         ];
-        acc.push_path(i, 25.0, 0.0, &outcomes).unwrap();
+        let facts = PathFacts {
+            max_vix: 25.0,
+            first_vix: 20.0,
+            ..PathFacts::default()
+        };
+        acc.push_path(i, &facts, &outcomes).unwrap();
     }
     acc
 }
@@ -370,16 +377,25 @@ fn outputs_are_written_and_plots_name_their_series() {
     ] {
         let texts = svg_texts(&read(f)).unwrap_or_else(|e| panic!("{f}: {e}"));
         for name in ["alvh", "alvh-seed"] {
+            // A legend entry, or a small multiple's title `alvh: mean ...`.
             assert!(
-                texts.iter().any(|t| t == name),
+                texts
+                    .iter()
+                    .any(|t| t == name || t.starts_with(&format!("{name}: "))),
                 "{f} lacks series {name}: {texts:?}"
             );
         }
     }
     let has = |f: &str, t: &str| svg_texts(&read(f)).unwrap().iter().any(|x| x == t);
-    assert!(has("drawdown_distribution.svg", "none"));
+    assert!(svg_texts(&read("drawdown_distribution.svg"))
+        .unwrap()
+        .iter()
+        .any(|t| t.contains("(none ")));
     assert!(has("reduction_by_regime.svg", "vxth"));
-    assert!(has("reduction_by_regime.svg", "moderate"));
+    assert!(svg_texts(&read("reduction_by_regime.svg"))
+        .unwrap()
+        .iter()
+        .any(|t| t.starts_with("moderate (") && t.ends_with(" paths)")));
     let report = read("report.md");
     assert!(report.contains("## Verdict") && report.contains("- Synthetic test paths."));
     assert!(report.contains("drag (%/yr)"));
@@ -402,7 +418,7 @@ fn outputs_are_written_and_plots_name_their_series() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
     let table = vixhedge::report::render::verdict_table(&summary);
-    assert!(table.contains("mean DD (%)") && table.contains("alvh-seed@x10"));
+    assert!(table.contains("mean DD %") && table.contains("alvh-seed@x10"));
 }
 
 #[test]
@@ -417,4 +433,174 @@ fn writes_are_atomic_and_failures_leave_nothing() {
     vixhedge::report::write_atomic(&file, b"new").unwrap();
     assert_eq!(std::fs::read(&file).unwrap(), b"new");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+/// `[regimes] by`: each definition puts a path where its own measure and
+/// boundaries say, and the summary names the definition.
+#[test]
+fn regimes_by_max_vix_vix_rise_or_spx_drawdown() {
+    use vixhedge::config::{RegimeBy, RegimeMeasures};
+    let base = layout(&[HedgeProgram::None, HedgeProgram::Alvh], &[]);
+    let n = 4000;
+    let b = batch(5, 0, n, base.lines.len());
+    for by in [RegimeBy::MaxVix, RegimeBy::VixRise, RegimeBy::SpxDrawdown] {
+        let mut l = base.clone();
+        l.regimes.by = by;
+        let mut acc = StudyAccumulator::new(l.clone()).unwrap();
+        acc.push_batch(&b).unwrap();
+        let mut want = [0u64; 4];
+        for p in 0..b.len() {
+            let x = match by {
+                RegimeBy::MaxVix => b.max_vix[p],
+                RegimeBy::VixRise => b.max_vix[p] - b.first_vix[p],
+                RegimeBy::SpxDrawdown => b.spx_max_drawdown[p],
+            };
+            let bounds = l.regimes.bounds();
+            let r = if x >= bounds.crisis_from {
+                3
+            } else if x >= bounds.severe_from {
+                2
+            } else if x >= bounds.moderate_from {
+                1
+            } else {
+                0
+            };
+            want[r] += 1;
+            let m = RegimeMeasures {
+                max_vix: b.max_vix[p],
+                first_vix: b.first_vix[p],
+                spx_max_drawdown: b.spx_max_drawdown[p],
+            };
+            assert_eq!(l.regimes.classify_path(&m), Regime::ALL[r]);
+        }
+        let got: Vec<u64> = Regime::ALL.iter().map(|&r| acc.regime(r).paths()).collect();
+        assert_eq!(got, want, "{by:?}");
+        assert!(
+            want.iter().filter(|&&c| c > 0).count() >= 3,
+            "{by:?}: {want:?}"
+        );
+        let s = summarize(&acc, run_info());
+        assert_eq!(s.regime_definition.by, by.name());
+        assert_eq!(
+            s.regime_definition.moderate_from,
+            l.regimes.bounds().moderate_from
+        );
+    }
+}
+
+#[test]
+fn the_console_table_fits_100_columns_and_flags_short_horizons() {
+    let (summary, _) = small_summary();
+    let table = vixhedge::report::render::verdict_table(&summary);
+    for line in table.lines() {
+        assert!(line.len() <= 100, "{} columns: {line}", line.len());
+    }
+    // 126 days: annualised figures are flagged with their factor.
+    assert!(table.contains("scale a 126-day result by 2.0"), "{table}");
+    let report = vixhedge::report::render::report_markdown(&summary, "");
+    assert!(report.contains("scale a 126-day result by 2.0"));
+    let mut yearly = summary.clone();
+    yearly.horizon_days = 252;
+    assert!(!vixhedge::report::render::verdict_table(&yearly).contains("scale a"));
+}
+
+#[test]
+fn thin_regimes_carry_a_note() {
+    use vixhedge::report::render::thin_regime_note;
+    assert!(thin_regime_note("crisis", 0).unwrap().contains("No path"));
+    assert!(thin_regime_note("crisis", 3)
+        .unwrap()
+        .contains("Only 3 paths"));
+    assert!(thin_regime_note("crisis", 500).is_none());
+    let (summary, acc) = small_summary();
+    let report = vixhedge::report::render::report_markdown(&summary, "");
+    for (name, r) in summary.regimes.iter() {
+        if let Some(note) = thin_regime_note(name, r.paths) {
+            assert!(report.contains(&note), "{name}: {report}");
+        }
+    }
+    // The plots name every regime with its path count.
+    let svg = vixhedge::report::plots::reduction_by_regime_svg(&summary).unwrap();
+    for (name, r) in summary.regimes.iter() {
+        assert!(
+            svg.contains(&format!("{name} ({} paths)", r.paths)),
+            "{name}"
+        );
+    }
+    let ladder = vixhedge::report::plots::units_ladder_svg(&summary)
+        .unwrap()
+        .unwrap();
+    let texts = svg_texts(&ladder).unwrap();
+    for tick in ["0.5", "1", "2", "5", "10"] {
+        assert!(
+            texts.iter().any(|t| t == tick),
+            "ladder tick {tick}: {texts:?}"
+        );
+    }
+    assert!(!texts.iter().any(|t| t == "4" || t == "8"), "{texts:?}");
+    let _ = acc;
+}
+
+#[test]
+fn every_number_in_summary_json_has_a_unit() {
+    use vixhedge::report::summary::unit_of;
+    let (summary, _) = small_summary();
+    let v = serde_json::to_value(&summary).unwrap();
+    fn walk(v: &serde_json::Value, path: &[String], out: &mut Vec<Vec<String>>) {
+        let with = |k: String| {
+            let mut p = path.to_vec();
+            p.push(k);
+            p
+        };
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    walk(x, &with(k.clone()), out);
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    walk(x, &with(i.to_string()), out);
+                }
+            }
+            serde_json::Value::Number(_) | serde_json::Value::Null => out.push(path.to_vec()),
+            _ => {}
+        }
+    }
+    let mut leaves = Vec::new();
+    walk(&v, &[], &mut leaves);
+    assert!(leaves.len() > 500);
+    let unit = |p: &[&str]| unit_of(p);
+    for leaf in &leaves {
+        let segs: Vec<&str> = leaf.iter().map(String::as_str).collect();
+        if segs[0] == "units" {
+            continue;
+        }
+        assert!(unit(&segs).is_some(), "{segs:?} has no unit");
+    }
+    assert_eq!(
+        unit(&["regimes", "moderate", "strategies", "alvh@x0.5", "ruined"]),
+        Some("as strategies.*")
+    );
+    assert_eq!(
+        unit(&["strategies", "alvh", "max_drawdown", "p95"]),
+        Some("fraction of the running peak (0.2 is a 20% drawdown)")
+    );
+    assert_eq!(
+        unit(&[
+            "strategies",
+            "alvh",
+            "drawdown_reduction",
+            "paths_with_drawdown"
+        ]),
+        Some("paths")
+    );
+    assert_eq!(
+        unit(&["strategies", "alvh", "annual_drag_ci95", "1"]),
+        Some("fraction of capital per year")
+    );
+    assert_eq!(
+        v["units"]["strategies.*.ruined"],
+        "fraction of the paths (0.01 is 1%)"
+    );
 }

@@ -1,5 +1,5 @@
 //! `vixhedge run` end to end on small studies: the output files and JSON keys
-//! of DESIGN.md section 8, the same summary for any batch size and thread count,
+//! of `docs/cli.md`, the same summary for any batch size and thread count,
 //! and bad input rejected before anything is written.
 
 use std::path::Path;
@@ -30,9 +30,11 @@ fn small_run(out: &Path, extra: &[&str], threads: Option<&str>) -> serde_json::V
     serde_json::from_slice(&o.stdout).expect("stdout is one JSON document")
 }
 
-/// The summary without the run-to-run timing fields and the thread count.
+/// The summary without the run-to-run timing fields, the thread count and
+/// the layers that produced it.
 fn statistics(mut v: serde_json::Value) -> serde_json::Value {
     let m = v.as_object_mut().unwrap();
+    m.remove("resolved");
     m.remove("adapter");
     m.remove("elapsed_s");
     m.remove("path_steps_per_s");
@@ -131,7 +133,7 @@ fn the_same_seed_gives_the_same_summary_for_any_batch_size_and_thread_count() {
 
 #[test]
 fn bad_input_fails_with_one_line_naming_the_key_and_writes_nothing() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 8] = [
         (
             &["--set", "hedge.layers[0].tenor_days=0"],
             "hedge.layers[0].tenor_days",
@@ -142,6 +144,15 @@ fn bad_input_fails_with_one_line_naming_the_key_and_writes_nothing() {
         ),
         (&["--set", "condor.short_delta=0.6"], "condor.short_delta"),
         (&["--set", "regimes.severe_from=15"], "regimes"),
+        (&["--set", "regimes.by=max_spx"], "regimes.by"),
+        (
+            &["--set", "regimes.vix_rise.severe_from=2"],
+            "regimes.vix_rise.severe_from",
+        ),
+        (
+            &["--set", "regimes.spx_drawdown.crisis_from=1.5"],
+            "regimes.spx_drawdown.crisis_from",
+        ),
         (&["--hedges", "none,alvh,bogus"], "bogus"),
     ];
     for (extra, key) in cases {
@@ -162,4 +173,68 @@ fn bad_input_fails_with_one_line_naming_the_key_and_writes_nothing() {
         assert!(lines[0].contains(key), "{extra:?}: {err}");
         assert!(!out.exists(), "{extra:?} created the output directory");
     }
+}
+
+#[test]
+fn ruined_paths_stop_at_a_full_drawdown_and_are_counted() {
+    // A 1,000 USD account: every condor is floored at one contract risking
+    // about 15 times the capital, which validation warns about.
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("out");
+    let o = vixhedge(
+        &[
+            "run",
+            "--paths",
+            "200",
+            "--horizon-days",
+            "63",
+            "--backend",
+            "cpu",
+            "--json",
+            "--hedges",
+            "none,vxth",
+            "--set",
+            "condor.capital=1000",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning: condor.capital = 1000 USD") && err.contains("floored at 1 contract"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let none = &v["strategies"]["none"];
+    let ruined = none["ruined"].as_f64().unwrap();
+    assert!(ruined > 0.3 && ruined <= 1.0, "{ruined}");
+    for (name, s) in v["strategies"].as_object().unwrap() {
+        let dd = &s["max_drawdown"];
+        for k in ["mean", "p50", "p95", "p99", "cvar95"] {
+            let x = dd[k].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&x), "{name}.max_drawdown.{k} = {x}");
+        }
+        // A ruined account loses its capital and no more.
+        assert!(s["pnl"]["p5"].as_f64().unwrap() >= -1000.0 - 1e-9, "{name}");
+    }
+    let by_regime: f64 = ["calm", "moderate", "severe", "crisis"]
+        .iter()
+        .map(|r| {
+            let reg = &v["regimes"][r];
+            let n = reg["paths"].as_f64().unwrap();
+            if n == 0.0 {
+                0.0
+            } else {
+                reg["strategies"]["none"]["ruined"].as_f64().unwrap() * n
+            }
+        })
+        .sum();
+    assert!(
+        (by_regime - ruined * 200.0).abs() < 1e-9,
+        "{by_regime} vs {ruined}"
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("ruined (%)"));
 }

@@ -1,4 +1,4 @@
-//! The books on hand-built deterministic paths (DESIGN.md section 5): condor
+//! The books on hand-built deterministic paths (`docs/books.md`): condor
 //! exits, settlement, costs and sizing; hedge layer schedules, rolls and sizes for
 //! both presets' layer sets; the adaptive scale; VXTH tiers; the units ladder;
 //! drawdown statistics. Pricers are closed forms (`FlatMarks`, set per day) or a
@@ -271,7 +271,10 @@ fn opening_costs_are_per_leg_in_usd() {
     // 0.04 x 1,000,000 / 9,600 = 4.17 -> 4 contracts.
     // Per contract: legs at 1.0, 3.0, 2.5, 0.5 cross 0.05, 0.06, 0.05, 0.05 points
     // = 5, 6, 5, 5 USD, plus 4 x 1.10 commission: 25.40 USD; x 4 = 101.60 USD.
-    let spec = condor_only(CondorConfig::default());
+    let spec = condor_only(CondorConfig {
+        risk_fraction: 0.04,
+        ..CondorConfig::default()
+    });
     let book = PathBook::start(&spec, &table_day(), &TableMarks);
     let c = only_condor(&book);
     assert_eq!((c.contracts, c.credit), (4.0, 4.0));
@@ -386,3 +389,34 @@ fn cash_earns_the_daily_rate() {
 
 #[path = "strategy/hedges.rs"]
 mod hedges;
+
+#[test]
+fn a_path_reports_its_first_vix_and_the_spx_max_drawdown() {
+    let spec = condor_only(CondorConfig::default());
+    let m0 = quiet();
+    let mut book = PathBook::start(&spec, &m0.day_state(0), &m0);
+    // SPX 5000, 5100 (new peak), 4900, 4800 (4800 / 5100 - 1: the deepest), 5200, 5000;
+    // VIX 16, then 22, 31, 19.
+    let closes = [
+        (5100.0, 22.0),
+        (4900.0, 31.0),
+        (4800.0, 19.0),
+        (5200.0, 17.0),
+        (5000.0, 18.0),
+    ];
+    for (day, &(spx, vix)) in closes.iter().enumerate() {
+        let m = FlatMarks { spx, vix, ..m0 };
+        book.step(&m.day_state(day as u32 + 1), &m);
+    }
+    let o = book.outcome();
+    assert_eq!(o.first_vix, 16.0);
+    assert_eq!(o.max_vix, 31.0);
+    assert_close(
+        "SPX max drawdown",
+        o.spx_max_drawdown,
+        300.0 / 5100.0,
+        1e-15,
+        0.0,
+    );
+    assert_close("SPX return", o.spx_return, 0.0, 0.0, 1e-15);
+}

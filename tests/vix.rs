@@ -1,4 +1,4 @@
-//! VIX index, futures and options (DESIGN.md section 4): limits, independent
+//! VIX index, futures and options (`docs/pricing.md`): limits, independent
 //! routes, parity, the moment-match gap, the tables and `vixhedge vix --json`.
 
 use std::process::Command;

@@ -1,7 +1,7 @@
 // Kernel parameter block and per-path output of the path kernels.
 //
 // Keep in sync with src/shared/params.rs (`EventBlock`, `SimParams`, `TerminalState`):
-// the uniform buffer is the raw bytes of `SimParams` (240 bytes, u32/f32 only),
+// the uniform buffer is the raw bytes of `SimParams` (288 bytes, u32/f32 only),
 // so every field here has the same type, order and offset as there.
 
 // One scheduled event type (16 bytes).
@@ -16,7 +16,7 @@ struct EventBlock {
     var_bump: f32,
 }
 
-// Uniform parameter block (240 bytes); see src/shared/params.rs for each field's meaning.
+// Uniform parameter block (288 bytes); see src/shared/params.rs for each field's meaning.
 struct SimParams {
     path_offset: u32,   // byte 0
     n_paths: u32,       // 4
@@ -47,6 +47,21 @@ struct SimParams {
     _pad0: f32,         // 104
     kappa_dt: f32,      // 108
     events: array<EventBlock, 8>, // 112..240
+    // Variance-only burn-in before day 0 (shared/burn_in.wgsl); 0: start at v0.
+    burn_steps: u32,      // 240
+    // 1: the path kernel writes the state at every close.
+    record_closes: u32,   // 244
+    burn_exp_kdt: f32,    // 248
+    burn_qe_c1: f32,      // 252
+    burn_qe_c2: f32,      // 256
+    burn_lambda_dt: f32,  // 260
+    burn_poisson_p0: f32, // 264
+    burn_kappa_dt: f32,   // 268
+    // Historical bootstrap (shared/bootstrap.wgsl); boot_days = 0: SVCJ paths.
+    boot_days: u32,       // 272
+    boot_neighbours: u32, // 276
+    boot_log_q: f32,      // 280
+    _pad1: f32,           // 284
 }
 
 // Per-path state at the horizon (8 bytes).

@@ -104,7 +104,7 @@ fn bs_f32(kind: u32, spot: f32, strike: f32, tau: f32, rate: f32, div_yield: f32
 }
 
 // VIX index points from the affine coefficients: 100 sqrt(a v + b_t), with the
-// radicand floored at 0 (DESIGN.md section 4; b_t includes event variance).
+// radicand floored at 0 (docs/pricing.md; b_t includes event variance).
 fn vix_from_affine(a: f32, v: f32, b_t: f32) -> f32 {
     return 100.0f * sqrt(max(a * v + b_t, 0.0f));
 }

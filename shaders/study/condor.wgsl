@@ -29,6 +29,9 @@ var<private> condor_cash: f32;
 // Tally: opened, skipped, stops, take profits, time exits, expiries (counts),
 // credits, debits, costs (USD).
 var<private> tally: array<f32, 9>;
+// 1 once the book's own line is ruined (its equity reached zero): no more
+// entries (`CondorBook::ruined`).
+var<private> condor_ruined: u32;
 
 // Leg mids of the day in the order long put, short put, short call, long
 // call: slot i at 4 i, the entry candidate at 4 N_CONDORS.
@@ -186,6 +189,11 @@ fn condor_settle_mark_exit() {
 
 fn condor_enter() {
     if (!condor_entry_day()) {
+        return;
+    }
+    // No capital, no new risk.
+    if (condor_ruined != 0u || study.capital + (condor_cash + condor_value()) <= 0.0f) {
+        tally[1] = tally[1] + 1.0f;
         return;
     }
     let n_slots = min(study.condor_slots, N_CONDORS);

@@ -217,7 +217,10 @@ fn enter_hedges(scale: f32, condor_eq: f32) {
             var layer = layers[prog * 8u + i];
             var budget = 0.0f;
             if (vxth) {
-                budget = vxth_weight(vix_f1m) * (study.capital + opaque(condor_eq + hedge_pnl(prog).x));
+                // A ruined line has no equity to budget from.
+                if (!line_ruined(lines[prog])) {
+                    budget = vxth_weight(vix_f1m) * (study.capital + opaque(condor_eq + hedge_pnl(prog).x));
+                }
                 layer = LayerDesc(INSTR_CALL, study.vxth_tenor_days, 0u, 0u, 0u, STRIKE_DELTA, study.vxth_delta, 0.0f);
             } else if (!layer_due(prog, i, layer)) {
                 continue;

@@ -12,7 +12,23 @@ struct Line {
     worst: f32,
 }
 
+// Whether the line is ruined: its equity reached zero (`EquityStats`).
+fn line_ruined(l: Line) -> bool {
+    return study.capital + l.last <= 0.0f;
+}
+
+// Ruin: at the first close with equity at zero or below the line stays at
+// zero (offset -capital) with a drawdown of exactly 1 and ignores later closes.
 fn line_push(l: ptr<function, Line>, e: f32) {
+    if (study.capital + (*l).last <= 0.0f) {
+        return;
+    }
+    if (study.capital + e <= 0.0f) {
+        (*l).worst = max((*l).worst, study.capital + (*l).last);
+        (*l).last = -study.capital;
+        (*l).max_dd = 1.0f;
+        return;
+    }
     (*l).worst = max((*l).worst, (*l).last - e);
     (*l).last = e;
     (*l).peak = max((*l).peak, e);

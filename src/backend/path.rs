@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use super::{BackendError, Device};
 use crate::gpu::PathStep;
+use crate::shared::bootstrap::BootstrapSeries;
 use crate::shared::params::{SimParams, TerminalState};
 
 /// The path kernel ready on its device: the CPU, or a GPU context with the
@@ -76,6 +77,42 @@ impl<'a> PathEngine<'a> {
                 crate::cpu::path_step::simulate_terminal(params, first_path as u32, &mut out);
                 Ok(out)
             }
+        }
+    }
+
+    /// Simulates global paths `first_path .. first_path + n` and returns, path
+    /// after path, the state at day 0 and at every close (`days + 1` states a
+    /// path; the twins `crate::cpu::closes::simulate_closes` and
+    /// [`PathStep::simulate_closes`]); bootstrap paths of `boot` when
+    /// `params.boot_days > 0`.
+    ///
+    /// # Errors
+    /// GPU failures, or a path range beyond the 32-bit counter word.
+    pub fn simulate_closes(
+        &self,
+        params: &SimParams,
+        first_path: u64,
+        n: usize,
+        boot: Option<&BootstrapSeries>,
+    ) -> Result<Vec<TerminalState>, BackendError> {
+        let end = first_path + n as u64;
+        if end > u64::from(u32::MAX) + 1 {
+            return Err(BackendError::PathRange {
+                first: first_path,
+                end,
+            });
+        }
+        match (self.device, &self.path_step) {
+            (Device::Gpu(ctx), Some(path_step)) => {
+                Ok(path_step.simulate_closes(ctx, params, first_path, n, boot)?)
+            }
+            #[expect(clippy::cast_possible_truncation, reason = "range checked above")]
+            _ => Ok(crate::cpu::closes::simulate_closes(
+                params,
+                first_path as u32,
+                n,
+                boot,
+            )),
         }
     }
 

@@ -1,19 +1,25 @@
 //! The subcommands. Each loads and validates its configuration first, so bad
 //! input fails the same way everywhere: one line on stderr, exit status 2.
 
+mod batch;
 mod bench;
+mod bootstrap;
+mod calibrate;
+mod facts;
+mod merge;
+mod outdir;
 mod price;
+mod progress;
+mod replay;
 mod run;
 mod validate;
 mod vix;
-
-use std::path::Path;
 
 use anyhow::Result;
 
 use crate::cli::{Cli, Command, ConfigArgs};
 use vixhedge::backend::{Backend, Device};
-use vixhedge::config::{presets, Config};
+use vixhedge::config::{presets, Config, InForce, Layers};
 
 /// Runs the parsed command line; returns the process exit code.
 ///
@@ -28,21 +34,30 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Vix(args) => vix::run(&args),
         Command::Presets => list_presets(),
         Command::Config(args) => print_config(&args),
+        Command::Merge(args) => merge::run(&args),
+        Command::Batch(args) => batch::run(&args),
+        Command::Facts(args) => facts::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
+        Command::Replay(args) => replay::run(&args),
     }
 }
 
-/// Resolves and validates a configuration, printing its warnings on stderr.
-pub(crate) fn load_config(
-    config: Option<&Path>,
-    preset: Option<&str>,
-    sets: &[String],
-) -> Result<Config> {
-    let config = Config::load(config, preset, sets)?;
-    print_warnings(&config)?;
-    Ok(config)
+/// Resolves and validates a configuration and says what is in force; nothing
+/// is printed when it fails (the error is the one line).
+pub(crate) fn load_config(layers: &Layers) -> Result<(Config, InForce)> {
+    let config = Config::resolve(layers)?;
+    let in_force = InForce::new(&config, layers);
+    Ok((config, in_force))
 }
 
-fn print_warnings(config: &Config) -> Result<()> {
+/// Prints the in-force block and the config's warnings on stderr.
+pub(crate) fn announce(config: &Config, in_force: &InForce) -> Result<()> {
+    eprintln!("{in_force}");
+    print_warnings(config)
+}
+
+/// Prints the config's warnings on stderr.
+pub(crate) fn print_warnings(config: &Config) -> Result<()> {
     for warning in config.validate()? {
         eprintln!("warning: {warning}");
     }
@@ -62,10 +77,20 @@ fn list_presets() -> Result<i32> {
     Ok(0)
 }
 
+/// The resolved TOML with a comment on every key on stdout; the layers and any
+/// warnings open it as comments (stderr stays empty).
 fn print_config(args: &ConfigArgs) -> Result<i32> {
-    let config = Config::preset(&args.preset)?;
-    print_warnings(&config)?;
-    print!("{}", config.to_toml_string());
+    let layers = args.layers();
+    let (config, in_force) = load_config(&layers)?;
+    let mut header = String::from(
+        "vixhedge configuration, fully resolved: every key, with its meaning, unit, type, \
+         range and default.\n",
+    );
+    header.push_str(&in_force.to_string());
+    for warning in config.validate()? {
+        header.push_str(&format!("\nwarning: {warning}"));
+    }
+    print!("{}", config.to_commented_toml(&header));
     Ok(0)
 }
 

@@ -4,6 +4,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::cli::PriceArgs;
 use vixhedge::backend::{Device, PathEngine};
+use vixhedge::config::MAX_HORIZON_DAYS;
 use vixhedge::model::Measure;
 
 /// Prices a put and a call at each strike on the config's risk-neutral model,
@@ -12,13 +13,17 @@ use vixhedge::model::Measure;
 /// # Errors
 /// Bad arguments or config, or a backend that fails.
 pub fn run(args: &PriceArgs) -> Result<i32> {
-    if args.expiry_days == 0 {
-        bail!("--expiry-days = 0: must be at least 1 trading day");
+    if !(1..=MAX_HORIZON_DAYS).contains(&args.expiry_days) {
+        bail!(
+            "--expiry-days = {}: must be in 1..={MAX_HORIZON_DAYS} trading days",
+            args.expiry_days
+        );
     }
     if let Some(k) = args.strikes.iter().find(|k| !(k.is_finite() && **k > 0.0)) {
         bail!("--strikes: strike {k} must be a positive number of index points");
     }
-    let config = super::load_config(args.config.as_deref(), args.preset.as_deref(), &args.sets())?;
+    let (config, in_force) = super::load_config(&args.layers())?;
+    super::announce(&config, &in_force)?;
     let model = config.market_model(Measure::Q).risk_neutral();
     let device = Device::new(args.backend).context("starting the backend")?;
     let engine = PathEngine::new(&device).context("building the path kernel")?;
@@ -28,7 +33,7 @@ pub fn run(args: &PriceArgs) -> Result<i32> {
     let batch = usize::try_from(config.simulation.batch_paths)
         .ok()
         .filter(|&b| b > 0);
-    let report = vixhedge::montecarlo::price::price(
+    let mut report = vixhedge::montecarlo::price::price(
         &engine,
         &model,
         args.expiry_days,
@@ -38,6 +43,12 @@ pub fn run(args: &PriceArgs) -> Result<i32> {
         config.simulation.seed,
         batch,
     )?;
+    for o in &report.options {
+        if let Some(note) = &o.mc_warning {
+            eprintln!("warning: Monte Carlo {} at {}: {note}", o.kind, o.strike);
+        }
+    }
+    report.resolved = Some(in_force);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {

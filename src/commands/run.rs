@@ -1,15 +1,27 @@
-//! `vixhedge run`: the study itself.
+//! `vixhedge run`: the study itself, in batches, with a checkpoint written
+//! into the output directory after each batch so a stopped run can be
+//! resumed (`--resume`), and in shards (`--shard I/N`) for `vixhedge merge`.
 
-use std::io::IsTerminal as _;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
+use super::outdir;
+use super::progress::{self, INTERRUPTED};
 use crate::cli::RunArgs;
-use vixhedge::backend::{Device, StudyEngine};
-use vixhedge::config::{Config, HedgeProgram};
-use vixhedge::report::{self, LineSet, RunInfo, StudyAccumulator, StudyLayout};
+use vixhedge::backend::{Backend, Device, StudyEngine};
+use vixhedge::config::{Config, HedgeProgram, InForce, Layers, RegimeBy};
+use vixhedge::gpu::GpuError;
+use vixhedge::report::export::{PathSpool, PATHS_FILE};
+use vixhedge::report::partial::{
+    PartialResult, Shard, CHECKPOINT_FILE, PARTIAL_FILE, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION,
+};
+use vixhedge::report::{
+    self, LineSet, PathBatch, RunInfo, StudyAccumulator, StudyLayout, StudySummary, OUTPUT_FILES,
+};
+use vixhedge::shared::bootstrap::BootstrapSeries;
 use vixhedge::strategy::spec::BookSpec;
 use vixhedge::strategy::PathOutcome;
 use vixhedge::study::lines::LineMap;
@@ -17,19 +29,188 @@ use vixhedge::study::StudySetup;
 
 /// Runs the condor book and the hedge programs on every path, reduces, writes
 /// the output files and prints the verdict table (or the summary as JSON).
+/// Returns 0, or [`INTERRUPTED`] when a signal stopped the run (its
+/// checkpoint then keeps the paths done).
 ///
 /// # Errors
-/// Bad input (before anything is written), or a failed write.
+/// Bad input (before anything is written), a failed device, or a failed write.
 pub fn run(args: &RunArgs) -> Result<i32> {
-    let config = super::load_config(args.config.as_deref(), args.preset.as_deref(), &args.sets())?;
-    let programs = programs_of(&args.hedges);
+    Ok(match execute(args, "", true)? {
+        Outcome::Done(_) => 0,
+        Outcome::Interrupted => INTERRUPTED,
+    })
+}
+
+/// What [`execute`] did.
+pub(crate) enum Outcome {
+    /// Every path ran and the outputs are written; the summary (None for a
+    /// shard, which writes its partial result).
+    Done(Option<Box<StudySummary>>),
+    /// A signal stopped the run; its checkpoint keeps the paths done.
+    Interrupted,
+}
+
+/// The study a run carries out: from the arguments, or from the checkpoint
+/// it resumes.
+struct Plan {
+    config: Config,
+    programs: Vec<HedgeProgram>,
+    backend: Backend,
+    shard: Option<Shard>,
+    /// Global paths `[first, end)` of this run.
+    range: [u64; 2],
+    export: bool,
+    hash: String,
+    /// What is in force, for stderr and `summary.json`.
+    in_force: InForce,
+    /// The historical series of `--paths-from bootstrap`.
+    boot: Option<BootstrapSeries>,
+    resumed: Option<PartialResult>,
+}
+
+impl Plan {
+    fn new(args: &RunArgs) -> Result<Self> {
+        if args.resume {
+            return Self::resume(&args.out);
+        }
+        let (config, in_force, programs) = resolve(args)?;
+        let boot = super::bootstrap::load(&args.source, args.json)?;
+        let paths = config.simulation.paths;
+        let range = args.shard.map_or([0, paths], |s| s.range(paths));
+        Ok(Self {
+            hash: study_hash_of(&config, &programs, boot.as_ref()),
+            boot,
+            config,
+            programs,
+            backend: args.backend,
+            shard: args.shard,
+            range,
+            export: args.export_paths,
+            in_force,
+            resumed: None,
+        })
+    }
+
+    fn resume(out: &Path) -> Result<Self> {
+        let path = out.join(CHECKPOINT_FILE);
+        if !path.is_file() {
+            let finished = [OUTPUT_FILES[0], PARTIAL_FILE]
+                .iter()
+                .any(|f| out.join(f).is_file());
+            if finished {
+                bail!(
+                    "--resume: {} holds a finished run and no {CHECKPOINT_FILE}; nothing to resume",
+                    out.display()
+                );
+            }
+            bail!("--resume: no {CHECKPOINT_FILE} in {}", out.display());
+        }
+        let cp = PartialResult::read(&path)?;
+        let config = Config::from_toml_str(&cp.config)
+            .with_context(|| format!("{}: its configuration", path.display()))?;
+        config
+            .validate()
+            .with_context(|| format!("{}: its configuration", path.display()))?;
+        let in_force = InForce::new(
+            &config,
+            &Layers {
+                config: Some(path.clone()),
+                ..Layers::default()
+            },
+        );
+        let hash = study_hash_of(&config, &cp.hedges, cp.bootstrap.as_ref());
+        if hash != cp.config_hash {
+            bail!(
+                "{}: its configuration does not match its config_hash {} (was it edited?)",
+                path.display(),
+                cp.config_hash
+            );
+        }
+        let backend = match cp.backend.as_str() {
+            "cpu" => Backend::Cpu,
+            "gpu" => Backend::Gpu,
+            other => bail!("{}: unknown backend {other:?}", path.display()),
+        };
+        Ok(Self {
+            config,
+            programs: cp.hedges.clone(),
+            backend,
+            shard: cp.shard,
+            range: cp.range,
+            export: cp.export_paths,
+            hash,
+            in_force,
+            boot: cp.bootstrap.clone(),
+            resumed: Some(cp),
+        })
+    }
+}
+
+/// The configuration, what is in force and the programs a (non-resume) `run`
+/// command line asks for; nothing printed.
+fn resolve(args: &RunArgs) -> Result<(Config, InForce, Vec<HedgeProgram>)> {
+    let (config, in_force) = super::load_config(&args.layers())?;
+    Ok((config, in_force, programs_of(&args.hedges)))
+}
+
+/// The study's config hash: the configuration's own, or with bootstrap paths
+/// a hash over it and the historical series the paths are drawn from.
+fn study_hash_of(
+    config: &Config,
+    programs: &[HedgeProgram],
+    boot: Option<&BootstrapSeries>,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = config.study_hash(programs);
+    let Some(b) = boot else { return hash };
+    let mut h = Sha256::new();
+    h.update(hash.as_bytes());
+    h.update(b"\nbootstrap\n");
+    for w in [b.days, b.neighbours, b.log_q.to_bits()] {
+        h.update(w.to_le_bytes());
+    }
+    for w in &b.data {
+        h.update(w.to_le_bytes());
+    }
+    let hex: String = h.finalize().iter().map(|x| format!("{x:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// The config hash of the study a (non-resume) `run` command line asks for,
+/// resolved without running anything or printing warnings.
+///
+/// # Errors
+/// Bad input, as `run` would report it.
+pub(crate) fn study_hash(args: &RunArgs) -> Result<String> {
+    let (config, _, programs) = resolve(args)?;
+    let boot = super::bootstrap::load(&args.source, true)?;
+    Ok(study_hash_of(&config, &programs, boot.as_ref()))
+}
+
+/// Runs `args` (a `run` command line, or a batch job built as one). `label`
+/// names the run in progress lines; `print` false keeps stdout quiet (the
+/// batch prints its own lines).
+///
+/// # Errors
+/// As [`run`].
+pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcome> {
+    let plan = Plan::new(args)?;
+    let out = args.out.as_path();
+    outdir::check("--out", out)?;
+    if !args.resume && out.join(CHECKPOINT_FILE).is_file() {
+        eprintln!(
+            "warning: {} holds the checkpoint of an earlier run; starting over (`vixhedge run --resume --out {}` would continue it)",
+            out.display(),
+            out.display()
+        );
+    }
+    let config = &plan.config;
+    let programs = &plan.programs;
     let sim = &config.simulation;
-    let paths =
-        u32::try_from(sim.paths).context("simulation.paths must fit the 32-bit path index")?;
-    let paths = paths as usize;
-    let spec = BookSpec::from_config(&config, &programs).context("building the books")?;
-    let lines =
-        LineSet::new(&programs, &config.hedge.units_ladder).context("hedge.units_ladder")?;
+    u32::try_from(sim.paths).context("simulation.paths must fit the 32-bit path index")?;
+    let spec = BookSpec::from_config(config, programs).context("building the books")?;
+    let in_force = plan.in_force.clone().with_programs(spec.in_force());
+    let lines = LineSet::new(programs, &config.hedge.units_ladder).context("hedge.units_ladder")?;
     let map = LineMap::new(&lines, &spec)?;
     let layout = StudyLayout {
         lines,
@@ -37,135 +218,381 @@ pub fn run(args: &RunArgs) -> Result<i32> {
         capital: config.condor.capital,
         horizon_days: sim.horizon_days,
     };
-    let mut acc = StudyAccumulator::new(layout).context("setting up the reductions")?;
+    let resumed_acc = match &plan.resumed {
+        Some(cp) => {
+            let acc = cp
+                .accumulator()
+                .with_context(|| format!("{}", out.join(CHECKPOINT_FILE).display()))?;
+            if acc.layout() != &layout {
+                bail!(
+                    "{}: its accumulators are laid out for other lines or regimes",
+                    out.join(CHECKPOINT_FILE).display()
+                );
+            }
+            Some(acc)
+        }
+        None => None,
+    };
+    let stop = progress::stop_flag().context("installing the SIGINT/SIGTERM handlers")?;
 
-    let quiet = args.json;
-    let backend =
-        Device::new(args.backend).with_context(|| format!("--backend {}", args.backend.name()))?;
+    let quiet = args.json || !print;
+    if !args.json {
+        super::announce(config, &in_force)?;
+    } else {
+        super::print_warnings(config)?;
+    }
+    let gpu_device = match plan.backend {
+        Backend::Cpu => None,
+        choice => match Device::new(choice) {
+            Ok(Device::Cpu) => None,
+            Ok(d) => Some(d),
+            Err(e) if choice == Backend::Auto => {
+                eprintln!("warning: --backend auto: {e}; running on the CPU");
+                None
+            }
+            Err(e) => return Err(e).context(format!("--backend {}", choice.name())),
+        },
+    };
+    let cpu_device = Device::Cpu;
+    let mut device = gpu_device.as_ref().unwrap_or(&cpu_device);
     if !quiet {
-        eprintln!("{}", backend.describe_choice(args.backend));
+        eprintln!("{}", device.describe_choice(plan.backend));
         eprintln!(
             "building pricing tables (SPX implied vols, VIX futures and options) under Q ..."
         );
     }
     let t_tables = Instant::now();
-    let setup = StudySetup::with_spec(&config, spec)?;
-    let engine = StudyEngine::new(&backend, &setup).context("building the GPU study kernel")?;
+    let setup = StudySetup::with_spec(config, spec)?;
+    let setup = super::bootstrap::apply(setup, plan.boot.clone());
+    let mut engine = match StudyEngine::new(device, &setup) {
+        Ok(engine) => engine,
+        Err(e) if plan.backend == Backend::Auto => {
+            eprintln!(
+                "warning: --backend auto: the GPU study kernel failed on {} ({e}); falling back to the CPU",
+                device.adapter()
+            );
+            device = &cpu_device;
+            StudyEngine::new(device, &setup)?
+        }
+        Err(e) => {
+            return Err(e).context(format!(
+                "building the GPU study kernel on {}",
+                device.adapter()
+            ))
+        }
+    };
     if !quiet {
-        let what = match backend {
+        let what = match device {
             Device::Cpu => "tables",
             Device::Gpu(_) => "tables and the GPU study kernel",
         };
         eprintln!("{what} ready in {:.1} s", t_tables.elapsed().as_secs_f64());
     }
-    let batch = match usize::try_from(sim.batch_paths).unwrap_or(usize::MAX) {
-        0 => backend.default_batch(),
-        b => b,
-    };
 
+    let [first, end] = plan.range;
+    let (mut acc, mut next, elapsed_before) = match (resumed_acc, &plan.resumed) {
+        (Some(acc), Some(cp)) => (acc, cp.next_path, cp.elapsed_s),
+        _ => (StudyAccumulator::new(layout.clone())?, first, 0.0),
+    };
+    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let open_spool = |rows: u64| -> Result<Option<PathSpool>> {
+        Ok(if plan.export {
+            Some(PathSpool::open(out, layout.lines.len(), rows)?)
+        } else {
+            None
+        })
+    };
+    let mut spool = open_spool(plan.resumed.as_ref().map_or(0, |cp| cp.spooled_rows))?;
     let t = Instant::now();
-    let progress = !quiet && std::io::stderr().is_terminal();
-    let finished = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    std::thread::scope(|scope| -> Result<()> {
-        if progress {
-            scope.spawn(|| show_progress(&finished, &stop, paths, t));
+    loop {
+        let batch = match usize::try_from(sim.batch_paths).unwrap_or(usize::MAX) {
+            0 => device.default_batch(),
+            b => b,
+        };
+        let checkpoint = |acc: &StudyAccumulator, batch: &PathBatch, next: u64| -> Result<()> {
+            let elapsed = elapsed_before + t.elapsed().as_secs_f64();
+            if let Some(spool) = spool.as_mut() {
+                spool.append(batch, &layout)?;
+            }
+            let rows = spool.as_ref().map_or(0, PathSpool::rows);
+            let cp = partial_result(&plan, device, acc, next, elapsed, rows);
+            report::write_atomic(&out.join(CHECKPOINT_FILE), &cp.to_json())?;
+            Ok(())
+        };
+        let result = simulate_range(
+            &SimRange {
+                map: &map,
+                next,
+                end,
+                batch,
+                stop: &stop,
+                total: usize::try_from(end - first).unwrap_or(usize::MAX),
+                base: usize::try_from(next - first).unwrap_or(usize::MAX),
+                label,
+                progress: !quiet,
+            },
+            &mut acc,
+            |from, n, done| {
+                engine.run_paths(from, n, done).with_context(|| {
+                    format!(
+                        "the GPU {} failed running paths {from}..{}",
+                        device.adapter(),
+                        u64::from(from) + n as u64
+                    )
+                })
+            },
+            checkpoint,
+        );
+        match result {
+            Ok(reached) => {
+                next = reached;
+                break;
+            }
+            Err(e) if e.downcast_ref::<GpuError>().is_some() && plan.backend == Backend::Auto => {
+                eprintln!(
+                    "warning: --backend auto: {e:#}; every path of this run is simulated again on the CPU"
+                );
+                device = &cpu_device;
+                engine = StudyEngine::new(device, &setup)?;
+                acc = StudyAccumulator::new(layout.clone())?;
+                spool = open_spool(0)?;
+                next = first;
+            }
+            Err(e) if e.downcast_ref::<GpuError>().is_some() => {
+                let saved = if out.join(CHECKPOINT_FILE).is_file() {
+                    format!(
+                        "; the paths done are saved in {} (`vixhedge run --resume --out {}` continues)",
+                        out.join(CHECKPOINT_FILE).display(),
+                        out.display()
+                    )
+                } else {
+                    String::new()
+                };
+                return Err(anyhow!("{e:#}{saved}"));
+            }
+            Err(e) => return Err(e),
         }
-        let result = simulate(&map, &mut acc, paths, batch, |first, n| {
-            Ok(engine.run_paths(first, n, &finished)?)
-        });
-        stop.store(true, Ordering::Relaxed);
-        result
-    })?;
-    let elapsed = t.elapsed().as_secs_f64();
+    }
+    if next < end {
+        // A checkpoint is written after every batch reduced.
+        if next > first {
+            eprintln!(
+                "interrupted: paths {first}..{next} of {first}..{end} are saved in {}; continue with `vixhedge run --resume --out {}`",
+                out.join(CHECKPOINT_FILE).display(),
+                out.display()
+            );
+        } else {
+            eprintln!("interrupted before any path ran; nothing was saved");
+        }
+        return Ok(Outcome::Interrupted);
+    }
+    let elapsed = elapsed_before + t.elapsed().as_secs_f64();
+    let mut exported: Vec<String> = Vec::new();
+    if let Some(spool) = spool {
+        let metadata = [
+            ("vixhedge.program_version", env!("CARGO_PKG_VERSION").to_string()),
+            ("vixhedge.config_hash", plan.hash.clone()),
+            ("vixhedge.paths", sim.paths.to_string()),
+            ("vixhedge.range", format!("{first}..{end}")),
+            (
+                "vixhedge.units",
+                format!(
+                    "path: global index; regime: by {} ([regimes] by = {}); max_vix, first_vix: VIX points; spx_return, spx_max_drawdown, *.max_drawdown: fractions; *.pnl, *.premium, *.payoff: USD",
+                    report::render::regime_measure(config.regimes.by.name()),
+                    config.regimes.by.name()
+                ),
+            ),
+        ];
+        spool.finish(out, &layout, &metadata)?;
+        exported.push(PATHS_FILE.into());
+    }
+    if let Some(shard) = plan.shard {
+        let partial = partial_result(&plan, device, &acc, end, elapsed, 0);
+        let files = vec![(PARTIAL_FILE.to_string(), partial.to_json())];
+        finish(out, &files, &exported)?;
+        if args.json && print {
+            let doc = serde_json::json!({
+                "shard": shard.to_string(),
+                "range": plan.range,
+                "paths": sim.paths,
+                "config_hash": plan.hash,
+                "partial": out.join(PARTIAL_FILE),
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        } else if !quiet {
+            eprintln!(
+                "wrote {}: paths {first}..{end} of {} (shard {shard}); merge the shards with `vixhedge merge DIR... --out DIR`",
+                out.join(PARTIAL_FILE).display(),
+                sim.paths
+            );
+        }
+        return Ok(Outcome::Done(None));
+    }
     let steps = f64::from(setup.params.n_steps);
     let info = RunInfo {
         seed: sim.seed,
-        backend: backend.name().into(),
-        adapter: backend.adapter(),
+        backend: device.name().into(),
+        adapter: device.adapter(),
         elapsed_s: elapsed,
-        path_steps_per_s: paths as f64 * steps / elapsed.max(1e-9),
+        path_steps_per_s: (end - first) as f64 * steps / elapsed.max(1e-9),
+        config_hash: plan.hash.clone(),
     };
-    let summary = report::summarize(&acc, info);
-    let mut files = report::render_outputs(&summary, &acc, &assumptions(&config))?;
-    files.push(("config.toml".into(), config.to_toml_string().into_bytes()));
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("creating {}", args.out.display()))?;
-    report::write_files_atomic(&args.out, &files)?;
-
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
-    } else {
-        print!("{}", report::render::verdict_table(&summary));
-        eprintln!("wrote {} files to {}", files.len(), args.out.display());
+    let mut summary = report::summarize(&acc, info);
+    summary.resolved = Some(in_force);
+    let files = output_files(&summary, &acc, config)?;
+    finish(out, &files, &exported)?;
+    if print {
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&summary)?);
+        } else {
+            print!("{}", report::render::verdict_table(&summary));
+            eprintln!(
+                "wrote {} files to {}",
+                files.len() + exported.len(),
+                out.display()
+            );
+        }
     }
-    Ok(0)
+    Ok(Outcome::Done(Some(Box::new(summary))))
 }
 
-/// Simulates every path in batches of `batch` with `run(first_path, n)` and
-/// folds each batch into `acc`, in path order. A second thread simulates the
-/// next batch while this one reduces the last, so a GPU is not left idle
-/// while the host reduces (at most two batches are held at a time).
-fn simulate(
-    map: &LineMap,
-    acc: &mut StudyAccumulator,
-    paths: usize,
+/// The final files of a study: `summary.json`, `report.md`, the CSVs and
+/// plots, and `config.toml`.
+pub(crate) fn output_files(
+    summary: &StudySummary,
+    acc: &StudyAccumulator,
+    config: &Config,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = report::render_outputs(summary, acc, &assumptions(config))?;
+    files.push((
+        outdir::CONFIG_FILE.into(),
+        config.to_toml_string().into_bytes(),
+    ));
+    Ok(files)
+}
+
+/// Writes `files` into `dir` all or nothing, then removes the outputs of an
+/// earlier run that neither `files` nor `also` (files this run already
+/// wrote) name, and the checkpoint.
+pub(crate) fn finish(dir: &Path, files: &[(String, Vec<u8>)], also: &[String]) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    report::write_files_atomic(dir, files)?;
+    let mut names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    names.extend_from_slice(also);
+    outdir::remove_stale(dir, &names)
+}
+
+/// The partial result of `plan`'s paths `range[0]..next`.
+fn partial_result(
+    plan: &Plan,
+    device: &Device,
+    acc: &StudyAccumulator,
+    next: u64,
+    elapsed_s: f64,
+    spooled_rows: u64,
+) -> PartialResult {
+    PartialResult {
+        format: PARTIAL_FORMAT.into(),
+        format_version: PARTIAL_FORMAT_VERSION,
+        program_version: env!("CARGO_PKG_VERSION").into(),
+        config_hash: plan.hash.clone(),
+        config: plan.config.to_toml_string(),
+        hedges: plan.programs.clone(),
+        backend: device.name().into(),
+        adapter: device.adapter(),
+        paths: plan.config.simulation.paths,
+        shard: plan.shard,
+        range: plan.range,
+        next_path: next,
+        elapsed_s,
+        export_paths: plan.export,
+        bootstrap: plan.boot.clone(),
+        spooled_rows,
+        accumulator: acc.to_state(),
+    }
+}
+
+/// The paths left to run and how to run them.
+struct SimRange<'a> {
+    map: &'a LineMap,
+    /// First global path still to run.
+    next: u64,
+    /// One past the last.
+    end: u64,
     batch: usize,
-    mut run: impl FnMut(u32, usize) -> Result<Vec<PathOutcome>> + Send,
-) -> Result<()> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(usize, Vec<PathOutcome>)>>(0);
+    stop: &'a AtomicBool,
+    /// Paths of the whole run and those done before this process, for progress.
+    total: usize,
+    base: usize,
+    label: &'a str,
+    progress: bool,
+}
+
+/// Simulates paths `r.next..r.end` in batches of `r.batch` with `run(first,
+/// n, done)` and folds each batch into `acc`, in path order, calling
+/// `checkpoint(acc, batch, next path)` after each. A second thread simulates the
+/// next batch while this one reduces the last, so a GPU is not left idle
+/// while the host reduces (at most two batches are held at a time). Once
+/// `r.stop` is set no new batch starts; the ones in flight are reduced and
+/// checkpointed. Returns the next path to run: `r.end` unless stopped.
+fn simulate_range(
+    r: &SimRange<'_>,
+    acc: &mut StudyAccumulator,
+    mut run: impl FnMut(u32, usize, &AtomicUsize) -> Result<Vec<PathOutcome>> + Send,
+    mut checkpoint: impl FnMut(&StudyAccumulator, &PathBatch, u64) -> Result<()>,
+) -> Result<u64> {
+    let finished = AtomicUsize::new(r.base);
+    let shown = AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(u64, Vec<PathOutcome>)>>(0);
     std::thread::scope(|scope| {
+        if r.progress {
+            let p = progress::Progress {
+                done: &finished,
+                base: r.base,
+                total: r.total,
+                label: r.label.to_string(),
+            };
+            let shown = &shown;
+            scope.spawn(move || progress::show(&p, shown));
+        }
+        let finished = &finished;
         scope.spawn(move || {
-            let mut done = 0usize;
-            while done < paths {
-                let n = batch.min(paths - done);
+            let mut at = r.next;
+            while at < r.end && !r.stop.load(Ordering::Relaxed) {
+                let n = usize::try_from(r.end - at)
+                    .unwrap_or(usize::MAX)
+                    .min(r.batch);
                 #[expect(
                     clippy::cast_possible_truncation,
                     reason = "paths fit u32, checked by the caller"
                 )]
-                let result = run(done as u32, n).map(|outcomes| (done, outcomes));
+                let result = run(at as u32, n, finished).map(|outcomes| (at, outcomes));
                 let failed = result.is_err();
                 // A send fails once the reducer has stopped on an error.
                 if tx.send(result).is_err() || failed {
                     return;
                 }
-                done += n;
+                at += n as u64;
             }
         });
-        for result in rx {
-            let (first, outcomes) = result?;
-            acc.push_batch_par(&map.batch(first as u64, &outcomes))?;
-        }
-        Ok(())
+        let mut next = r.next;
+        let result = (|| {
+            for result in rx {
+                let (first, outcomes) = result?;
+                let batch = r.map.batch(first, &outcomes);
+                acc.push_batch_par(&batch)?;
+                next = first + outcomes.len() as u64;
+                checkpoint(acc, &batch, next)?;
+            }
+            Ok(next)
+        })();
+        shown.store(true, Ordering::Relaxed);
+        result
     })
 }
 
-/// A one-line progress display on stderr, refreshed four times a second, shown
-/// once the run has lasted a second.
-fn show_progress(finished: &AtomicUsize, stop: &AtomicBool, paths: usize, t: Instant) {
-    let mut shown = false;
-    while !stop.load(Ordering::Relaxed) {
-        std::thread::sleep(std::time::Duration::from_millis(250));
-        let s = t.elapsed().as_secs_f64();
-        if s < 1.0 {
-            continue;
-        }
-        let done = finished.load(Ordering::Relaxed).min(paths);
-        let frac = done as f64 / paths as f64;
-        let eta = if done > 0 { s / frac - s } else { f64::NAN };
-        let bar: String = (0..30)
-            .map(|i| if f64::from(i) < frac * 30.0 { '#' } else { '.' })
-            .collect();
-        eprint!("\r[{bar}] {done}/{paths} paths, {s:.0} s elapsed, about {eta:.0} s left ");
-        shown = true;
-    }
-    if shown {
-        eprintln!();
-    }
-}
-
 /// `none` first, then the requested programs once each.
-fn programs_of(hedges: &[HedgeProgram]) -> Vec<HedgeProgram> {
+pub(crate) fn programs_of(hedges: &[HedgeProgram]) -> Vec<HedgeProgram> {
     let mut out = vec![HedgeProgram::None];
     for &h in hedges {
         if !out.contains(&h) {
@@ -176,10 +603,11 @@ fn programs_of(hedges: &[HedgeProgram]) -> Vec<HedgeProgram> {
 }
 
 /// The modelling assumptions in plain words, for `report.md`.
-fn assumptions(c: &Config) -> String {
+pub(crate) fn assumptions(c: &Config) -> String {
+    let regime_bounds = c.regimes.bounds();
     format!(
-        "- Paths: SVCJ under the physical measure (`[model]`), {spd} step(s) a trading day, Andersen's QE scheme, \
-scheduled CPI/FOMC-style events as configured; every program sees the same paths.\n\
+        "- Paths: SVCJ under the physical measure (`[model]`), {spd} step(s) a trading day, Andersen's QE scheme; \
+scheduled events: {events}; every program sees the same paths.\n\
 - Marks: all positions at model mid prices under Q (`[model.q]`): SPX options from an implied-vol table built from the \
 exact Fourier price (event jumps averaged exactly), VIX futures and calls from tables built from the exact VIX \
 transforms. VIX options expire on any trading day and settle at the closing model VIX (real VIX options settle on a \
@@ -191,9 +619,9 @@ beyond the stop. Costs: {comm} USD a contract a leg plus half the spread, max({h
 every open and close; no costs at cash settlement. Cash earns r; margin is not modelled.\n\
 - Hedges: each program is its own equity line (condor equity plus hedge P&L). Breadth and valuation signals of the \
 source (advance-decline line, P/CF) do not exist in an index-level model and are not used.\n\
-- Regimes classify each whole path by its maximum VIX (calm < {m}, moderate {m}-{s}, severe {s}-{cr}, crisis >= {cr}); \
-this selects paths on the variable that drives VIX-call payoffs, so a moderate path by construction never spikes past {s}.\n",
+- Regimes classify each whole path by {by} (calm < {m}, moderate {m}-{s}, severe {s}-{cr}, crisis >= {cr}, {unit}){why}.\n",
         spd = c.simulation.steps_per_day,
+        events = vixhedge::config::describe_events(&c.events),
         every = c.condor.entry_every_days,
         max_open = c.condor.max_open,
         dte = c.condor.dte_days,
@@ -206,8 +634,15 @@ this selects paths on the variable that drives VIX-call payoffs, so a moderate p
         comm = c.condor.commission,
         hmin = c.condor.half_spread_min,
         hfrac = 100.0 * c.condor.half_spread_frac,
-        m = c.regimes.moderate_from,
-        s = c.regimes.severe_from,
-        cr = c.regimes.crisis_from,
+        by = report::render::regime_measure(c.regimes.by.name()),
+        unit = c.regimes.by.unit(),
+        why = match c.regimes.by {
+            RegimeBy::MaxVix => "; this selects paths on the variable that drives VIX-call payoffs, so a moderate path by construction never spikes past the severe boundary",
+            RegimeBy::VixRise => "; the rise, unlike the level, does not depend on where the path's VIX started",
+            RegimeBy::SpxDrawdown => "; this selects paths on the stress the condor book suffers, not on the VIX the hedges are paid by",
+        },
+        m = regime_bounds.moderate_from,
+        s = regime_bounds.severe_from,
+        cr = regime_bounds.crisis_from,
     )
 }

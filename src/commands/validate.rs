@@ -1,4 +1,4 @@
-//! `vixhedge validate`: the oracles of DESIGN.md section 9.
+//! `vixhedge validate`: the oracles of `docs/pricing.md`.
 
 use anyhow::{Context, Result};
 

@@ -4,6 +4,7 @@ use anyhow::{bail, Result};
 use serde::Serialize;
 
 use crate::cli::VixArgs;
+use vixhedge::config::InForce;
 use vixhedge::model::vix::{vix_future, vix_future_at, vix_index, VixCoefficients};
 use vixhedge::model::{MarketModel, Measure, TRADING_DAYS_PER_YEAR};
 
@@ -33,6 +34,8 @@ struct VixReport {
     futures: Vec<Point>,
     /// Limit of the futures curve as the tenor grows, index points.
     long_run: f64,
+    /// What is in force: layers, market, both measures, events.
+    resolved: InForce,
 }
 
 /// Average scheduled-event term of `VIX^2/100^2` over `days` trading days
@@ -59,12 +62,13 @@ pub fn long_run_future(model: &MarketModel) -> f64 {
 /// # Errors
 /// Bad arguments or config.
 pub fn run(args: &VixArgs) -> Result<i32> {
-    let config = super::load_config(args.config.as_deref(), args.preset.as_deref(), &[])?;
+    let (config, in_force) = super::load_config(&args.layers())?;
     if let Some(v) = args.v {
-        if !(v.is_finite() && v >= 0.0) {
-            bail!("--v = {v}: must be a finite annualised variance >= 0");
+        if !(v.is_finite() && (0.0..=4.0).contains(&v)) {
+            bail!("--v = {v}: must be an annualised variance in [0, 4] (4 is 200% volatility)");
         }
     }
+    super::announce(&config, &in_force)?;
     let model = config.market_model(Measure::Q).risk_neutral();
     let v = args.v.unwrap_or(model.v0);
     let vix = vix_index(&model, v, 0);
@@ -76,24 +80,24 @@ pub fn run(args: &VixArgs) -> Result<i32> {
         })
         .collect();
     let report = VixReport {
-        preset: args
-            .config
-            .is_none()
-            .then(|| args.preset.clone().unwrap_or_else(|| "default".into())),
+        preset: in_force.preset.clone(),
         config: args.config.as_ref().map(|p| p.display().to_string()),
         v,
         vix,
         futures,
         long_run: long_run_future(&model),
+        resolved: in_force,
     };
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(0);
     }
-    let source = report
-        .config
-        .clone()
-        .unwrap_or_else(|| format!("preset {}", report.preset.clone().unwrap_or_default()));
+    let source = match (&report.preset, &report.config) {
+        (Some(p), Some(c)) => format!("preset {p} + {c}"),
+        (Some(p), None) => format!("preset {p}"),
+        (None, Some(c)) => c.clone(),
+        (None, None) => "bare base".to_string(),
+    };
     println!(
         "{source}: v = {v:.6} (vol {:.2}%), VIX {vix:.2}, long-run {:.2} (Q)",
         100.0 * v.sqrt(),

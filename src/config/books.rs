@@ -1,63 +1,53 @@
 //! `[condor]` and `[hedge]` (with `[[hedge.layers]]`, `[hedge.adaptive]` and
-//! `[hedge.vxth]`): the books run on each path (DESIGN.md sections 5 and 6).
+//! `[hedge.vxth]`): the books run on each path (`docs/books.md`).
 
 use serde::{Deserialize, Serialize};
 
-/// `[condor]`: the short iron-condor book (defaults after Cboe's CNDR index and common practice).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct CondorConfig {
-    /// Trading days between new condors.
-    pub entry_every_days: u32,
-    /// Most condors open at once.
-    pub max_open: u32,
-    /// Time to expiry at entry, trading days.
-    pub dte_days: u32,
-    /// Absolute delta of the short put and the short call, in (0, 0.5).
-    pub short_delta: f64,
-    /// Absolute delta of the long wings, in (0, short_delta).
-    pub long_delta: f64,
-    /// Wing width, index points beyond each short strike; 0 places the wings by `long_delta`.
-    pub wing_width: f64,
-    /// Share of equity put at risk per new condor: contracts = floor(risk_fraction *
-    /// equity / max loss per contract), at least 1. In (0, 1].
-    pub risk_fraction: f64,
-    /// Take profit when this fraction of the entry credit is earned, in (0, 1].
-    pub take_profit: f64,
-    /// Stop when the loss reaches this multiple of the entry credit (2: mid at 3x credit).
-    pub stop_loss: f64,
-    /// Close a condor with this many trading days left; must be below `dte_days`.
-    pub exit_dte: u32,
-    /// Commission per contract per leg, USD.
-    pub commission: f64,
-    /// Smallest half bid-ask spread crossed on each leg, index points.
-    pub half_spread_min: f64,
-    /// Half bid-ask spread as a fraction of the leg's price (when above `half_spread_min`).
-    pub half_spread_frac: f64,
-    /// Starting capital, USD; cash earns `market.r`.
-    pub capital: f64,
-}
+use super::limits::{MAX_CONDORS, MAX_LAYERS, MAX_RUNGS, MAX_VXTH_LEVELS};
+use super::schema::{choice, section, Bound};
+use super::sections::MAX_HORIZON_DAYS;
 
-impl Default for CondorConfig {
-    fn default() -> Self {
-        Self {
-            entry_every_days: 5,
-            max_open: 6,
-            dte_days: 30,
-            short_delta: 0.16,
-            long_delta: 0.05,
-            wing_width: 0.0,
-            // Placeholder: the study issue calibrates it so the unhedged default book's
-            // mean max drawdown over 252 days is near 20%.
-            risk_fraction: 0.04,
-            take_profit: 0.5,
-            stop_loss: 2.0,
-            exit_dte: 10,
-            commission: 1.10,
-            half_spread_min: 0.05,
-            half_spread_frac: 0.02,
-            capital: 1_000_000.0,
-        }
+const DELTA: Bound = Bound::open(0.0, 0.5);
+const TENOR: Bound = Bound::closed(1.0, MAX_HORIZON_DAYS as f64);
+const USD_COST: Bound = Bound::closed(0.0, 1e4);
+const FRACTION: Bound = Bound::closed(0.0, 1.0);
+
+section! {
+    /// `[condor]`: the short iron-condor book (defaults after Cboe's CNDR index and
+    /// common practice; `docs/books.md`).
+    pub struct CondorConfig {
+        /// Trading days between new condors.
+        entry_every_days: u32 = 5, TENOR, "trading days";
+        /// Most condors open at once (the book's fixed capacity is 16).
+        max_open: u32 = 6, Bound::closed(1.0, MAX_CONDORS as f64), "condors";
+        /// Time to expiry at entry; above `exit_dte`.
+        dte_days: u32 = 30, TENOR, "trading days";
+        /// Absolute delta of the short put and the short call.
+        short_delta: f64 = 0.16, DELTA, "";
+        /// Absolute delta of the long wings; below `short_delta`.
+        long_delta: f64 = 0.05, DELTA, "";
+        /// Wing width beyond each short strike; 0 places the wings by `long_delta`.
+        wing_width: f64 = 0.0, Bound::closed(0.0, 1e6), "index points";
+        /// Share of equity put at risk per new condor: contracts = floor(risk_fraction
+        /// x equity / max loss per contract), at least 1. The default 0.16 is
+        /// calibrated so that the `default` preset's unhedged book has a mean max
+        /// drawdown near 20% over 252 days (`presets/default.toml`).
+        risk_fraction: f64 = 0.16, Bound::above(0.0, 1.0), "fraction of equity";
+        /// Take profit when this share of the entry credit is earned.
+        take_profit: f64 = 0.5, Bound::above(0.0, 1.0), "fraction of credit";
+        /// Stop when the loss reaches this multiple of the entry credit (2: the mid
+        /// at 3x the credit).
+        stop_loss: f64 = 2.0, Bound::above(0.0, 1000.0), "multiple of credit";
+        /// Close a condor with this many trading days left; below `dte_days`.
+        exit_dte: u32 = 10, Bound::closed(0.0, MAX_HORIZON_DAYS as f64), "trading days";
+        /// Commission per contract per leg.
+        commission: f64 = 1.10, USD_COST, "USD";
+        /// Smallest half bid-ask spread crossed on each leg.
+        half_spread_min: f64 = 0.05, Bound::closed(0.0, 1e4), "index points";
+        /// Half bid-ask spread as a share of the leg's price (when above `half_spread_min`).
+        half_spread_frac: f64 = 0.02, FRACTION, "fraction of price";
+        /// Starting capital; cash earns `market.r`.
+        capital: f64 = 1_000_000.0, Bound::above(0.0, 1e15), "USD";
     }
 }
 
@@ -83,67 +73,49 @@ pub enum StrikeKind {
     Delta,
 }
 
-/// A strike rule: `{ kind = "otm_frac", value = 0.25 }`. Strikes are rounded to the
-/// VIX option grid (0.5 points).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct StrikeRule {
-    /// Which rule.
-    pub kind: StrikeKind,
-    /// Its parameter: a fraction, VIX points or a delta, by `kind`.
-    pub value: f64,
-}
+choice!(Instrument: "call", "future");
+choice!(StrikeKind: "otm_frac", "points_over_f", "delta");
 
-impl Default for StrikeRule {
-    fn default() -> Self {
-        Self {
-            kind: StrikeKind::OtmFrac,
-            value: 0.25,
-        }
+section! {
+    /// A strike rule: `{ kind = "otm_frac", value = 0.25 }`. Strikes are rounded to
+    /// the VIX option grid (0.5 points).
+    pub struct StrikeRule {
+        /// Which rule: `otm_frac` (K = F (1 + value)), `points_over_f` (K = F +
+        /// value) or `delta` (the call whose delta is value).
+        kind: StrikeKind = StrikeKind::OtmFrac, Bound::ANY, "";
+        /// The rule's parameter: a fraction of F above -1, VIX points, or a delta in (0, 1).
+        value: f64 = 0.25, Bound::closed(-1e3, 1e3), "by kind";
     }
 }
 
-/// One `[[hedge.layers]]` entry of the ALVH and static programs.
-///
-/// Held contracts = round(`contracts` x `hedge.units` x capital / 1,000,000 USD),
-/// times the adaptive scale at entry for ALVH. A layer enters first on trading day
-/// `offset_days`; with `every_days > 0` it enters again every `every_days` days (so
-/// positions may overlap), with `every_days = 0` it holds one position and re-enters
-/// when that one is rolled or expires. A position is closed and replaced when
-/// `roll_days_left` or fewer trading days remain (0: held to expiry).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct LayerConfig {
-    /// Label for reports.
-    pub name: String,
-    /// Contracts per 1,000,000 USD of capital at one unit.
-    pub contracts: f64,
-    /// VIX calls or VIX futures.
-    pub instrument: Instrument,
-    /// Time to expiry at entry, trading days.
-    pub tenor_days: u32,
-    /// Trading day of the first entry (0 is the start of the path).
-    pub offset_days: u32,
-    /// Trading days between entries; 0 re-enters only when the held position rolls or expires.
-    pub every_days: u32,
-    /// Roll (close and re-enter) with this many trading days left; 0 holds to expiry.
-    pub roll_days_left: u32,
-    /// Strike rule for calls.
-    pub strike: StrikeRule,
-}
-
-impl Default for LayerConfig {
-    fn default() -> Self {
-        Self {
-            name: String::new(),
-            contracts: 1.0,
-            instrument: Instrument::Call,
-            tenor_days: 21,
-            offset_days: 0,
-            every_days: 0,
-            roll_days_left: 0,
-            strike: StrikeRule::default(),
-        }
+section! {
+    /// One `[[hedge.layers]]` entry of the ALVH and static programs.
+    ///
+    /// Held contracts = round(`contracts` x `hedge.units` x capital / 1,000,000 USD),
+    /// times the adaptive scale at entry for ALVH. A layer enters first on trading day
+    /// `offset_days`; with `every_days > 0` it enters again every `every_days` days (so
+    /// positions may overlap), with `every_days = 0` it holds one position and re-enters
+    /// when that one is rolled or expires. A position is closed and replaced when
+    /// `roll_days_left` or fewer trading days remain (0: held to expiry).
+    pub struct LayerConfig {
+        /// Label for reports.
+        name: String = String::new(), Bound::ANY, "";
+        /// Contracts per 1,000,000 USD of capital at one unit.
+        contracts: f64 = 1.0, Bound::closed(0.0, 1e6), "contracts per 1,000,000 USD";
+        /// VIX calls (multiplier 100) or long VIX futures (multiplier 1000; the
+        /// strike rule is ignored).
+        instrument: Instrument = Instrument::Call, Bound::ANY, "";
+        /// Time to expiry at entry.
+        tenor_days: u32 = 21, TENOR, "trading days";
+        /// Trading day of the first entry (0 is the start of the path).
+        offset_days: u32 = 0, Bound::closed(0.0, MAX_HORIZON_DAYS as f64), "trading days";
+        /// Days between entries; 0 re-enters only when the held position rolls or expires.
+        every_days: u32 = 0, Bound::closed(0.0, MAX_HORIZON_DAYS as f64), "trading days";
+        /// Roll (close and re-enter) with this many days left; below `tenor_days`;
+        /// 0 holds to expiry.
+        roll_days_left: u32 = 0, Bound::closed(0.0, MAX_HORIZON_DAYS as f64), "trading days";
+        /// Strike rule for calls.
+        strike: StrikeRule = StrikeRule::default(), Bound::ANY, "";
     }
 }
 
@@ -166,7 +138,7 @@ impl LayerConfig {
     }
 }
 
-/// The `alvh-seed` reading of "4/4/2 layering" (DESIGN.md section 5): the default layers.
+/// The `alvh-seed` reading of "4/4/2 layering" (`docs/books.md`): the default layers.
 fn seed_layers() -> Vec<LayerConfig> {
     vec![
         LayerConfig::seed("4d", 4.0, 4, 0, 4),
@@ -175,61 +147,45 @@ fn seed_layers() -> Vec<LayerConfig> {
     ]
 }
 
-/// `[hedge.adaptive]`: the ALVH scale s(t) in [0, 1] applied to each new entry.
-///
-/// s = `light_scale` below `light_below`; `moderate_scale` from `light_below` to
-/// `moderate_up_to`; linear from `moderate_scale` to 1 between `moderate_up_to` and
-/// `full_at`; 1 above (VIX points). Raised to 1 by the overrides. The source's
-/// breadth (advance-decline) and valuation (P/CF) signals have no counterpart in an
-/// index-level model and are deliberately absent.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct AdaptiveConfig {
-    /// VIX level below which the light scale applies, VIX points.
-    pub light_below: f64,
-    /// Scale below `light_below`, in [0, 1].
-    pub light_scale: f64,
-    /// Upper end of the moderate tier, VIX points.
-    pub moderate_up_to: f64,
-    /// Scale in the moderate tier, in [light_scale, 1].
-    pub moderate_scale: f64,
-    /// VIX level from which the full scale 1 applies, VIX points.
-    pub full_at: f64,
-    /// Scale 1 while the VIX term structure is inverted (VIX above the 1-month future).
-    pub inversion_override: bool,
-    /// Scale 1 while SPX RSI(`rsi_period`) is below `rsi_below`.
-    pub rsi_override: bool,
-    /// RSI look-back, trading days.
-    pub rsi_period: u32,
-    /// RSI threshold, in (0, 100).
-    pub rsi_below: f64,
-    /// Scale 1 while the SPX MACD line is below its signal line (off by default: optional in the source).
-    pub macd_override: bool,
-    /// MACD fast EMA span, trading days.
-    pub macd_fast: u32,
-    /// MACD slow EMA span, trading days.
-    pub macd_slow: u32,
-    /// MACD signal EMA span, trading days.
-    pub macd_signal: u32,
-}
+const VIX_LEVEL: Bound = Bound::above(0.0, 1000.0);
+const SPAN: Bound = Bound::closed(1.0, 1000.0);
 
-impl Default for AdaptiveConfig {
-    fn default() -> Self {
-        Self {
-            light_below: 15.0,
-            light_scale: 0.25,
-            moderate_up_to: 22.0,
-            moderate_scale: 0.5,
-            full_at: 25.0,
-            inversion_override: true,
-            rsi_override: true,
-            rsi_period: 14,
-            rsi_below: 30.0,
-            macd_override: false,
-            macd_fast: 12,
-            macd_slow: 26,
-            macd_signal: 9,
-        }
+section! {
+    /// `[hedge.adaptive]`: the ALVH scale s(t) in [0, 1] applied to each new entry.
+    ///
+    /// s = `light_scale` below `light_below`; `moderate_scale` from `light_below` to
+    /// `moderate_up_to`; linear from `moderate_scale` to 1 between `moderate_up_to` and
+    /// `full_at`; 1 above (VIX points). Raised to 1 by the overrides. The source's
+    /// breadth (advance-decline) and valuation (P/CF) signals have no counterpart in an
+    /// index-level model and are deliberately absent.
+    pub struct AdaptiveConfig {
+        /// VIX level below which the light scale applies.
+        light_below: f64 = 15.0, VIX_LEVEL, "VIX points";
+        /// Scale below `light_below`.
+        light_scale: f64 = 0.25, FRACTION, "";
+        /// Upper end of the moderate tier; at least `light_below`.
+        moderate_up_to: f64 = 22.0, VIX_LEVEL, "VIX points";
+        /// Scale in the moderate tier.
+        moderate_scale: f64 = 0.5, FRACTION, "";
+        /// VIX level from which the full scale 1 applies; at least `moderate_up_to`.
+        full_at: f64 = 25.0, VIX_LEVEL, "VIX points";
+        /// Scale 1 while the VIX term structure is inverted (VIX above the 1-month future).
+        inversion_override: bool = true, Bound::ANY, "";
+        /// Scale 1 while SPX RSI(`rsi_period`) is below `rsi_below`.
+        rsi_override: bool = true, Bound::ANY, "";
+        /// RSI look-back.
+        rsi_period: u32 = 14, Bound::closed(2.0, 1000.0), "trading days";
+        /// RSI threshold.
+        rsi_below: f64 = 30.0, Bound::open(0.0, 100.0), "RSI points";
+        /// Scale 1 while the SPX MACD line is below its signal line (off by
+        /// default: optional in the source).
+        macd_override: bool = false, Bound::ANY, "";
+        /// MACD fast EMA span.
+        macd_fast: u32 = 12, SPAN, "trading days";
+        /// MACD slow EMA span; above `macd_fast`.
+        macd_slow: u32 = 26, SPAN, "trading days";
+        /// MACD signal EMA span.
+        macd_signal: u32 = 9, SPAN, "trading days";
     }
 }
 
@@ -250,35 +206,23 @@ impl AdaptiveConfig {
     }
 }
 
-/// `[hedge.vxth]`: the Cboe VXTH-style program: one-month VIX calls at a fixed
-/// delta, rolled monthly, costing a share of equity set by the 1-month VIX future.
-///
-/// Share = `tier_weights[i]` for the first `i` with F <= `tier_levels[i]`, else the
-/// last weight (default: 0 at F <= 15, 1% in (15, 30], 0.5% in (30, 50], 0 above 50).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct VxthConfig {
-    /// Call delta at entry, in (0, 1).
-    pub delta: f64,
-    /// Time to expiry at entry, trading days.
-    pub tenor_days: u32,
-    /// Trading days between rolls.
-    pub roll_every_days: u32,
-    /// Tier upper bounds on the 1-month VIX future, VIX points, strictly increasing.
-    pub tier_levels: Vec<f64>,
-    /// Premium budget per tier as a share of equity, one more entry than `tier_levels`.
-    pub tier_weights: Vec<f64>,
-}
-
-impl Default for VxthConfig {
-    fn default() -> Self {
-        Self {
-            delta: 0.30,
-            tenor_days: 21,
-            roll_every_days: 21,
-            tier_levels: vec![15.0, 30.0, 50.0],
-            tier_weights: vec![0.0, 0.01, 0.005, 0.0],
-        }
+section! {
+    /// `[hedge.vxth]`: the Cboe VXTH-style program: one-month VIX calls at a fixed
+    /// delta, rolled monthly, costing a share of equity set by the 1-month VIX future.
+    ///
+    /// Share = `tier_weights[i]` for the first `i` with F <= `tier_levels[i]`, else the
+    /// last weight (default: 0 at F <= 15, 1% in (15, 30], 0.5% in (30, 50], 0 above 50).
+    pub struct VxthConfig {
+        /// Call delta at entry.
+        delta: f64 = 0.30, Bound::open(0.0, 1.0), "";
+        /// Time to expiry at entry.
+        tenor_days: u32 = 21, TENOR, "trading days";
+        /// Days between rolls.
+        roll_every_days: u32 = 21, TENOR, "trading days";
+        /// Tier upper bounds on the 1-month VIX future, strictly increasing.
+        tier_levels: Vec<f64> = vec![15.0, 30.0, 50.0], Bound::above(0.0, 1000.0).list(MAX_VXTH_LEVELS), "VIX points";
+        /// Premium budget per tier, one more entry than `tier_levels`.
+        tier_weights: Vec<f64> = vec![0.0, 0.01, 0.005, 0.0], FRACTION.list(MAX_VXTH_LEVELS + 1), "share of equity";
     }
 }
 
@@ -295,43 +239,28 @@ impl VxthConfig {
     }
 }
 
-/// `[hedge]`: sizing, costs and the layer programs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct HedgeConfig {
-    /// Hedge size multiplier of the `alvh` and `static` programs (0: no hedge).
-    pub units: f64,
-    /// Extra unit multiples evaluated as cheap equity lines for each ALVH program.
-    pub units_ladder: Vec<f64>,
-    /// Commission per VIX option or future contract, USD.
-    pub commission: f64,
-    /// Smallest half bid-ask spread of a VIX option, VIX points.
-    pub half_spread_min: f64,
-    /// Half bid-ask spread of a VIX option as a fraction of its price (when above the minimum).
-    pub half_spread_frac: f64,
-    /// Half bid-ask spread of a VIX future, VIX points (one 0.05 tick wide market).
-    pub future_half_spread: f64,
-    /// The layers (default: the `alvh-seed` reading).
-    pub layers: Vec<LayerConfig>,
-    /// The ALVH adaptive scale.
-    pub adaptive: AdaptiveConfig,
-    /// The VXTH-style program.
-    pub vxth: VxthConfig,
-}
-
-impl Default for HedgeConfig {
-    fn default() -> Self {
-        Self {
-            units: 1.0,
-            units_ladder: vec![0.5, 1.0, 2.0, 5.0, 10.0],
-            commission: 1.10,
-            half_spread_min: 0.05,
-            half_spread_frac: 0.02,
-            future_half_spread: 0.025,
-            layers: seed_layers(),
-            adaptive: AdaptiveConfig::default(),
-            vxth: VxthConfig::default(),
-        }
+section! {
+    /// `[hedge]`: sizing, costs and the layer programs.
+    pub struct HedgeConfig {
+        /// Hedge size multiplier of the `alvh` and `static` programs and the named
+        /// readings (0: no hedge).
+        units: f64 = 1.0, Bound::closed(0.0, 1000.0), "units";
+        /// Extra unit multiples evaluated as cheap equity lines for each ALVH program.
+        units_ladder: Vec<f64> = vec![0.5, 1.0, 2.0, 5.0, 10.0], Bound::above(0.0, 1000.0).list(MAX_RUNGS), "units";
+        /// Commission per VIX option or future contract.
+        commission: f64 = 1.10, USD_COST, "USD";
+        /// Smallest half bid-ask spread of a VIX option.
+        half_spread_min: f64 = 0.05, Bound::closed(0.0, 100.0), "VIX points";
+        /// Half bid-ask spread of a VIX option as a share of its price (when above the minimum).
+        half_spread_frac: f64 = 0.02, FRACTION, "fraction of price";
+        /// Half bid-ask spread of a VIX future (one 0.05 tick wide market).
+        future_half_spread: f64 = 0.025, Bound::closed(0.0, 100.0), "VIX points";
+        /// The layers (default: the `alvh-seed` reading).
+        layers: Vec<LayerConfig> = seed_layers(), Bound::tables(MAX_LAYERS), "layers";
+        /// `[hedge.adaptive]`: the ALVH adaptive scale.
+        adaptive: AdaptiveConfig = AdaptiveConfig::default(), Bound::ANY, "";
+        /// `[hedge.vxth]`: the VXTH-style program.
+        vxth: VxthConfig = VxthConfig::default(), Bound::ANY, "";
     }
 }
 

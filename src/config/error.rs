@@ -52,6 +52,16 @@ pub enum ConfigError {
         /// Comma-separated list of shipped presets.
         available: String,
     },
+    /// A dedicated flag and a `--set` of the same key.
+    #[error("{flag} and --set {set} both set {key}: give one of them")]
+    Conflict {
+        /// The flag, `--paths`.
+        flag: String,
+        /// The `--set` assignment as given.
+        set: String,
+        /// The key both set.
+        key: String,
+    },
     /// A `--set` argument that is not `key.path=value` or addresses nothing.
     #[error("--set `{assignment}`: {reason}")]
     BadSet {

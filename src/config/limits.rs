@@ -13,6 +13,9 @@ pub const MAX_HEDGE_POSITIONS: usize = 16;
 pub const MAX_PROGRAMS: usize = HedgeProgram::ALL.len();
 /// Most units-ladder rungs per program.
 pub const MAX_RUNGS: usize = 8;
+/// Most VXTH tier levels (the study kernel's parameter block holds this many,
+/// and one more weight).
+pub const MAX_VXTH_LEVELS: usize = 8;
 
 /// Most positions `layers` can hold at once: a layer entering every `e` days and
 /// closing `h = tenor - roll_days_left` days after entry holds ceil(h / e); one

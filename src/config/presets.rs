@@ -10,6 +10,10 @@ pub(super) const LIST: &[(&str, &str)] = &[
         "Calibrated-looking SPX set: VIX about 19 on average, realised vol 16.8%, CPI/FOMC events",
     ),
     (
+        "hist-1990-2018",
+        "SVCJ calibrated to Cboe's VIX and S&P 500 closes 1990-2018 (vixhedge calibrate), stationary start, 63-day horizon",
+    ),
+    (
         "dps2000",
         "Duffie-Pan-Singleton (2000) SVCJ, risk-neutral (P = Q, mu = r), no events",
     ),
@@ -31,6 +35,7 @@ pub(super) const LIST: &[(&str, &str)] = &[
 pub(super) fn source(name: &str) -> Option<(Option<&'static str>, &'static str)> {
     Some(match name {
         "default" => (None, include_str!("../../presets/default.toml")),
+        "hist-1990-2018" => (None, include_str!("../../presets/hist-1990-2018.toml")),
         "dps2000" => (None, include_str!("../../presets/dps2000.toml")),
         "eraker2004" => (None, include_str!("../../presets/eraker2004.toml")),
         "alvh-seed" => (

@@ -1,112 +1,186 @@
 //! `[simulation]`, `[market]`, `[model]`, `[model.q]`, `[[events]]` and `[regimes]`.
 //!
-//! The built-in defaults are the `default` preset's market, P model, books and
-//! simulation, with Q = P and no scheduled events (the `default` preset adds both).
+//! The built-in defaults (the bare base) are the `default` preset's market, P
+//! model, books and simulation, with Q = P and no scheduled events (the `default`
+//! preset adds both). Every key's type, default, range, unit and meaning is
+//! declared once below (see [`super::schema`]).
 
 use serde::{Deserialize, Serialize};
 
+use super::schema::{choice, section, Bound};
 use crate::model::{EventParams, SvcjParams};
 
-/// `[simulation]`: how many paths, how long, how fine, which random stream.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SimulationConfig {
-    /// Number of Monte Carlo paths (1 to 4,294,967,295: the path index is a Philox counter word).
-    pub paths: u64,
-    /// Horizon, trading days (1 to 2520, ten years).
-    pub horizon_days: u32,
-    /// Time steps per trading day (1 to 64).
-    pub steps_per_day: u32,
-    /// Philox key: the 64-bit seed. Path `i` is the same path for every batch size and backend.
-    pub seed: u64,
-    /// Paths per GPU dispatch or CPU work unit; 0 chooses automatically from the device limits.
-    pub batch_paths: u64,
+/// Most paths: the global path index is one 32-bit Philox counter word.
+pub const MAX_PATHS: u64 = u32::MAX as u64;
+/// Longest horizon, trading days (ten years).
+pub const MAX_HORIZON_DAYS: u32 = 2520;
+
+const PATHS: Bound = Bound::closed(1.0, MAX_PATHS as f64);
+const DAYS: Bound = Bound::closed(1.0, MAX_HORIZON_DAYS as f64);
+
+section! {
+    /// `[simulation]`: how many paths, how long, how fine, which random stream.
+    pub struct SimulationConfig {
+        /// Number of Monte Carlo paths (the path index is a 32-bit Philox counter word).
+        paths: u64 = 1_000_000, PATHS, "paths";
+        /// Horizon of each path.
+        horizon_days: u32 = 252, DAYS, "trading days";
+        /// Time steps per trading day. One step a day passes every pricing oracle
+        /// (QE with the martingale correction, jumps placed inside their step; see
+        /// `vixhedge validate`), and the books are marked daily anyway.
+        steps_per_day: u32 = 1, Bound::closed(1.0, 64.0), "steps a day";
+        /// Philox key: the 64-bit seed. Path `i` is the same path for every batch
+        /// size, thread count and backend.
+        seed: u64 = 1, Bound::ANY, "";
+        /// Paths per GPU dispatch or CPU work unit; 0 chooses from the device limits.
+        batch_paths: u64 = 0, Bound::closed(0.0, MAX_PATHS as f64), "paths";
+    }
 }
 
-impl Default for SimulationConfig {
-    fn default() -> Self {
-        // One step a day: QE with the martingale correction and jumps placed
-        // inside their step pass every pricing oracle at this step (see
-        // `vixhedge validate`), and the books are marked daily anyway.
-        Self {
-            paths: 1_000_000,
-            horizon_days: 252,
-            steps_per_day: 1,
-            seed: 1,
-            batch_paths: 0,
+section! {
+    /// `[market]`: the observable starting point.
+    pub struct MarketConfig {
+        /// SPX level S_0 at the start of every path.
+        spot: f64 = 5000.0, Bound::above(0.0, 1e7), "index points";
+        /// Risk-free rate (cash earns it; the Q drift).
+        r: f64 = 0.04, Bound::closed(-1.0, 1.0), "per year, continuously compounded";
+        /// Dividend yield of the index.
+        q: f64 = 0.013, Bound::closed(-1.0, 1.0), "per year, continuously compounded";
+        /// Initial variance v_0: a level (0.02 is 14.1% instantaneous
+        /// volatility) or "stationary" (each path draws its own from the
+        /// stationary law of v under P, by a burn-in on its own random numbers).
+        v0: InitialVariance = InitialVariance::Level(0.02), VARIANCE, "annualised variance";
+    }
+}
+
+/// Annualised variances (1 is 100% volatility, the top of the pricing tables).
+const VARIANCE: Bound = Bound::closed(0.0, 1.0);
+const MU: Bound = Bound::closed(-1.0, 1.0);
+const KAPPA: Bound = Bound::above(0.0, 100.0);
+const THETA: Bound = Bound::above(0.0, 1.0);
+const SIGMA_V: Bound = Bound::closed(0.0, 10.0);
+const RHO: Bound = Bound::open(-1.0, 1.0);
+const LAMBDA: Bound = Bound::closed(0.0, 252.0);
+const MU_S: Bound = Bound::closed(-1.0, 1.0);
+const SIGMA_S: Bound = Bound::closed(0.0, 1.0);
+const MU_V: Bound = Bound::closed(0.0, 1.0);
+const RHO_J: Bound = Bound::closed(-10.0, 10.0);
+
+/// `market.v0`: where every path's variance starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InitialVariance {
+    /// The same level on every path, annualised variance (TOML: a number).
+    Level(f64),
+    /// A draw of the stationary law of v under P per path, by a burn-in on the
+    /// path's own random numbers (TOML: the string `"stationary"`; see
+    /// `docs/history.md`).
+    Stationary,
+}
+
+impl InitialVariance {
+    /// The level, or `None` when stationary.
+    #[must_use]
+    pub fn level(self) -> Option<f64> {
+        match self {
+            Self::Level(v) => Some(v),
+            Self::Stationary => None,
+        }
+    }
+
+    /// The level, or the stationary mean of v under `p`
+    /// (`theta + lambda mu_v / kappa`, annualised variance) when stationary.
+    #[must_use]
+    pub fn level_or_mean(self, p: &SvcjParams) -> f64 {
+        self.level().unwrap_or_else(|| p.theta_star())
+    }
+}
+
+impl std::fmt::Display for InitialVariance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Level(v) => write!(f, "{v}"),
+            Self::Stationary => f.write_str("\"stationary\""),
         }
     }
 }
 
-/// `[market]`: the observable starting point.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct MarketConfig {
-    /// SPX level S_0, index points.
-    pub spot: f64,
-    /// Risk-free rate, continuously compounded per year.
-    pub r: f64,
-    /// Dividend yield, continuously compounded per year.
-    pub q: f64,
-    /// Initial variance v_0, annualised variance (0.02 is 14.1% instantaneous vol).
-    pub v0: f64,
-}
-
-impl Default for MarketConfig {
-    fn default() -> Self {
-        Self {
-            spot: 5000.0,
-            r: 0.04,
-            q: 0.013,
-            v0: 0.02,
+impl Serialize for InitialVariance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Level(v) => s.serialize_f64(*v),
+            Self::Stationary => s.serialize_str("stationary"),
         }
     }
 }
 
-/// `[model]`: SVCJ parameters under the physical measure P (DESIGN.md section 2),
-/// with the risk-neutral overrides in `[model.q]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ModelConfig {
-    /// Total expected return under P (before dividends), per year.
-    pub mu: f64,
-    /// Mean-reversion speed of variance, per year.
-    pub kappa: f64,
-    /// Long-run variance of the diffusion part, annualised variance.
-    pub theta: f64,
-    /// Volatility of variance, per sqrt(year).
-    pub sigma_v: f64,
-    /// Correlation of the price and variance Brownian motions.
-    pub rho: f64,
-    /// Jump intensity, jumps per year.
-    pub lambda: f64,
-    /// Mean log-price jump at a zero variance jump (log price).
-    pub mu_s: f64,
-    /// Standard deviation of the log-price jump (log price).
-    pub sigma_s: f64,
-    /// Mean of the exponential variance jump, annualised variance.
-    pub mu_v: f64,
-    /// Loading of the log-price jump on the variance jump (log price per unit of annualised variance).
-    pub rho_j: f64,
-    /// `[model.q]`: risk-neutral parameters; a missing key takes the P value.
-    pub q: QOverrides,
+impl<'de> Deserialize<'de> for InitialVariance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = InitialVariance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a variance (annualised) or \"stationary\"")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                Ok(InitialVariance::Level(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                #[expect(clippy::cast_precision_loss, reason = "a small TOML integer")]
+                Ok(InitialVariance::Level(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                #[expect(clippy::cast_precision_loss, reason = "a small TOML integer")]
+                Ok(InitialVariance::Level(v as f64))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                if v == "stationary" {
+                    Ok(InitialVariance::Stationary)
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Str(v), &self))
+                }
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
-impl Default for ModelConfig {
-    fn default() -> Self {
-        Self {
-            mu: 0.08,
-            kappa: 4.0,
-            theta: 0.016,
-            sigma_v: 0.35,
-            rho: -0.70,
-            lambda: 1.0,
-            mu_s: -0.03,
-            sigma_s: 0.04,
-            mu_v: 0.03,
-            rho_j: -0.5,
-            q: QOverrides::default(),
+impl super::schema::SchemaValue for InitialVariance {
+    const KIND: super::schema::Kind = super::schema::Kind::FloatOr("stationary");
+    fn check(&self, key: &str, bound: &Bound, unit: &str) -> Result<(), super::ConfigError> {
+        match self {
+            Self::Level(v) => <f64 as super::schema::SchemaValue>::check(v, key, bound, unit),
+            Self::Stationary => Ok(()),
         }
+    }
+}
+
+section! {
+    /// `[model]`: SVCJ parameters under the physical measure P (`docs/model.md`),
+    /// with the risk-neutral ones in `[model.q]`.
+    pub struct ModelConfig {
+        /// Total expected return of the index under P, before dividends.
+        mu: f64 = 0.08, MU, "per year";
+        /// Mean-reversion speed of the variance.
+        kappa: f64 = 4.0, KAPPA, "per year";
+        /// Long-run level of the diffusive variance.
+        theta: f64 = 0.016, THETA, "annualised variance";
+        /// Volatility of the variance.
+        sigma_v: f64 = 0.35, SIGMA_V, "per sqrt(year)";
+        /// Correlation of the price and variance Brownian motions.
+        rho: f64 = -0.70, RHO, "";
+        /// Intensity of the correlated price/variance jumps.
+        lambda: f64 = 1.0, LAMBDA, "jumps per year";
+        /// Mean log-price jump when the variance jump is zero.
+        mu_s: f64 = -0.03, MU_S, "log price";
+        /// Standard deviation of the log-price jump.
+        sigma_s: f64 = 0.04, SIGMA_S, "log price";
+        /// Mean of the exponential variance jump.
+        mu_v: f64 = 0.03, MU_V, "annualised variance";
+        /// Loading of the log-price jump on the variance jump; rho_j x mu_v must
+        /// stay below 1 (the mean price jump needs 1 - rho_j mu_v > 0).
+        rho_j: f64 = -0.5, RHO_J, "log price per unit of variance";
+        /// `[model.q]`: the risk-neutral parameters; a key left out takes its `[model]` value.
+        q: QOverrides = QOverrides::default(), Bound::ANY, "";
     }
 }
 
@@ -145,66 +219,54 @@ impl ModelConfig {
     }
 }
 
-/// `[model.q]`: the risk-neutral twin of each `[model]` key except `mu` (under Q
-/// the drift is `r`). `None` (key absent) means "same as under P". Units as in
-/// [`ModelConfig`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct QOverrides {
-    /// Mean-reversion speed under Q, per year.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kappa: Option<f64>,
-    /// Long-run diffusive variance under Q, annualised variance.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub theta: Option<f64>,
-    /// Volatility of variance under Q, per sqrt(year).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sigma_v: Option<f64>,
-    /// Price-variance correlation under Q.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rho: Option<f64>,
-    /// Jump intensity under Q, jumps per year.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lambda: Option<f64>,
-    /// Mean log-price jump under Q (log price).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mu_s: Option<f64>,
-    /// Log-price jump standard deviation under Q (log price).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sigma_s: Option<f64>,
-    /// Mean variance jump under Q, annualised variance.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mu_v: Option<f64>,
-    /// Price-jump loading on the variance jump under Q.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rho_j: Option<f64>,
+section! {
+    /// `[model.q]`: the risk-neutral twin of each `[model]` key except `mu` (under Q
+    /// the drift is `market.r`). `None` (key absent) means "the `[model]` value".
+    pub struct QOverrides {
+        /// Mean-reversion speed of the variance under Q.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        kappa: Option<f64> = None, KAPPA, "per year";
+        /// Long-run diffusive variance under Q.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        theta: Option<f64> = None, THETA, "annualised variance";
+        /// Volatility of the variance under Q.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sigma_v: Option<f64> = None, SIGMA_V, "per sqrt(year)";
+        /// Price-variance correlation under Q.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rho: Option<f64> = None, RHO, "";
+        /// Jump intensity under Q.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lambda: Option<f64> = None, LAMBDA, "jumps per year";
+        /// Mean log-price jump under Q when the variance jump is zero.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        mu_s: Option<f64> = None, MU_S, "log price";
+        /// Standard deviation of the log-price jump under Q.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sigma_s: Option<f64> = None, SIGMA_S, "log price";
+        /// Mean variance jump under Q.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        mu_v: Option<f64> = None, MU_V, "annualised variance";
+        /// Loading of the log-price jump on the variance jump under Q.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        rho_j: Option<f64> = None, RHO_J, "log price per unit of variance";
+    }
 }
 
-/// One `[[events]]` entry: a scheduled event type (CPI, FOMC) on a trading-day calendar.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct EventConfig {
-    /// Label for reports.
-    pub name: String,
-    /// First event day, trading days from the start (1-based: day 1 is the first day).
-    pub first_day: u32,
-    /// Trading days between occurrences; 0 means the event happens once.
-    pub every_days: u32,
-    /// Standard deviation of the log-price jump at the event (log price; 0.008 is 0.8%).
-    pub jump_sd: f64,
-    /// Variance added to v at the event, annualised variance.
-    pub var_bump: f64,
-}
-
-impl Default for EventConfig {
-    fn default() -> Self {
-        Self {
-            name: String::new(),
-            first_day: 1,
-            every_days: 0,
-            jump_sd: 0.0,
-            var_bump: 0.0,
-        }
+section! {
+    /// One `[[events]]` entry: a scheduled event type (CPI, FOMC) on a trading-day calendar.
+    pub struct EventConfig {
+        /// Label for reports.
+        name: String = String::new(), Bound::ANY, "";
+        /// First event day (1-based: day 1 is the first trading day after the start).
+        first_day: u32 = 1, Bound::closed(1.0, 1e6), "trading days";
+        /// Days between occurrences; 0: the event happens once.
+        every_days: u32 = 0, Bound::closed(0.0, 1e6), "trading days";
+        /// Standard deviation of the log-price jump at the event (0.008 is 0.8%),
+        /// compensated under Q.
+        jump_sd: f64 = 0.0, Bound::closed(0.0, 0.5), "log price";
+        /// Variance added to v at the event.
+        var_bump: f64 = 0.0, VARIANCE, "annualised variance";
     }
 }
 
@@ -221,17 +283,17 @@ impl EventConfig {
     }
 }
 
-/// A stress regime of a path, by its maximum VIX (DESIGN.md section 6).
+/// A stress regime of a path, by its maximum VIX (`docs/statistics.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Regime {
-    /// Path max VIX below `moderate_from`.
+    /// The measure (`[regimes] by`) below `moderate_from`.
     Calm,
-    /// Path max VIX in `[moderate_from, severe_from)`.
+    /// The measure in `[moderate_from, severe_from)`.
     Moderate,
-    /// Path max VIX in `[severe_from, crisis_from)`.
+    /// The measure in `[severe_from, crisis_from)`.
     Severe,
-    /// Path max VIX at or above `crisis_from`.
+    /// The measure at or above `crisis_from`.
     Crisis,
 }
 
@@ -256,41 +318,162 @@ impl Regime {
     }
 }
 
-/// `[regimes]`: lower boundaries of each stress regime, in VIX points of the path
-/// maximum; calm is everything below `moderate_from`. Must be strictly increasing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct RegimesConfig {
-    /// Lowest path max VIX of the moderate regime, VIX points.
-    pub moderate_from: f64,
-    /// Lowest path max VIX of the severe regime, VIX points.
-    pub severe_from: f64,
-    /// Lowest path max VIX of the crisis regime, VIX points.
-    pub crisis_from: f64,
+/// What the stress regimes classify a path by (`[regimes] by`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegimeBy {
+    /// The path's highest VIX close, VIX points (the window's max VIX).
+    #[default]
+    #[serde(rename = "max_vix")]
+    MaxVix,
+    /// The path's highest VIX close minus its first, VIX points.
+    #[serde(rename = "vix_rise")]
+    VixRise,
+    /// The SPX index's max drawdown over the path, max_t (peak_t - S_t) / peak_t,
+    /// a fraction.
+    #[serde(rename = "spx_drawdown")]
+    SpxDrawdown,
 }
 
-impl Default for RegimesConfig {
-    fn default() -> Self {
-        Self {
-            moderate_from: 20.0,
-            severe_from: 30.0,
-            crisis_from: 45.0,
+choice!(RegimeBy: "max_vix", "vix_rise", "spx_drawdown");
+
+impl RegimeBy {
+    /// The name in the config and in `summary.json`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            RegimeBy::MaxVix => "max_vix",
+            RegimeBy::VixRise => "vix_rise",
+            RegimeBy::SpxDrawdown => "spx_drawdown",
+        }
+    }
+
+    /// The unit of the classified measure and its boundaries.
+    #[must_use]
+    pub fn unit(self) -> &'static str {
+        match self {
+            RegimeBy::MaxVix | RegimeBy::VixRise => "VIX points",
+            RegimeBy::SpxDrawdown => "fraction",
         }
     }
 }
 
-impl RegimesConfig {
-    /// The regime of a path whose maximum VIX is `max_vix` (VIX points).
+const VIX_LEVEL: Bound = Bound::above(0.0, 1000.0);
+
+section! {
+    /// Lower boundaries of the moderate, severe and crisis regimes on one
+    /// measure; calm is everything below `moderate_from`. Strictly increasing.
+    pub struct RegimeBounds {
+        /// Lowest value of the moderate regime.
+        moderate_from: f64 = 3.0, VIX_LEVEL, "VIX points (a fraction under spx_drawdown)";
+        /// Lowest value of the severe regime; above `moderate_from`.
+        severe_from: f64 = 10.0, VIX_LEVEL, "VIX points (a fraction under spx_drawdown)";
+        /// Lowest value of the crisis regime; above `severe_from`.
+        crisis_from: f64 = 25.0, VIX_LEVEL, "VIX points (a fraction under spx_drawdown)";
+    }
+}
+
+impl RegimeBounds {
+    /// The regime of a path whose measure is `x` (NaN is calm).
     #[must_use]
-    pub fn classify(&self, max_vix: f64) -> Regime {
-        if max_vix >= self.crisis_from {
+    pub fn classify(&self, x: f64) -> Regime {
+        if x >= self.crisis_from {
             Regime::Crisis
-        } else if max_vix >= self.severe_from {
+        } else if x >= self.severe_from {
             Regime::Severe
-        } else if max_vix >= self.moderate_from {
+        } else if x >= self.moderate_from {
             Regime::Moderate
         } else {
             Regime::Calm
         }
+    }
+}
+
+/// The per-path measures a regime definition may classify by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RegimeMeasures {
+    /// Highest VIX close of the path, day 0 included, VIX points.
+    pub max_vix: f64,
+    /// VIX at the path's first close (day 0), VIX points.
+    pub first_vix: f64,
+    /// The SPX index's max drawdown over the path, fraction of its running peak.
+    pub spx_max_drawdown: f64,
+}
+
+section! {
+    /// `[regimes]`: how paths are put into stress regimes. `by` picks the
+    /// measure; the boundaries on the path max VIX are the table's own keys,
+    /// those on the VIX rise and on the SPX drawdown are in `[regimes.vix_rise]`
+    /// and `[regimes.spx_drawdown]`.
+    pub struct RegimesConfig {
+        /// The measure paths are classified by: the path max VIX, its rise over
+        /// the first close, or the SPX index's max drawdown.
+        by: RegimeBy = RegimeBy::MaxVix, Bound::ANY, "";
+        /// Lowest path max VIX of the moderate regime.
+        moderate_from: f64 = 20.0, VIX_LEVEL, "VIX points";
+        /// Lowest path max VIX of the severe regime; above `moderate_from`.
+        severe_from: f64 = 30.0, VIX_LEVEL, "VIX points";
+        /// Lowest path max VIX of the crisis regime; above `severe_from`.
+        crisis_from: f64 = 45.0, VIX_LEVEL, "VIX points";
+        /// Boundaries on the rise of the VIX over the path (max minus first
+        /// close), VIX points: a VIX near its average of about 18 that rises 3
+        /// points reaches the max-VIX moderate boundary; 10 and 25 points are
+        /// the shocks of a correction and of a crash.
+        vix_rise: RegimeBounds = RegimeBounds {
+            moderate_from: 3.0,
+            severe_from: 10.0,
+            crisis_from: 25.0,
+        }, Bound::ANY, "";
+        /// Boundaries on the SPX index's max drawdown over the path, fractions
+        /// (at most 1): a 5% pullback, a 10% correction, a 20% bear market.
+        spx_drawdown: RegimeBounds = RegimeBounds {
+            moderate_from: 0.05,
+            severe_from: 0.10,
+            crisis_from: 0.20,
+        }, Bound::ANY, "";
+    }
+}
+
+impl RegimesConfig {
+    /// The regime of a path whose maximum VIX is `max_vix` (VIX points), by
+    /// the max-VIX boundaries whatever `by` says (history windows, facts).
+    #[must_use]
+    pub fn classify(&self, max_vix: f64) -> Regime {
+        self.max_vix_bounds().classify(max_vix)
+    }
+
+    /// The boundaries on the path max VIX.
+    #[must_use]
+    pub fn max_vix_bounds(&self) -> RegimeBounds {
+        RegimeBounds {
+            moderate_from: self.moderate_from,
+            severe_from: self.severe_from,
+            crisis_from: self.crisis_from,
+        }
+    }
+
+    /// The boundaries of the definition in force (`by`).
+    #[must_use]
+    pub fn bounds(&self) -> RegimeBounds {
+        match self.by {
+            RegimeBy::MaxVix => self.max_vix_bounds(),
+            RegimeBy::VixRise => self.vix_rise.clone(),
+            RegimeBy::SpxDrawdown => self.spx_drawdown.clone(),
+        }
+    }
+
+    /// The measure `by` classifies of a path.
+    #[must_use]
+    pub fn measure(&self, m: &RegimeMeasures) -> f64 {
+        match self.by {
+            RegimeBy::MaxVix => m.max_vix,
+            RegimeBy::VixRise => m.max_vix - m.first_vix,
+            RegimeBy::SpxDrawdown => m.spx_max_drawdown,
+        }
+    }
+
+    /// The regime of a path by the definition in force.
+    #[must_use]
+    pub fn classify_path(&self, m: &RegimeMeasures) -> Regime {
+        self.bounds().classify(self.measure(m))
     }
 }

@@ -124,9 +124,30 @@ fn parse_literal(raw: &str) -> Value {
         .unwrap_or_else(|| Value::String(raw.to_string()))
 }
 
-/// Applies `key.path[i].key=value` to `root`. An index one past the end of an
-/// array appends a new element (a table if the path goes on), so
-/// `events[0].name=cpi` creates the first event.
+/// The key path of a `--set` assignment written canonically
+/// (`hedge.layers[2].tenor_days`), or `None` if it does not parse.
+pub(crate) fn set_key(assignment: &str) -> Option<String> {
+    let (path, _) = assignment.split_once('=')?;
+    let segments = parse_path(path.trim()).ok()?;
+    let mut key = String::new();
+    for s in segments {
+        match s {
+            Segment::Key(k) => {
+                if !key.is_empty() {
+                    key.push('.');
+                }
+                key.push_str(&k);
+            }
+            Segment::Index(i) => key.push_str(&format!("[{i}]")),
+        }
+    }
+    Some(key)
+}
+
+/// Applies `key.path[i].key=value` to `root`. An index must address an existing
+/// element: `hedge.layers[3]` of three layers is an error naming it (a new
+/// element would take every key's default, nameless and unnoticed). To add one,
+/// set the whole array (`--set 'hedge.layers=[...]'`) or use a config file.
 pub(crate) fn set_path(root: &mut Value, assignment: &str) -> Result<(), ConfigError> {
     let bad = |reason: String| ConfigError::BadSet {
         assignment: assignment.to_string(),
@@ -163,22 +184,21 @@ pub(crate) fn set_path(root: &mut Value, assignment: &str) -> Result<(), ConfigE
                     return Err(bad(format!("`{walked}` is not an array")));
                 };
                 let len = array.len();
-                if *index > len {
+                if *index >= len {
+                    let valid = match len {
+                        0 => "it is empty".to_string(),
+                        1 => "the only index is 0".to_string(),
+                        n => format!("indices 0 to {}", n - 1),
+                    };
                     return Err(bad(format!(
-                        "index {index} out of range: `{walked}` has {len} elements"
+                        "index {index} out of range: `{walked}` has {len} elements ({valid}; \
+                         to add one, set the whole array or use a config file)"
                     )));
                 }
                 walked.push_str(&format!("[{index}]"));
                 if last {
-                    if *index == len {
-                        array.push(value);
-                    } else {
-                        array[*index] = value;
-                    }
+                    array[*index] = value;
                     return Ok(());
-                }
-                if *index == len {
-                    array.push(Value::Table(Table::new()));
                 }
                 &mut array[*index]
             }

@@ -7,6 +7,8 @@
 //! - [`reference`]: the study on the `f64` books of `crate::strategy`, the
 //!   reference the `f32` kernels are held to.
 
+pub mod burn_in;
+pub mod closes;
 pub mod path_step;
 pub mod reference;
 pub mod study;

@@ -3,7 +3,8 @@
 //!
 //! # The algorithm (both backends follow it operation for operation)
 //!
-//! State per path: y = ln(S_t / S_0) (starts at 0) and v (starts at v_0). For
+//! State per path: y = ln(S_t / S_0) (starts at 0) and v (starts at v_0, or
+//! at the end of the path's burn-in, [`super::burn_in`]). For
 //! each step `k` in `0..n_steps`:
 //!
 //! 1. Draw block 0: `w = philox((path, k, 0, 0), key)`;
@@ -54,7 +55,7 @@ pub fn simulate_path_scalar(p: &SimParams, path: u32) -> TerminalState {
     let key = [p.key0, p.key1];
     let a_mc = p.k2 + 0.5 * p.k4;
     let mut y = 0.0f32;
-    let mut v = p.v0;
+    let mut v = super::burn_in::start_variance(p, path);
     for step in 0..p.n_steps {
         let w = draw(key, path, step, 0);
         let (z_v, z_x) = box_muller(w[0], w[1]);
@@ -175,10 +176,22 @@ type LanesU = [u32; LANES];
 /// index); words 1 and 2 (step, block) are shared by the block.
 #[inline(always)]
 fn philox_lanes(c0: &LanesU, c1: u32, c2: u32, key: [u32; 2]) -> [LanesU; 4] {
+    philox_lanes_w3(c0, c1, c2, 0, key)
+}
+
+/// [`philox_lanes`] with counter word 3 set to `c3`.
+#[inline(always)]
+pub(super) fn philox_lanes_w3(
+    c0: &LanesU,
+    c1: u32,
+    c2: u32,
+    c3: u32,
+    key: [u32; 2],
+) -> [LanesU; 4] {
     let mut x0 = *c0;
     let mut x1 = [c1; LANES];
     let mut x2 = [c2; LANES];
-    let mut x3 = [0u32; LANES];
+    let mut x3 = [c3; LANES];
     let (mut k0, mut k1) = (key[0], key[1]);
     for round in 0..10 {
         if round > 0 {
@@ -201,7 +214,7 @@ fn philox_lanes(c0: &LanesU, c1: u32, c2: u32, key: [u32; 2]) -> [LanesU; 4] {
 
 /// Branch-free twin of [`ln_portable`] for the lane loops.
 #[inline(always)]
-fn ln_lane(x: f32) -> f32 {
+pub(super) fn ln_lane(x: f32) -> f32 {
     let bits = x.to_bits();
     let big = (bits & 0x007f_ffff) > 0x0035_04f3;
     let e = ((bits >> 23) & 0xff) as i32 - 127 + i32::from(big);
@@ -216,7 +229,7 @@ fn ln_lane(x: f32) -> f32 {
 
 /// Branch-free twin of [`crate::shared::math::box_muller`] for the lane loops.
 #[inline(always)]
-fn box_muller_lane(w0: u32, w1: u32) -> (f32, f32) {
+pub(super) fn box_muller_lane(w0: u32, w1: u32) -> (f32, f32) {
     let u0 = uniform(w0);
     let u1 = uniform(w1);
     let r = (-2.0 * ln_lane(u0)).sqrt();
@@ -255,7 +268,7 @@ impl LaneBlock {
         Self {
             paths,
             y: [0.0; LANES],
-            v: [p.v0; LANES],
+            v: super::burn_in::start_variance_lanes(p, &paths),
         }
     }
 

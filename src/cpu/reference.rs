@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::path_step::{LaneBlock, LANES};
+use crate::shared::bootstrap::{filtered_variance_f32, BootstrapPath, BootstrapSeries};
 use crate::strategy::book::{PathBook, PathOutcome};
+use crate::strategy::marks::DayState;
 use crate::study::StudySetup;
 
 /// Runs the books over the block of paths `first_path .. first_path + n`
@@ -17,11 +19,21 @@ use crate::study::StudySetup;
 #[must_use]
 pub fn run_block(setup: &StudySetup, first_path: u32, n: usize) -> Vec<PathOutcome> {
     let n = n.min(LANES);
+    if let Some(series) = &setup.bootstrap {
+        let map = setup.vix_map_f32();
+        return (0..n)
+            .map(|l| run_bootstrap_path(setup, series, &map, first_path.wrapping_add(l as u32)))
+            .collect();
+    }
     let p = &setup.params;
     let mut block = LaneBlock::new(p, first_path);
-    let marks0 = setup.pricing.marks(0, setup.spot, f64::from(p.v0));
-    let book0 = PathBook::start(&setup.spec, &marks0.day_state(), &marks0);
-    let mut books: Vec<PathBook<'_>> = vec![book0; n];
+    // Each lane's own day-0 variance (they differ with a stationary start).
+    let mut books: Vec<PathBook<'_>> = (0..n)
+        .map(|l| {
+            let marks0 = setup.pricing.marks(0, setup.spot, f64::from(block.v[l]));
+            PathBook::start(&setup.spec, &marks0.day_state(), &marks0)
+        })
+        .collect();
     let spd = p.steps_per_day;
     for day in 1..=setup.horizon_days {
         for s in 0..spd {
@@ -34,6 +46,41 @@ pub fn run_block(setup: &StudySetup, first_path: u32, n: usize) -> Vec<PathOutco
         }
     }
     books.iter().map(PathBook::outcome).collect()
+}
+
+/// One bootstrap path (`crate::shared::bootstrap`): SPX from the spot by the
+/// historical log returns, the day's VIX the history's close (`f32`, as the
+/// kernel reads it), every position marked at the variance filtered from it.
+/// The path source is the kernels' `f32` arithmetic (the filtered variance
+/// too, as the path kernel's variance is for model paths); the books are f64.
+fn run_bootstrap_path(
+    setup: &StudySetup,
+    series: &BootstrapSeries,
+    map: &(f32, Vec<f32>),
+    path: u32,
+) -> PathOutcome {
+    let key = [setup.params.key0, setup.params.key1];
+    let day_state = |b: &BootstrapPath, day: u32| {
+        let close = series.vix(b.day);
+        let v = filtered_variance_f32(close, map.0, map.1[day as usize]);
+        let vix = f64::from(close);
+        let spx = setup.spot * f64::from(b.y()).exp();
+        let marks = setup.pricing.marks(day, spx, f64::from(v));
+        let state = DayState {
+            vix,
+            ..marks.day_state()
+        };
+        (state, marks)
+    };
+    let mut b = BootstrapPath::start(series, key, path);
+    let (s0, m0) = day_state(&b, 0);
+    let mut book = PathBook::start(&setup.spec, &s0, &m0);
+    for day in 1..=setup.horizon_days {
+        b.step(series, key, path, day);
+        let (s, m) = day_state(&b, day);
+        book.step(&s, &m);
+    }
+    book.outcome()
 }
 
 /// Runs paths `first_path .. first_path + n` in parallel over blocks of

@@ -38,6 +38,8 @@ use self::marks::{DayInputs, LaneInputs, MarksData};
 use self::signals::Signals;
 use self::stats::Line;
 use super::path_step::{LaneBlock, LANES};
+use crate::shared::bootstrap::{filtered_variance_f32, BootstrapPath, BootstrapSeries};
+use crate::shared::marks::max_wgsl;
 use crate::shared::params::SimParams;
 use crate::shared::pricing::{exp_portable, vix_from_affine};
 use crate::strategy::book::PathOutcome;
@@ -66,6 +68,7 @@ pub struct CpuStudy {
     study: StudyParams,
     programs: Programs,
     vix_b: Vec<f32>,
+    bootstrap: Option<BootstrapSeries>,
     marks: MarksData,
     layout: RecordLayout,
 }
@@ -79,7 +82,11 @@ struct Lane {
     vix: f32,
     vix_f1m: f32,
     max_vix: f32,
+    first_vix: f32,
+    spx_peak: f32,
+    spx_max_dd: f32,
     // The condor book.
+    condor_ruined: bool,
     condors: [Condor; MAX_CONDORS],
     condor_cash: f32,
     tally: [f32; 9],
@@ -102,6 +109,10 @@ impl Lane {
             vix: 0.0,
             vix_f1m: 0.0,
             max_vix: 0.0,
+            first_vix: 0.0,
+            spx_peak: 0.0,
+            spx_max_dd: 0.0,
+            condor_ruined: false,
             condors: [Condor::default(); MAX_CONDORS],
             condor_cash: 0.0,
             tally: [0.0; 9],
@@ -119,6 +130,8 @@ impl Lane {
 /// A block of lanes and its scratch space.
 struct Block {
     path: LaneBlock,
+    /// The lanes' bootstrap paths (bootstrap runs only).
+    boot: [BootstrapPath; LANES],
     lanes: Box<[Lane; LANES]>,
     signals: Signals,
     day_inputs: DayInputs,
@@ -153,6 +166,7 @@ impl CpuStudy {
                 layers: inputs.layers.clone(),
             },
             vix_b: inputs.vix_b.clone(),
+            bootstrap: inputs.bootstrap.clone(),
             marks: MarksData::new(inputs.marks, inputs.tables.clone(), max_days),
             layout: inputs.layout.clone(),
         }
@@ -204,8 +218,20 @@ impl CpuStudy {
     }
 
     fn block(&self, first_path: u32) -> Block {
+        let key = [self.sim.key0, self.sim.key1];
+        let boot = std::array::from_fn(|l| match &self.bootstrap {
+            Some(s) => BootstrapPath::start(s, key, first_path.wrapping_add(l as u32)),
+            None => BootstrapPath::default(),
+        });
+        // Bootstrap paths read no variance: no burn-in for them.
+        let mut sim = self.sim;
+        if self.bootstrap.is_some() {
+            sim.burn_steps = 0;
+        }
+        let path = LaneBlock::new(&sim, first_path);
         Block {
-            path: LaneBlock::new(&self.sim, first_path),
+            path,
+            boot,
             lanes: Box::new(std::array::from_fn(|_| Lane::new())),
             signals: Signals::new(),
             day_inputs: DayInputs::default(),
@@ -220,16 +246,28 @@ impl CpuStudy {
     fn run_block(&self, block: &mut Block) {
         let p = &self.study;
         let sim = &self.sim;
+        let key = [sim.key0, sim.key1];
         self.set_market(block, 0);
         for lane in block.lanes.iter_mut() {
             lane.max_vix = lane.vix;
+            lane.first_vix = lane.vix;
+            lane.spx_peak = lane.spx;
+            lane.spx_max_dd = 0.0;
         }
         self.process_close(block, 0, true);
         let spd = sim.steps_per_day;
         let n_prog = n_programs(p);
         for d in 1..=p.horizon_days {
-            for s in 0..spd {
-                block.path.step(sim, (d - 1) * spd + s);
+            if let Some(series) = &self.bootstrap {
+                for l in 0..LANES {
+                    let path = block.path.paths[l];
+                    block.boot[l].step(series, key, path, d);
+                    block.path.y[l] = block.boot[l].y();
+                }
+            } else {
+                for s in 0..spd {
+                    block.path.step(sim, (d - 1) * spd + s);
+                }
             }
             // Interest, before anything else on the day.
             for lane in block.lanes.iter_mut() {
@@ -244,7 +282,8 @@ impl CpuStudy {
         }
     }
 
-    /// Twin of `set_market` on every lane.
+    /// Twin of `set_market` on every lane (of `set_market_history` on
+    /// bootstrap paths: the day's VIX close and the variance filtered from it).
     fn set_market(&self, block: &mut Block, d: u32) {
         let p = &self.study;
         let m = &self.marks;
@@ -253,12 +292,18 @@ impl CpuStudy {
         for l in 0..LANES {
             let lane = &mut block.lanes[l];
             lane.spx = p.spot * exp_portable(block.path.y[l]);
-            lane.var_now = if block.path.v[l] > 0.0 {
-                block.path.v[l]
+            if let Some(series) = &self.bootstrap {
+                let close = series.vix(block.boot[l].day);
+                lane.vix = close;
+                lane.var_now = filtered_variance_f32(close, p.vix_a, b);
             } else {
-                0.0
-            };
-            lane.vix = vix_from_affine(p.vix_a, lane.var_now, b);
+                lane.var_now = if block.path.v[l] > 0.0 {
+                    block.path.v[l]
+                } else {
+                    0.0
+                };
+                lane.vix = vix_from_affine(p.vix_a, lane.var_now, b);
+            }
             block.lane_inputs[l] = m.lane_inputs(lane.var_now);
             lane.vix_f1m = m.vix_future(&block.day_inputs, &block.lane_inputs[l], 21);
         }
@@ -278,6 +323,8 @@ impl CpuStudy {
             } else {
                 lane.vix
             };
+            lane.spx_peak = max_wgsl(lane.spx_peak, lane.spx);
+            lane.spx_max_dd = max_wgsl(lane.spx_max_dd, (lane.spx_peak - lane.spx) / lane.spx_peak);
         }
         let entry_day = day % p.entry_every_days.max(1) == 0;
         if entry_day {
@@ -303,6 +350,9 @@ impl CpuStudy {
             block.enter_hedges(m, p, progs, day, l, scale, condor_eq);
             let lane = &mut block.lanes[l];
             lane.condor_line.push(condor_eq, p.capital);
+            if lane.condor_line.ruined(p.capital) {
+                lane.condor_ruined = true;
+            }
             for prog in 0..n_prog {
                 let (h_main, h_unit) = lane.hedge_pnl(p, prog);
                 lane.lines[prog].push(condor_eq + h_main, p.capital);
@@ -322,6 +372,8 @@ impl CpuStudy {
         rec[1] = lane.spx / p.spot - 1.0;
         rec[2..6].copy_from_slice(&lane.condor_line.words());
         rec[6..15].copy_from_slice(&lane.tally);
+        rec[15] = lane.first_vix;
+        rec[16] = lane.spx_max_dd;
         let n_rungs = (p.record_rungs as usize).min(MAX_RUNGS);
         let n_rec = (p.record_programs as usize).min(MAX_PROGRAMS);
         for prog in 0..n_rec {

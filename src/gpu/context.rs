@@ -1,6 +1,7 @@
 //! Adapter and device selection, and the error type of the GPU backend.
 
 use std::fmt::Write as _;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use super::kernel::Kernel;
 
@@ -40,6 +41,19 @@ pub enum GpuError {
     /// 32-bit path index.
     #[error("{0}")]
     TooLarge(String),
+    /// Creating buffers failed: out of device memory, or beyond a limit.
+    #[error("allocating {what} ({bytes} bytes): {message}")]
+    Allocation {
+        /// What was being allocated.
+        what: &'static str,
+        /// Bytes asked for.
+        bytes: u64,
+        /// The error reported by wgpu.
+        message: String,
+    },
+    /// The device was lost, or reported an error outside any error scope.
+    #[error("the device failed: {0}")]
+    Lost(String),
 }
 
 /// The one adapter, device and queue of a run. Create it once and share it by
@@ -60,6 +74,9 @@ pub struct GpuContext {
     /// Held while the study pipeline compiles, so concurrent callers wait for
     /// one compilation instead of starting their own.
     study_compiling: std::sync::Mutex<()>,
+    /// The first device loss or error outside an error scope, kept for
+    /// [`GpuContext::check`] (wgpu's default would panic).
+    failure: Arc<Mutex<Option<String>>>,
 }
 
 impl GpuContext {
@@ -112,6 +129,19 @@ impl GpuContext {
                 trace: wgpu::Trace::Off,
             })
             .await?;
+        let failure: Arc<Mutex<Option<String>>> = Arc::default();
+        let keep = |slot: &Arc<Mutex<Option<String>>>, message: String| {
+            let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
+            if slot.is_none() {
+                *slot = Some(message.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+        };
+        let slot = Arc::clone(&failure);
+        device.on_uncaptured_error(Arc::new(move |e: wgpu::Error| keep(&slot, e.to_string())));
+        let slot = Arc::clone(&failure);
+        device.set_device_lost_callback(move |reason, message| {
+            keep(&slot, format!("device lost ({reason:?}): {message}"));
+        });
         Ok(Self {
             device,
             queue,
@@ -119,7 +149,25 @@ impl GpuContext {
             int64,
             study: std::sync::OnceLock::new(),
             study_compiling: std::sync::Mutex::new(()),
+            failure,
         })
+    }
+
+    /// The device's first loss or uncaptured error so far, as an error.
+    ///
+    /// # Errors
+    /// [`GpuError::Lost`] once the device was lost or reported an error no
+    /// error scope caught.
+    pub fn check(&self) -> Result<(), GpuError> {
+        match self
+            .failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+        {
+            Some(message) => Err(GpuError::Lost(message.clone())),
+            None => Ok(()),
+        }
     }
 
     /// Whether the adapter is real hardware (anything but a CPU rasteriser such

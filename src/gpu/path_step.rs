@@ -9,6 +9,7 @@ use super::kernel::{
     bind_group, buffer, compute_pipeline, dispatch_paths, layout_entry, read_back,
 };
 use super::shaders;
+use crate::shared::bootstrap::BootstrapSeries;
 use crate::shared::params::{SimParams, TerminalState};
 
 const LABEL: &str = "vixhedge.path_step";
@@ -92,6 +93,12 @@ impl PathStep {
                     STATE_BYTES,
                 ),
                 layout_entry(2, wgpu::BufferBindingType::Storage { read_only: true }, 4),
+                layout_entry(
+                    3,
+                    wgpu::BufferBindingType::Storage { read_only: false },
+                    STATE_BYTES,
+                ),
+                layout_entry(4, wgpu::BufferBindingType::Storage { read_only: true }, 4),
             ],
             false,
             wgpu::PipelineCompilationOptions {
@@ -168,8 +175,52 @@ impl PathStep {
             n_paths,
             batch_paths,
             Some(&mut out),
+            None,
+            None,
         )?;
         Ok((out, timing))
+    }
+
+    /// Simulates global paths `first_path .. first_path + n_paths` and returns,
+    /// path after path, the state at day 0 and at every close (`days + 1`
+    /// states a path, `days = n_steps / steps_per_day`): the twin of
+    /// [`crate::cpu::closes::simulate_closes`]. Batches are sized so the
+    /// closes of one batch fit one storage binding. With `params.boot_days >
+    /// 0` the paths are bootstrap paths of `boot` (the state's `v` holds the
+    /// history day's bits).
+    ///
+    /// # Errors
+    /// As [`Self::simulate_terminal`].
+    pub fn simulate_closes(
+        &self,
+        ctx: &GpuContext,
+        params: &SimParams,
+        first_path: u64,
+        n_paths: usize,
+        boot: Option<&BootstrapSeries>,
+    ) -> Result<Vec<TerminalState>, GpuError> {
+        let per_path = u64::from(params.n_steps / params.steps_per_day.max(1)) + 1;
+        let l = ctx.device.limits();
+        let by_binding =
+            l.max_storage_buffer_binding_size.min(l.max_buffer_size) / (per_path * STATE_BYTES);
+        let batch = usize::try_from(by_binding.clamp(1, 1 << 16)).unwrap_or(1 << 16);
+        let recording = SimParams {
+            record_closes: 1,
+            ..*params
+        };
+        let mut terminal = Vec::with_capacity(n_paths);
+        let mut closes = Vec::new();
+        self.run(
+            ctx,
+            &recording,
+            first_path,
+            n_paths,
+            Some(batch),
+            Some(&mut terminal),
+            Some(&mut closes),
+            boot,
+        )?;
+        Ok(closes)
     }
 
     /// Dispatches the same batches as [`Self::simulate_terminal`] and waits for
@@ -185,9 +236,22 @@ impl PathStep {
         n_paths: usize,
         batch_paths: Option<usize>,
     ) -> Result<GpuTiming, GpuError> {
-        self.run(ctx, params, first_path, n_paths, batch_paths, None)
+        self.run(
+            ctx,
+            params,
+            first_path,
+            n_paths,
+            batch_paths,
+            None,
+            None,
+            None,
+        )
     }
 
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one private runner behind the public entry points, each passing what it reads back"
+    )]
     fn run(
         &self,
         ctx: &GpuContext,
@@ -196,6 +260,8 @@ impl PathStep {
         n_paths: usize,
         batch_paths: Option<usize>,
         mut out: Option<&mut Vec<TerminalState>>,
+        mut closes: Option<&mut Vec<TerminalState>>,
+        boot: Option<&BootstrapSeries>,
     ) -> Result<GpuTiming, GpuError> {
         let mut timing = GpuTiming::default();
         if n_paths == 0 {
@@ -235,6 +301,42 @@ impl PathStep {
                 U::MAP_READ | U::COPY_DST,
             )
         });
+        // The closes of a batch when recording; else an unused placeholder.
+        let per_path = u64::from(params.n_steps / params.steps_per_day.max(1)) + 1;
+        let closes_bytes = if closes.is_some() {
+            batch as u64 * per_path * STATE_BYTES
+        } else {
+            STATE_BYTES
+        };
+        let closes_buf = buffer(
+            ctx,
+            "vixhedge.path_step.closes",
+            closes_bytes,
+            U::STORAGE | U::COPY_SRC,
+        );
+        let closes_staging = closes.is_some().then(|| {
+            buffer(
+                ctx,
+                "vixhedge.path_step.closes_staging",
+                closes_bytes,
+                U::MAP_READ | U::COPY_DST,
+            )
+        });
+        // The bootstrap series (uploaded once for all batches), or a placeholder.
+        let boot_words: &[u32] = boot.map_or(&[0u32], |b| b.data.as_slice());
+        if params.boot_days > 0 && boot.is_none_or(|b| b.days != params.boot_days) {
+            return Err(GpuError::TooLarge(
+                "bootstrap parameters without their series".into(),
+            ));
+        }
+        let boot_buf = buffer(
+            ctx,
+            "vixhedge.path_step.boot",
+            std::mem::size_of_val(boot_words) as u64,
+            U::STORAGE | U::COPY_DST,
+        );
+        ctx.queue
+            .write_buffer(&boot_buf, 0, bytemuck::cast_slice(boot_words));
         let calendar = event_calendar(params);
         let calendar_bytes = std::mem::size_of_val(calendar.as_slice()) as u64;
         if calendar_bytes > ctx.device.limits().max_storage_buffer_binding_size {
@@ -255,7 +357,13 @@ impl PathStep {
             ctx,
             LABEL,
             &self.layout,
-            &[&params_buf, &states_buf, &calendar_buf],
+            &[
+                &params_buf,
+                &states_buf,
+                &calendar_buf,
+                &closes_buf,
+                &boot_buf,
+            ],
         );
 
         let mut start = first_path;
@@ -287,6 +395,17 @@ impl PathStep {
                     out,
                 )?;
                 timing.readback_s += t1.elapsed().as_secs_f64();
+            }
+            if let (Some(closes), Some(staging)) = (closes.as_deref_mut(), closes_staging.as_ref())
+            {
+                read_back(
+                    ctx,
+                    "vixhedge.path_step.closes_readback",
+                    &closes_buf,
+                    staging,
+                    n * per_path * STATE_BYTES,
+                    closes,
+                )?;
             }
             timing.batches += 1;
             start += n;

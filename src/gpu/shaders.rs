@@ -39,6 +39,8 @@ pub const PATH_STEP: &str = kernel_source!(
     "shared/math.wgsl",
     "shared/qe.wgsl",
     "shared/jumps.wgsl",
+    "shared/burn_in.wgsl",
+    "shared/bootstrap.wgsl",
     "path_step.wgsl",
 );
 
@@ -80,6 +82,8 @@ pub const STUDY: &str = kernel_source!(
     "shared/math.wgsl",
     "shared/qe.wgsl",
     "shared/jumps.wgsl",
+    "shared/burn_in.wgsl",
+    "shared/bootstrap.wgsl",
     "shared/step.wgsl",
     "shared/tables.wgsl",
     "shared/pricing.wgsl",

@@ -15,7 +15,7 @@ pub use sim_params::SimError;
 /// Trading days per year: one step of `1/252` years is one trading day.
 pub const TRADING_DAYS_PER_YEAR: f64 = 252.0;
 
-/// SVCJ parameters of one measure (DESIGN.md section 2).
+/// SVCJ parameters of one measure (`docs/model.md`).
 ///
 /// With `mu_v = 0` the model is Bates, with `lambda = 0` it is Heston.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -7,6 +7,17 @@ use bytemuck::Zeroable;
 use super::{EventParams, MarketModel, Measure, TRADING_DAYS_PER_YEAR};
 use crate::shared::params::{EventBlock, SimParams, MAX_EVENTS};
 
+/// Longest burn-in step, years (one trading week).
+pub const BURN_IN_MAX_STEP_YEARS: f64 = 1.0 / 52.0;
+
+/// Largest kappa h of a burn-in step: keeps the cubic decay polynomial of a
+/// jump within 5e-6 of its exponential.
+pub const BURN_IN_MAX_KAPPA_STEP: f64 = 0.1;
+
+/// Length of the burn-in in units of the mean-reversion time 1/kappa: after
+/// 5/kappa years the initial level's weight in E[v] is e^{-5} < 0.7%.
+pub const BURN_IN_REVERSION_TIMES: f64 = 5.0;
+
 /// Errors building kernel parameters.
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
@@ -94,7 +105,61 @@ impl SimParams {
             _pad0: 0.0,
             kappa_dt: (p.kappa * dt) as f32,
             events,
+            burn_steps: 0,
+            record_closes: 0,
+            burn_exp_kdt: 0.0,
+            burn_qe_c1: 0.0,
+            burn_qe_c2: 0.0,
+            burn_lambda_dt: 0.0,
+            burn_poisson_p0: 1.0,
+            burn_kappa_dt: 0.0,
+            boot_days: 0,
+            boot_neighbours: 0,
+            boot_log_q: 0.0,
+            _pad1: 0.0,
         })
+    }
+
+    /// These parameters with the paths drawn from the historical bootstrap
+    /// `series` instead of the SVCJ model (`crate::shared::bootstrap`).
+    #[must_use]
+    pub fn with_bootstrap(self, series: &crate::shared::bootstrap::BootstrapSeries) -> Self {
+        Self {
+            boot_days: series.days,
+            boot_neighbours: series.neighbours,
+            boot_log_q: series.log_q,
+            ..self
+        }
+    }
+
+    /// These parameters with a stationary start: every path first runs
+    /// `ceil(5 / (kappa h))` variance-only steps of `h = min(1/52, 0.1/kappa)`
+    /// years under `p` (the P parameters of the path) from the stationary
+    /// mean `theta + lambda mu_v / kappa`, so day 0 holds a draw of the
+    /// stationary law of v (`docs/history.md`, "Stationary start").
+    #[must_use]
+    pub fn with_burn_in(self, p: &super::SvcjParams) -> Self {
+        let kappa = p.kappa.max(1e-6);
+        let h = BURN_IN_MAX_STEP_YEARS.min(BURN_IN_MAX_KAPPA_STEP / kappa);
+        let e = (-kappa * h).exp();
+        let s2v = p.sigma_v * p.sigma_v;
+        let steps = (BURN_IN_REVERSION_TIMES / (kappa * h)).ceil();
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "kernel parameters are f32 by design; the step count is at least 50 and bounded by 5 / (kappa h)"
+        )]
+        Self {
+            v0: p.theta_star() as f32,
+            burn_steps: steps.min(f64::from(u32::MAX)) as u32,
+            burn_exp_kdt: e as f32,
+            burn_qe_c1: (s2v * e * (1.0 - e) / kappa) as f32,
+            burn_qe_c2: (p.theta * s2v * (1.0 - e) * (1.0 - e) / (2.0 * kappa)) as f32,
+            burn_lambda_dt: (p.lambda * h) as f32,
+            burn_poisson_p0: (-p.lambda * h).exp() as f32,
+            burn_kappa_dt: (kappa * h) as f32,
+            ..self
+        }
     }
 
     /// The same parameters for the dispatch of paths `[path_offset, path_offset + n_paths)`.

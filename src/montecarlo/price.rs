@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{discounted, Estimate};
 use crate::backend::{BackendError, PathEngine};
+use crate::config::InForce;
 use crate::model::analytic::{european_price, OptionKind};
 use crate::model::{MarketModel, TRADING_DAYS_PER_YEAR};
 use crate::shared::params::{SimParams, TerminalState};
@@ -23,9 +24,12 @@ pub struct PricedOption {
     pub mc: f64,
     /// Standard error of `mc`, index points.
     pub mc_stderr: f64,
+    /// Why the Monte Carlo estimate cannot be trusted (too few paths pay off, or
+    /// none does), or null.
+    pub mc_warning: Option<String>,
 }
 
-/// The `price --json` document (DESIGN.md section 8).
+/// The `price --json` document (`docs/cli.md`).
 #[derive(Debug, Clone, Serialize)]
 pub struct PriceReport {
     /// Spot index level, index points.
@@ -36,6 +40,34 @@ pub struct PriceReport {
     pub paths: u64,
     /// Puts and calls, by strike.
     pub options: Vec<PricedOption>,
+    /// What was in force (set by the caller; absent when unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<InForce>,
+}
+
+/// Fewest paths with a nonzero payoff for a standard error worth quoting.
+pub const MIN_PAYING_PATHS: usize = 10;
+
+/// Why an estimate from `paying` of `n` paths with a nonzero payoff is
+/// degenerate, or `None`: with no paying path the mean and its standard error
+/// are both 0 whatever the true price, and with a handful the standard error
+/// understates the error.
+#[must_use]
+pub fn degenerate(paying: usize, n: usize) -> Option<String> {
+    if n == 0 {
+        Some("no paths".to_string())
+    } else if paying == 0 {
+        Some(format!(
+            "no path of {n} pays off, so the estimate and its standard error are both 0 \
+             whatever the price: degenerate (the price rests on events the paths never reach)"
+        ))
+    } else if paying < MIN_PAYING_PATHS {
+        Some(format!(
+            "only {paying} of {n} paths pay off: the standard error is not reliable"
+        ))
+    } else {
+        None
+    }
 }
 
 /// Discounted Monte Carlo price of one option from terminal states.
@@ -81,12 +113,23 @@ pub fn price(
     for &k in strikes {
         for (kind, name) in [(OptionKind::Put, "put"), (OptionKind::Call, "call")] {
             let est = mc_price(&states, model, kind, k, t);
+            let paying = states
+                .iter()
+                .filter(|st| {
+                    let s = model.spot * f64::from(st.y).exp();
+                    match kind {
+                        OptionKind::Call => s > k,
+                        OptionKind::Put => s < k,
+                    }
+                })
+                .count();
             options.push(PricedOption {
                 kind: name,
                 strike: k,
                 analytic: european_price(model, kind, k, t),
                 mc: est.mean,
                 mc_stderr: est.stderr,
+                mc_warning: degenerate(paying, est.n),
             });
         }
     }
@@ -95,6 +138,7 @@ pub fn price(
         expiry_days,
         paths: paths as u64,
         options,
+        resolved: None,
     })
 }
 

@@ -40,6 +40,18 @@ impl ExactSum {
         self.0 = self.0.checked_add(other.0).expect("ExactSum overflow");
     }
 
+    /// The exact integer: the sum in units of 2^-48.
+    #[must_use]
+    pub fn raw(self) -> i128 {
+        self.0
+    }
+
+    /// The sum whose exact integer, in units of 2^-48, is `raw`.
+    #[must_use]
+    pub fn from_raw(raw: i128) -> Self {
+        Self(raw)
+    }
+
     /// The sum as an `f64` (one rounding of the exact integer).
     #[must_use]
     pub fn value(self) -> f64 {
@@ -62,6 +74,18 @@ impl Moments {
         self.n += 1;
         self.s1.add(x);
         self.s2.add(x * x);
+    }
+
+    /// The exact sum and sum of squares.
+    #[must_use]
+    pub fn sums(&self) -> (ExactSum, ExactSum) {
+        (self.s1, self.s2)
+    }
+
+    /// Moments of `n` values with exact sum `s1` and sum of squares `s2`.
+    #[must_use]
+    pub fn from_parts(n: u64, s1: ExactSum, s2: ExactSum) -> Self {
+        Self { n, s1, s2 }
     }
 
     /// Adds another accumulator exactly.

@@ -80,6 +80,19 @@ impl Histogram {
         }
     }
 
+    /// A histogram of layout `spec` with `counts` (one per bin; a shorter or
+    /// longer vector is padded or cut to `spec.bins`) and tails `under` and `over`.
+    #[must_use]
+    pub fn from_parts(spec: HistSpec, mut counts: Vec<u32>, under: Tail, over: Tail) -> Self {
+        counts.resize(spec.bins, 0);
+        Self {
+            spec,
+            counts,
+            under,
+            over,
+        }
+    }
+
     /// The layout.
     #[must_use]
     pub fn spec(&self) -> HistSpec {

@@ -1,4 +1,4 @@
-//! Reductions, files and plots of a `run` (DESIGN.md sections 6 and 8).
+//! Reductions, files and plots of a `run` (`docs/statistics.md`, `docs/cli.md`).
 //!
 //! Flow: each batch of simulated paths is pushed into a [`StudyAccumulator`]
 //! (fixed memory, exact merges), accumulators of batches or threads are merged,
@@ -12,10 +12,13 @@
 //! `path_steps_per_s` change from run to run.
 
 pub mod exact;
+pub mod export;
 pub mod hist;
+pub mod partial;
 pub mod plots;
 pub mod reduce;
 pub mod render;
+pub mod state;
 pub mod stats;
 pub mod summary;
 pub mod verdict;
@@ -24,8 +27,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub use reduce::summarize;
-pub use stats::{LineOutcome, LineSet, LineSpec, PathBatch, StudyAccumulator, StudyLayout};
-pub use summary::{RunInfo, StrategySummary, StudySummary};
+pub use stats::{
+    LineOutcome, LineSet, LineSpec, PathBatch, PathFacts, StudyAccumulator, StudyLayout,
+};
+pub use summary::{RunInfo, StrategySummary, StudySummary, RUN_FACT_KEYS, SUMMARY_FORMAT_VERSION};
 pub use verdict::{ClaimStatus, Verdict};
 
 /// Errors of the report stage.

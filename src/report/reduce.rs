@@ -18,8 +18,8 @@
 use super::exact::ratio_of_means;
 use super::stats::{LineAcc, RegimeAcc, StudyAccumulator, SECTIONS};
 use super::summary::{
-    DrawdownStats, HedgeFlows, NamedMap, PnlStats, ReductionStats, RegimeSummary, RunInfo,
-    StrategySummary, StudySummary,
+    DrawdownStats, HedgeFlows, NamedMap, PnlStats, ReductionStats, RegimeDefinition, RegimeSummary,
+    RunInfo, StrategySummary, StudySummary,
 };
 use super::verdict::judge;
 use crate::config::Regime;
@@ -51,7 +51,9 @@ pub fn summarize(acc: &StudyAccumulator, run: RunInfo) -> StudySummary {
                     paths: ra.paths,
                     share: ra.paths as f64 / all.paths as f64,
                     max_vix_mean: ra.max_vix.mean(),
+                    first_vix_mean: ra.first_vix.mean(),
                     spx_return_mean: ra.spx_return.mean(),
+                    spx_max_drawdown_mean: ra.spx_max_drawdown.mean(),
                     strategies: regime_strategies(acc, ra),
                 };
                 (r.name().to_string(), summary)
@@ -60,14 +62,34 @@ pub fn summarize(acc: &StudyAccumulator, run: RunInfo) -> StudySummary {
     );
     let verdict = judge(acc.layout(), &regimes);
     StudySummary {
+        format_version: super::summary::SUMMARY_FORMAT_VERSION,
+        program_version: env!("CARGO_PKG_VERSION").into(),
         run,
         paths: all.paths + acc.invalid_paths(),
         invalid_paths: acc.invalid_paths(),
         capital: acc.layout().capital,
         horizon_days: acc.layout().horizon_days,
+        units: NamedMap(
+            super::summary::UNITS
+                .iter()
+                .map(|(k, u)| ((*k).to_string(), *u))
+                .collect(),
+        ),
         strategies,
+        regime_definition: {
+            let r = &acc.layout().regimes;
+            let b = r.bounds();
+            RegimeDefinition {
+                by: r.by.name().into(),
+                unit: r.by.unit().into(),
+                moderate_from: b.moderate_from,
+                severe_from: b.severe_from,
+                crisis_from: b.crisis_from,
+            }
+        },
         regimes,
         verdict,
+        resolved: None,
     }
 }
 
@@ -139,6 +161,8 @@ fn strategy(
         program: String::new(),
         units: None,
         paths,
+        // A ruined path's drawdown is exactly 1, the histogram's overflow tail.
+        ruined: dd.overflow().n as f64 / paths as f64,
         max_drawdown,
         drawdown_reduction,
         annual_drag: drag,

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::hist::{HistSpec, Histogram};
+use super::plots::MIN_REGIME_PATHS;
 use super::stats::{LineAcc, StudyAccumulator};
 use super::summary::{NamedMap, StrategySummary, StudySummary};
 use crate::config::Regime;
@@ -40,9 +41,10 @@ fn num(x: f64, decimals: usize) -> String {
 }
 
 /// Column headers of the strategy tables, units in every header.
-const HEADERS: [&str; 14] = [
+const HEADERS: [&str; 15] = [
     "line",
     "paths",
+    "ruined (%)",
     "mean DD (%)",
     "p95 DD (%)",
     "CVaR95 DD (%)",
@@ -64,7 +66,7 @@ fn with_ci(x: f64, c: Option<[f64; 2]>) -> String {
     }
 }
 
-fn rows(strategies: &NamedMap<StrategySummary>) -> Vec<[String; 14]> {
+fn rows(strategies: &NamedMap<StrategySummary>) -> Vec<[String; 15]> {
     strategies
         .iter()
         .map(|(name, s)| {
@@ -72,6 +74,7 @@ fn rows(strategies: &NamedMap<StrategySummary>) -> Vec<[String; 14]> {
             [
                 name.to_string(),
                 s.paths.to_string(),
+                pct(s.ruined),
                 pct(s.max_drawdown.mean),
                 pct(s.max_drawdown.p95),
                 pct(s.max_drawdown.cvar95),
@@ -89,13 +92,45 @@ fn rows(strategies: &NamedMap<StrategySummary>) -> Vec<[String; 14]> {
         .collect()
 }
 
-/// A fixed-width text table of the lines in `strategies` (the human output of
-/// `run`): drawdowns, cuts and drags in percent, with units in every header.
-#[must_use]
-pub fn strategy_table(strategies: &NamedMap<StrategySummary>) -> String {
-    let rows = rows(strategies);
-    let mut widths = HEADERS.map(str::len);
-    for row in &rows {
+/// Widest console line, columns.
+pub const CONSOLE_WIDTH: usize = 100;
+
+/// Column headers of the console table (`%/yr` columns are annualised).
+const CONSOLE_HEADERS: [&str; 8] = [
+    "line",
+    "mean DD %",
+    "p95 DD %",
+    "cut %",
+    "cut 95% CI",
+    "drag %/yr",
+    "drag 95% CI",
+    "ret %/yr",
+];
+
+fn console_rows(strategies: &NamedMap<StrategySummary>) -> Vec<[String; 8]> {
+    strategies
+        .iter()
+        .map(|(name, s)| {
+            let r = &s.drawdown_reduction;
+            [
+                name.to_string(),
+                pct(s.max_drawdown.mean),
+                pct(s.max_drawdown.p95),
+                pct(r.mean_ratio),
+                ci(Some(r.ci95), pct),
+                pct2(s.annual_drag),
+                ci(Some(s.annual_drag_ci95), pct2),
+                pct(s.annual_return),
+            ]
+        })
+        .collect()
+}
+
+/// Lays out `rows` under `headers`, the first column left-aligned, the others
+/// right-aligned, two spaces apart.
+fn fixed_width<const N: usize>(headers: [&str; N], rows: &[[String; N]]) -> String {
+    let mut widths = headers.map(str::len);
+    for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.len());
         }
@@ -111,23 +146,129 @@ pub fn strategy_table(strategies: &NamedMap<StrategySummary>) -> String {
         }
         out.trim_end().to_string() + "\n"
     };
-    let mut out = line(&HEADERS.map(String::from));
+    let mut out = line(&headers.map(String::from));
     let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
     out.push_str(&line(&rule));
-    for row in &rows {
+    for row in rows {
         out.push_str(&line(row));
     }
     out
 }
 
-/// The verdict and the moderate-regime table as plain text.
+/// A fixed-width console table of the lines in `strategies` (fits
+/// [`CONSOLE_WIDTH`] columns for line names up to 21 characters): mean and
+/// p95 drawdown, the cut with its 95% CI, the drag with its CI and the
+/// return, in percent; when a line has ruined paths, their share replaces the
+/// two intervals. `report.md` holds the full table.
+#[must_use]
+pub fn strategy_table(strategies: &NamedMap<StrategySummary>) -> String {
+    let rows = console_rows(strategies);
+    if strategies.iter().any(|(_, s)| s.ruined > 0.0) {
+        // Room for the ruined share: the two interval columns give way to it
+        // (report.md keeps them).
+        let headers = [
+            "line",
+            "ruined %",
+            "mean DD %",
+            "p95 DD %",
+            "cut %",
+            "drag %/yr",
+            "ret %/yr",
+        ];
+        let narrow: Vec<[String; 7]> = strategies
+            .iter()
+            .zip(rows)
+            .map(|((_, s), r)| {
+                [
+                    r[0].clone(),
+                    pct(s.ruined),
+                    r[1].clone(),
+                    r[2].clone(),
+                    r[3].clone(),
+                    r[5].clone(),
+                    r[7].clone(),
+                ]
+            })
+            .collect();
+        fixed_width(headers, &narrow)
+    } else {
+        fixed_width(CONSOLE_HEADERS, &rows)
+    }
+}
+
+/// The note on annualised figures when the horizon is shorter than a year
+/// (they scale the horizon's result by 252 / horizon_days), else `None`.
+#[must_use]
+pub fn annualised_note(horizon_days: u32) -> Option<String> {
+    (horizon_days < 252).then(|| {
+        let factor = 252.0 / f64::from(horizon_days);
+        format!(
+            "Annualised figures (%/yr: drag, return) scale a {horizon_days}-day result by {factor:.1}: \
+             over a short horizon they exaggerate (a 3% loss in 21 days reads -36%/yr); \
+             compare them between lines, not with yearly budgets."
+        )
+    })
+}
+
+/// Wraps `text` at `width` columns, each line after the first indented by `indent`.
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = indent.to_string();
+        } else if !line.is_empty() && !line.ends_with(' ') {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.trim().is_empty() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The note for a regime with too few paths to read, or `None`.
+#[must_use]
+pub fn thin_regime_note(name: &str, paths: u64) -> Option<String> {
+    if paths == 0 {
+        Some(format!(
+            "No path fell in the {name} regime: nothing to report there."
+        ))
+    } else if paths < MIN_REGIME_PATHS {
+        Some(format!(
+            "Only {paths} paths fell in the {name} regime: too few for its statistics \
+             (and their intervals) to mean much."
+        ))
+    } else {
+        None
+    }
+}
+
+/// The verdict and the verdict regime's table as plain text, every line at
+/// most [`CONSOLE_WIDTH`] columns (for line names up to 21 characters).
 #[must_use]
 pub fn verdict_table(summary: &StudySummary) -> String {
-    let mut out = summary.verdict.render();
-    if let Some(m) = summary.regimes.get(&summary.verdict.regime) {
-        let _ = writeln!(out, "\nModerate stress ({} paths):", m.paths);
-        out.push_str(&strategy_table(&m.strategies));
+    let mut out = String::new();
+    for (i, line) in summary.verdict.render().lines().enumerate() {
+        let indent = if i == 0 { "" } else { "  " };
+        out.push_str(&wrap(line, CONSOLE_WIDTH, indent));
     }
+    let regime = &summary.verdict.regime;
+    if let Some(m) = summary.regimes.get(regime) {
+        let _ = writeln!(out, "\n{regime} stress ({} paths):", m.paths);
+        match thin_regime_note(regime, m.paths) {
+            Some(note) => out.push_str(&wrap(&note, CONSOLE_WIDTH, "")),
+            None => out.push_str(&strategy_table(&m.strategies)),
+        }
+    }
+    if let Some(note) = annualised_note(summary.horizon_days) {
+        out.push_str(&wrap(&format!("Note: {note}"), CONSOLE_WIDTH, "  "));
+    }
+    out.push_str("Medians, p95 cuts, Calmar ratios and every regime: report.md.\n");
     out
 }
 
@@ -138,6 +279,16 @@ fn markdown_table(strategies: &NamedMap<StrategySummary>) -> String {
         out.push_str(&format!("| {} |\n", row.join(" | ")));
     }
     out
+}
+
+/// The regime measure `by` (`summary.json`'s `regime_definition.by`) in words.
+#[must_use]
+pub fn regime_measure(by: &str) -> &'static str {
+    match by {
+        "vix_rise" => "the path's VIX rise (max VIX minus first VIX)",
+        "spx_drawdown" => "the SPX index's max drawdown over the path",
+        _ => "path max VIX",
+    }
 }
 
 /// The content of `report.md`: run facts, verdict, regime overview, tables per
@@ -161,29 +312,56 @@ pub fn report_markdown(summary: &StudySummary, assumptions: &str) -> String {
     );
     out.push_str("## Verdict\n\n");
     out.push_str(&summary.verdict.render());
-    out.push_str("\n## Regimes (by path max VIX)\n\n");
-    out.push_str("| regime | paths | share (%) | mean max VIX (VIX pts) | mean SPX return (%) |\n");
-    out.push_str("|---|---|---|---|---|\n");
+    let def = &summary.regime_definition;
+    let _ = write!(
+        out,
+        "\n## Regimes (by {}: moderate from {}, severe from {}, crisis from {}, {})\n\n",
+        regime_measure(&def.by),
+        def.moderate_from,
+        def.severe_from,
+        def.crisis_from,
+        def.unit
+    );
+    out.push_str(
+        "| regime | paths | share (%) | mean max VIX (VIX pts) | mean first VIX (VIX pts) | mean SPX return (%) | mean SPX max drawdown (%) |\n",
+    );
+    out.push_str("|---|---|---|---|---|---|---|\n");
     for (name, r) in summary.regimes.iter() {
         let _ = writeln!(
             out,
-            "| {name} | {} | {} | {} | {} |",
+            "| {name} | {} | {} | {} | {} | {} | {} |",
             r.paths,
             pct(r.share),
             num(r.max_vix_mean, 1),
-            pct(r.spx_return_mean)
+            num(r.first_vix_mean, 1),
+            pct(r.spx_return_mean),
+            pct(r.spx_max_drawdown_mean)
         );
+    }
+    if let Some(note) = annualised_note(summary.horizon_days) {
+        let _ = writeln!(out, "\n> {note}");
     }
     out.push_str("\n## All paths\n\n");
     out.push_str(&markdown_table(&summary.strategies));
     for (name, r) in summary.regimes.iter() {
         let _ = write!(out, "\n## Regime {name} ({} paths)\n\n", r.paths);
-        out.push_str(&markdown_table(&r.strategies));
+        match thin_regime_note(name, r.paths) {
+            Some(note) if r.paths == 0 => {
+                let _ = writeln!(out, "{note}");
+            }
+            Some(note) => {
+                let _ = writeln!(out, "{note}\n");
+                out.push_str(&markdown_table(&r.strategies));
+            }
+            None => out.push_str(&markdown_table(&r.strategies)),
+        }
     }
     out.push_str(
         "\n## Methods\n\n\
          - Max drawdown: max over days of (peak - equity) / peak, per path and equity line; \
          quantiles and CVaR95 from histograms with 1e-4 bins (0.01 percentage point).\n\
+         - Ruined: share of paths on which the line's equity reached zero; such a line stops \
+         trading, stays at zero and counts a drawdown of 100%.\n\
          - Cut (mean ratio): 1 - mean(DD_line) / mean(DD_none) over the same paths; 95% CI by \
          the delta method on the paired sums.\n\
          - Cut (median, p95): 1 - q(DD_line) / q(DD_none); 95% CIs by sectioning: 20 groups of \

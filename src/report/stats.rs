@@ -10,16 +10,17 @@
 //! the same accumulator for any batch size, batch order and thread count.
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::exact::{ExactSum, Moments};
 use super::hist::{HistSpec, Histogram};
 use super::ReportError;
-use crate::config::{HedgeProgram, Regime, RegimesConfig};
+use crate::config::{HedgeProgram, Regime, RegimeMeasures, RegimesConfig};
 
 /// Max-drawdown histogram (fraction of the running peak): [0, 1) in 10^4 bins of
-/// 1e-4, so quantiles are resolved to 0.01 percentage point; drawdowns of 1 and
-/// more (equity at or below zero) go to the exact overflow tail.
+/// 1e-4, so quantiles are resolved to 0.01 percentage point; drawdowns of 1
+/// (ruined paths: equity at zero) go to the exact overflow tail, whose count is
+/// the ruined share of `summary.json`.
 pub const DRAWDOWN_SPEC: HistSpec = HistSpec {
     lo: 0.0,
     width: 1e-4,
@@ -78,6 +79,41 @@ pub struct LineOutcome {
     pub worst_day: f64,
 }
 
+/// What a path reports about its market, whatever the books did: the
+/// regime measures and the SPX return.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PathFacts {
+    /// Highest VIX close over the path, day 0 included, VIX points.
+    pub max_vix: f64,
+    /// VIX at the path's first close, VIX points.
+    pub first_vix: f64,
+    /// SPX total return over the horizon, S_T / S_0 - 1, fraction.
+    pub spx_return: f64,
+    /// The SPX index's max drawdown over the path, fraction of its running peak.
+    pub spx_max_drawdown: f64,
+}
+
+impl PathFacts {
+    fn measures(&self) -> RegimeMeasures {
+        RegimeMeasures {
+            max_vix: self.max_vix,
+            first_vix: self.first_vix,
+            spx_max_drawdown: self.spx_max_drawdown,
+        }
+    }
+
+    fn is_finite(&self) -> bool {
+        [
+            self.max_vix,
+            self.first_vix,
+            self.spx_return,
+            self.spx_max_drawdown,
+        ]
+        .iter()
+        .all(|x| x.is_finite())
+    }
+}
+
 /// A batch of consecutive paths `first_path, first_path + 1, ...`.
 ///
 /// `outcomes` is path-major: path `p` of the batch reports line `l` (in the order
@@ -86,16 +122,54 @@ pub struct LineOutcome {
 pub struct PathBatch {
     /// Global index of the batch's first path.
     pub first_path: u64,
-    /// Per path: maximum VIX over the path, VIX points (decides the regime).
+    /// Per path: maximum VIX over the path, VIX points.
     pub max_vix: Vec<f64>,
+    /// Per path: VIX at the first close, VIX points.
+    pub first_vix: Vec<f64>,
     /// Per path: SPX total return over the horizon, S_T / S_0 - 1, fraction.
     pub spx_return: Vec<f64>,
+    /// Per path: the SPX index's max drawdown, fraction.
+    pub spx_max_drawdown: Vec<f64>,
     /// Per path and line: the outcomes, path-major.
     pub outcomes: Vec<LineOutcome>,
 }
 
+impl PathBatch {
+    /// Paths in the batch.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.max_vix.len()
+    }
+
+    /// Whether the batch holds no path.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.max_vix.is_empty()
+    }
+
+    /// The facts of path `p` of the batch.
+    #[must_use]
+    pub fn facts(&self, p: usize) -> PathFacts {
+        PathFacts {
+            max_vix: self.max_vix[p],
+            first_vix: self.first_vix[p],
+            spx_return: self.spx_return[p],
+            spx_max_drawdown: self.spx_max_drawdown[p],
+        }
+    }
+
+    fn shape_ok(&self, lines: usize) -> bool {
+        let n = self.max_vix.len();
+        self.first_vix.len() == n
+            && self.spx_return.len() == n
+            && self.spx_max_drawdown.len() == n
+            && self.outcomes.len() == n * lines
+    }
+}
+
 /// One equity line: a program, or a program at a ladder rung of hedge units.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LineSpec {
     /// Name in reports and `summary.json` (`alvh-seed`, or `alvh-seed@x2` for a rung).
     pub name: String,
@@ -112,7 +186,7 @@ pub fn ladder_line_name(program: HedgeProgram, units: f64) -> String {
 }
 
 /// The equity lines of a run, `none` first.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LineSet(Vec<LineSpec>);
 
 impl LineSet {
@@ -309,7 +383,9 @@ impl LineAcc {
 pub struct RegimeAcc {
     pub(super) paths: u64,
     pub(super) max_vix: Moments,
+    pub(super) first_vix: Moments,
     pub(super) spx_return: Moments,
+    pub(super) spx_max_drawdown: Moments,
     pub(super) lines: Vec<LineAcc>,
 }
 
@@ -318,7 +394,9 @@ impl RegimeAcc {
         Self {
             paths: 0,
             max_vix: Moments::default(),
+            first_vix: Moments::default(),
             spx_return: Moments::default(),
+            spx_max_drawdown: Moments::default(),
             lines: vec![LineAcc::new(); lines],
         }
     }
@@ -326,7 +404,9 @@ impl RegimeAcc {
     fn merge(&mut self, other: &RegimeAcc) {
         self.paths += other.paths;
         self.max_vix.merge(&other.max_vix);
+        self.first_vix.merge(&other.first_vix);
         self.spx_return.merge(&other.spx_return);
+        self.spx_max_drawdown.merge(&other.spx_max_drawdown);
         for (a, b) in self.lines.iter_mut().zip(&other.lines) {
             a.merge(b);
         }
@@ -391,13 +471,12 @@ impl StudyAccumulator {
         self.invalid_paths
     }
 
-    /// Adds one path: its global index, max VIX (VIX points), SPX return
-    /// (fraction) and one outcome per line in [`LineSet`] order.
+    /// Adds one path: its global index, its facts (the regime by
+    /// `[regimes] by`) and one outcome per line in [`LineSet`] order.
     pub fn push_path(
         &mut self,
         path: u64,
-        max_vix: f64,
-        spx_return: f64,
+        facts: &PathFacts,
         outcomes: &[LineOutcome],
     ) -> Result<(), ReportError> {
         if outcomes.len() != self.layout.lines.len() {
@@ -406,8 +485,7 @@ impl StudyAccumulator {
                 got: outcomes.len(),
             });
         }
-        let finite = max_vix.is_finite()
-            && spx_return.is_finite()
+        let finite = facts.is_finite()
             && outcomes.iter().all(|o| {
                 [
                     o.max_drawdown,
@@ -423,11 +501,13 @@ impl StudyAccumulator {
             self.invalid_paths += 1;
             return Ok(());
         }
-        let regime = self.layout.regimes.classify(max_vix);
+        let regime = self.layout.regimes.classify_path(&facts.measures());
         let acc = &mut self.regimes[regime_index(regime)];
         acc.paths += 1;
-        acc.max_vix.push(max_vix);
-        acc.spx_return.push(spx_return);
+        acc.max_vix.push(facts.max_vix);
+        acc.first_vix.push(facts.first_vix);
+        acc.spx_return.push(facts.spx_return);
+        acc.spx_max_drawdown.push(facts.spx_max_drawdown);
         let section = (path % SECTIONS as u64) as usize;
         let none = outcomes[0];
         for (line, o) in acc.lines.iter_mut().zip(outcomes) {
@@ -436,11 +516,17 @@ impl StudyAccumulator {
         Ok(())
     }
 
+    /// The regime of a path with `facts` (by `[regimes] by`).
+    #[must_use]
+    pub fn regime_of(&self, facts: &PathFacts) -> Regime {
+        self.layout.regimes.classify_path(&facts.measures())
+    }
+
     /// Adds a batch (see [`PathBatch`] for its layout).
     pub fn push_batch(&mut self, batch: &PathBatch) -> Result<(), ReportError> {
         let n = batch.max_vix.len();
         let lines = self.layout.lines.len();
-        if batch.spx_return.len() != n || batch.outcomes.len() != n * lines {
+        if !batch.shape_ok(lines) {
             return Err(ReportError::BatchShape {
                 paths: n,
                 lines,
@@ -450,7 +536,7 @@ impl StudyAccumulator {
         }
         for (p, chunk) in batch.outcomes.chunks_exact(lines).enumerate() {
             let index = batch.first_path + p as u64;
-            self.push_path(index, batch.max_vix[p], batch.spx_return[p], chunk)?;
+            self.push_path(index, &batch.facts(p), chunk)?;
         }
         Ok(())
     }
@@ -460,8 +546,7 @@ impl StudyAccumulator {
     /// The result is identical to [`Self::push_batch`] because merges are exact.
     pub fn push_batch_par(&mut self, batch: &PathBatch) -> Result<(), ReportError> {
         let lines = self.layout.lines.len();
-        let n = batch.max_vix.len();
-        if batch.spx_return.len() != n || batch.outcomes.len() != n * lines {
+        if !batch.shape_ok(lines) {
             return self.push_batch(batch);
         }
         let empty = || self.empty_like();
@@ -473,7 +558,7 @@ impl StudyAccumulator {
                 for (p, outcomes) in chunk.chunks_exact(lines).enumerate() {
                     let i = block * PAR_BLOCK + p;
                     let index = batch.first_path + i as u64;
-                    acc.push_path(index, batch.max_vix[i], batch.spx_return[i], outcomes)?;
+                    acc.push_path(index, &batch.facts(i), outcomes)?;
                 }
                 Ok(acc)
             })
@@ -495,6 +580,15 @@ impl StudyAccumulator {
         }
         self.invalid_paths += other.invalid_paths;
         Ok(())
+    }
+
+    /// Replaces the regimes' statistics (in [`Regime::ALL`] order, laid out
+    /// as this accumulator) and the invalid-path count; for
+    /// [`StudyAccumulator::from_state`].
+    pub(super) fn set_parts(&mut self, regimes: Vec<RegimeAcc>, invalid_paths: u64) {
+        debug_assert_eq!(regimes.len(), Regime::ALL.len());
+        self.regimes = regimes;
+        self.invalid_paths = invalid_paths;
     }
 
     /// The statistics of one regime.

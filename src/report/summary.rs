@@ -5,6 +5,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::verdict::Verdict;
+use crate::config::InForce;
 
 /// Name-keyed entries serialised as a JSON object in insertion order.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +113,9 @@ pub struct StrategySummary {
     pub units: Option<f64>,
     /// Number of paths.
     pub paths: u64,
+    /// Share of the paths on which the line was ruined (its equity reached
+    /// zero: it stopped trading with a drawdown of 1), fraction.
+    pub ruined: f64,
     /// Max drawdown distribution.
     pub max_drawdown: DrawdownStats,
     /// Reduction against `none`.
@@ -140,10 +144,40 @@ pub struct RegimeSummary {
     pub share: f64,
     /// Mean of the path max VIX, VIX points.
     pub max_vix_mean: f64,
+    /// Mean of the path's first VIX, VIX points.
+    pub first_vix_mean: f64,
     /// Mean SPX return over the horizon, fraction.
     pub spx_return_mean: f64,
+    /// Mean of the SPX index's max drawdown over the path, fraction.
+    pub spx_max_drawdown_mean: f64,
     /// Per line, `none` first.
     pub strategies: NamedMap<StrategySummary>,
+}
+
+/// Version of the `summary.json` layout, bumped when a key changes meaning or
+/// goes away.
+pub const SUMMARY_FORMAT_VERSION: u32 = 1;
+
+/// The keys of `summary.json` that describe how one run went rather than
+/// what it found: they differ between runs of the same study (timings, the
+/// CPU thread count in `adapter`) and between a sharded run merged and the
+/// one-process run. Every other key is a statistic or the study's identity,
+/// equal bit for bit whatever the batch size, thread count or sharding.
+pub const RUN_FACT_KEYS: [&str; 3] = ["adapter", "elapsed_s", "path_steps_per_s"];
+
+/// How paths were put into regimes (`[regimes]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegimeDefinition {
+    /// The measure: `max_vix`, `vix_rise` (max minus first VIX) or `spx_drawdown`.
+    pub by: String,
+    /// Its unit: `VIX points` or `fraction`.
+    pub unit: String,
+    /// Lowest value of the moderate regime.
+    pub moderate_from: f64,
+    /// Lowest value of the severe regime.
+    pub severe_from: f64,
+    /// Lowest value of the crisis regime.
+    pub crisis_from: f64,
 }
 
 /// Facts about the run that the reductions do not compute.
@@ -159,11 +193,130 @@ pub struct RunInfo {
     pub elapsed_s: f64,
     /// Simulated path-steps per second (varies run to run).
     pub path_steps_per_s: f64,
+    /// The study's identity: `sha256:` and the hex SHA-256 of the canonical
+    /// resolved configuration (`Config::study_hash`).
+    pub config_hash: String,
 }
 
-/// Everything `summary.json` holds (DESIGN.md section 8).
+/// The unit of every number in `summary.json`, keyed by its path with `*` for
+/// any strategy, regime, list entry or (last) every key below. Paths are
+/// matched segment by segment; the first matching key applies.
+pub const UNITS: [(&str, &str); 36] = [
+    ("seed", "Philox key (an integer, no unit)"),
+    ("paths", "paths"),
+    ("invalid_paths", "paths"),
+    ("elapsed_s", "seconds of wall-clock time"),
+    ("path_steps_per_s", "path-steps per second"),
+    ("capital", "USD"),
+    ("horizon_days", "trading days"),
+    (
+        "strategies.*.units",
+        "hedge units (multiples of the [hedge] layer sizes)",
+    ),
+    ("strategies.*.paths", "paths"),
+    ("strategies.*.ruined", "fraction of the paths (0.01 is 1%)"),
+    (
+        "strategies.*.max_drawdown.*",
+        "fraction of the running peak (0.2 is a 20% drawdown)",
+    ),
+    (
+        "strategies.*.drawdown_reduction.paths_with_drawdown",
+        "paths",
+    ),
+    (
+        "strategies.*.drawdown_reduction.share_cut_35",
+        "fraction of paths_with_drawdown",
+    ),
+    (
+        "strategies.*.drawdown_reduction.*",
+        "fraction of the unhedged drawdown (0.35 is a 35% cut; negative deepens)",
+    ),
+    (
+        "strategies.*.annual_drag",
+        "fraction of capital per year (x 252 / horizon_days; positive is a cost)",
+    ),
+    (
+        "strategies.*.annual_drag_ci95",
+        "fraction of capital per year",
+    ),
+    (
+        "strategies.*.annual_return",
+        "fraction of capital per year (x 252 / horizon_days)",
+    ),
+    (
+        "strategies.*.calmar",
+        "ratio (annual_return / mean max drawdown)",
+    ),
+    ("strategies.*.pnl.*", "USD per path over the horizon"),
+    ("strategies.*.hedge.*", "USD per path over the horizon"),
+    ("regimes.*.paths", "paths"),
+    ("regimes.*.share", "fraction of the valid paths"),
+    ("regimes.*.max_vix_mean", "VIX points"),
+    (
+        "regimes.*.spx_return_mean",
+        "fraction (0.05 is +5% over the horizon)",
+    ),
+    ("regimes.*.strategies.*", "as strategies.*"),
+    ("verdict.claimed_cut", "fraction of the unhedged drawdown"),
+    ("verdict.claimed_drag", "fraction of capital per year"),
+    ("verdict.programs.*.paths", "paths"),
+    (
+        "verdict.programs.*.cut",
+        "fraction of the unhedged drawdown",
+    ),
+    (
+        "verdict.programs.*.cut_ci95",
+        "fraction of the unhedged drawdown",
+    ),
+    ("verdict.programs.*.drag", "fraction of capital per year"),
+    (
+        "verdict.programs.*.drag_ci95",
+        "fraction of capital per year",
+    ),
+    ("verdict.best_ladder_rung.paths", "paths"),
+    ("verdict.best_ladder_rung.*", "as verdict.programs.*"),
+    (
+        "resolved.*",
+        "the config keys' own units (docs/config.md; `vixhedge config` prints them)",
+    ),
+    ("units", "this table"),
+];
+
+/// The unit of the number at `path`, its keys from the top (list indices as
+/// numbers; the entries of a list of numbers share its unit), from [`UNITS`].
+/// Keys are given one by one because line names hold dots (`alvh@x0.5`).
+#[must_use]
+pub fn unit_of(path: &[&str]) -> Option<&'static str> {
+    let mut segs: Vec<&str> = path.to_vec();
+    while segs.len() > 1 && segs.last().is_some_and(|s| s.parse::<usize>().is_ok()) {
+        segs.pop();
+    }
+    let matches = |key: &str| {
+        let pattern: Vec<&str> = key.split('.').collect();
+        for (i, p) in pattern.iter().enumerate() {
+            if i + 1 == pattern.len() && *p == "*" {
+                return segs.len() > i;
+            }
+            match segs.get(i) {
+                Some(s) if *p == "*" || p == s => {}
+                _ => return false,
+            }
+        }
+        segs.len() == pattern.len()
+    };
+    UNITS
+        .iter()
+        .find(|(key, _)| matches(key))
+        .map(|(_, unit)| *unit)
+}
+
+/// Everything `summary.json` holds (`docs/cli.md`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StudySummary {
+    /// [`SUMMARY_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The version of the program that wrote it (Cargo's package version).
+    pub program_version: String,
     /// Run facts (flattened into the top level).
     #[serde(flatten)]
     pub run: RunInfo,
@@ -175,10 +328,18 @@ pub struct StudySummary {
     pub capital: f64,
     /// Horizon, trading days.
     pub horizon_days: u32,
+    /// The unit of every number in this document ([`UNITS`]).
+    pub units: NamedMap<&'static str>,
     /// All paths, per line.
     pub strategies: NamedMap<StrategySummary>,
+    /// How paths were put into regimes.
+    pub regime_definition: RegimeDefinition,
     /// Per regime (calm, moderate, severe, crisis).
     pub regimes: NamedMap<RegimeSummary>,
     /// The verdict on the claim.
     pub verdict: Verdict,
+    /// What was in force: preset and files, `--set`s and flags, market, both
+    /// measures, events, programs and sizes (set by the caller; absent when unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolved: Option<InForce>,
 }

@@ -1,4 +1,4 @@
-//! The verdict on the marketing claim (DESIGN.md sections 1 and 6): in the
+//! The verdict on the marketing claim (`docs/statistics.md`): in the
 //! moderate-stress regime, does an ALVH program cut the book's mean max drawdown
 //! by 35-40%, and at what annual drag (claimed 1-2%)?
 //!

@@ -2,6 +2,7 @@
 //! parameter blocks both backends read: the bottom layer, importing nothing
 //! else from the crate.
 //!
+//! - [`bootstrap`]: the historical bootstrap path source and its series;
 //! - [`params`]: the path kernels' parameter block and terminal state;
 //! - [`philox`]: Philox4x32-10 and the counter layout;
 //! - [`math`]: portable uniforms, logarithm, sine/cosine, normals and
@@ -13,6 +14,7 @@
 //! - [`tables`]: regular-grid tables (built on the host) and their `f32`
 //!   multilinear lookups.
 
+pub mod bootstrap;
 pub mod marks;
 pub mod math;
 pub mod params;

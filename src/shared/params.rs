@@ -92,9 +92,35 @@ pub struct SimParams {
     pub kappa_dt: f32,
     /// Scheduled event types; the first `n_events` are active.
     pub events: [EventBlock; MAX_EVENTS],
+    /// Variance-only burn-in steps before day 0 (0: every path starts at
+    /// `v0`); see `crate::cpu::burn_in`.
+    pub burn_steps: u32,
+    /// 1: the path kernel also writes the state at every close (day 0 included).
+    pub record_closes: u32,
+    /// exp(-kappa h) over one burn-in step of h years.
+    pub burn_exp_kdt: f32,
+    /// QE conditional-variance slope of a burn-in step: sigma_v^2 e (1 - e) / kappa.
+    pub burn_qe_c1: f32,
+    /// QE conditional-variance intercept of a burn-in step: theta sigma_v^2 (1 - e)^2 / (2 kappa).
+    pub burn_qe_c2: f32,
+    /// lambda h: expected jumps per burn-in step.
+    pub burn_lambda_dt: f32,
+    /// exp(-lambda h): probability of no jump in a burn-in step.
+    pub burn_poisson_p0: f32,
+    /// kappa h: mean reversion over one burn-in step.
+    pub burn_kappa_dt: f32,
+    /// Days of the historical bootstrap series (0: the paths are SVCJ paths);
+    /// see [`crate::shared::bootstrap`].
+    pub boot_days: u32,
+    /// Candidate start days of a new bootstrap block.
+    pub boot_neighbours: u32,
+    /// ln(1 - 1/B), B the mean bootstrap block length in days.
+    pub boot_log_q: f32,
+    /// Padding to a 16-byte multiple.
+    pub _pad1: f32,
 }
 
-const _: () = assert!(std::mem::size_of::<SimParams>() == 240);
+const _: () = assert!(std::mem::size_of::<SimParams>() == 288);
 
 /// The state a path kernel returns for each path at the horizon.
 #[repr(C)]

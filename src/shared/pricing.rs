@@ -234,7 +234,7 @@ pub fn bs_f32(
     }
 }
 
-/// The VIX in index points from its affine coefficients (DESIGN.md section 4):
+/// The VIX in index points from its affine coefficients (`docs/pricing.md`):
 /// `100 sqrt(a v + b_t)`, with `v` the annualised variance, `a` dimensionless
 /// and `b_t` annualised variance (including the event variance of the window);
 /// a negative radicand counts as 0.

@@ -40,8 +40,14 @@ impl ProgramOutcome {
 /// What one path reports.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PathOutcome {
-    /// Highest VIX index over the path, day 0 included, VIX points (sets the regime).
+    /// Highest VIX index over the path, day 0 included, VIX points (sets the
+    /// regime by default).
     pub max_vix: f64,
+    /// VIX index at the path's first close (day 0), VIX points.
+    pub first_vix: f64,
+    /// The SPX index's max drawdown over the path, max_t (peak_t - S_t) /
+    /// peak_t over the closes, day 0 included, fraction.
+    pub spx_max_drawdown: f64,
     /// SPX return over the path, last close / start - 1.
     pub spx_return: f64,
     /// The unhedged condor book's equity line, USD.
@@ -65,7 +71,7 @@ impl PathOutcome {
 /// The books of one path. Fixed-size and allocation-free: every position lives in
 /// a fixed array, so the WGSL twin holds the same state per invocation.
 ///
-/// Order of operations on each trading day (DESIGN.md is silent; this is what a
+/// Order of operations on each trading day (`docs/books.md`; this is what a
 /// desk trading at the close does):
 ///
 /// 1. interest: every cash balance grows by `e^{r/252}` (not on day 0);
@@ -79,6 +85,12 @@ impl PathOutcome {
 ///    signals; VXTH sized on its line's equity after steps 3 to 5);
 /// 7. equity of every line, at mid (new positions at their entry mid, so a
 ///    line's equity drops by exactly the entry costs), into the statistics.
+///
+/// Ruin: a line whose equity reaches zero stays at zero with a drawdown of 1
+/// ([`EquityStats`]); a ruined condor line stops the condor book's entries,
+/// and a ruined VXTH line its purchases. Layered hedges keep their schedule
+/// (their one-unit ledger feeds the ladder rungs, each a line of its own), but
+/// a ruined line no longer sees them.
 ///
 /// Every hedge program sees the same condor book, so hedged equity = condor
 /// equity + hedge P&L exactly, and the `none` line is the condor line.
@@ -94,8 +106,11 @@ pub struct PathBook<'a> {
     rungs: [[EquityStats; MAX_RUNGS]; MAX_PROGRAMS],
     scale: f64,
     max_vix: f64,
+    first_vix: f64,
     spx_start: f64,
     spx_last: f64,
+    spx_peak: f64,
+    spx_max_drawdown: f64,
 }
 
 impl<'a> PathBook<'a> {
@@ -117,8 +132,11 @@ impl<'a> PathBook<'a> {
             rungs: [[line; MAX_RUNGS]; MAX_PROGRAMS],
             scale: 1.0,
             max_vix: day0.vix,
+            first_vix: day0.vix,
             spx_start: day0.spx,
             spx_last: day0.spx,
+            spx_peak: day0.spx,
+            spx_max_drawdown: 0.0,
         };
         book.process(day0, marks);
         book
@@ -142,6 +160,10 @@ impl<'a> PathBook<'a> {
         self.signals.update(day.spx);
         self.max_vix = self.max_vix.max(day.vix);
         self.spx_last = day.spx;
+        self.spx_peak = self.spx_peak.max(day.spx);
+        self.spx_max_drawdown = self
+            .spx_max_drawdown
+            .max((self.spx_peak - day.spx) / self.spx_peak);
 
         self.condor.settle_mark_exit(&spec.condor, day, marks);
         for h in &mut self.hedges[..n] {
@@ -152,7 +174,7 @@ impl<'a> PathBook<'a> {
 
         self.scale = adaptive_scale(&spec.adaptive, day.vix, day.vix_future_1m, &self.signals);
         let capital = spec.condor.capital;
-        for (p, h) in spec.programs.iter().zip(&mut self.hedges) {
+        for (i, (p, h)) in spec.programs.iter().zip(&mut self.hedges).enumerate() {
             match p.kind() {
                 ProgramKind::None => {}
                 ProgramKind::Layers { adaptive } => {
@@ -160,13 +182,21 @@ impl<'a> PathBook<'a> {
                     h.enter_layers(&p.layers, capital, p.units, s, day, marks, &spec.costs);
                 }
                 ProgramKind::Vxth => {
-                    let line = condor_equity + h.pnl();
+                    // A ruined line has no equity to budget from.
+                    let line = if self.lines[i].is_ruined() {
+                        0.0
+                    } else {
+                        condor_equity + h.pnl()
+                    };
                     h.enter_vxth(&spec.vxth, line, day, marks, &spec.costs);
                 }
             }
         }
 
         self.condor_line.push(condor_equity);
+        if self.condor_line.is_ruined() {
+            self.condor.ruined = true;
+        }
         for (i, p) in spec.programs.iter().enumerate() {
             let h = &self.hedges[i];
             self.lines[i].push(condor_equity + h.pnl());
@@ -240,6 +270,8 @@ impl<'a> PathBook<'a> {
         }
         PathOutcome {
             max_vix: self.max_vix,
+            first_vix: self.first_vix,
+            spx_max_drawdown: self.spx_max_drawdown,
             spx_return: self.spx_last / self.spx_start - 1.0,
             condor: self.condor_line,
             condor_tally: self.condor.tally,

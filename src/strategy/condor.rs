@@ -1,7 +1,7 @@
-//! The short iron-condor book (DESIGN.md section 5), one per path, shared by every
+//! The short iron-condor book (`docs/books.md`), one per path, shared by every
 //! hedge program: hedges add to its equity and never change its trades.
 //!
-//! Practitioner choices where DESIGN.md is silent:
+//! Practitioner choices where the book's definition leaves room:
 //!
 //! - **Schedule.** A condor opens on every trading day `d` with
 //!   `d % entry_every_days == 0`, day 0 (the start of the path) included, if fewer
@@ -17,7 +17,13 @@
 //! - **Size.** contracts = max(1, floor(risk_fraction x E / max loss)), with E the
 //!   book's equity at mid after the day's exits and max loss = (wider wing -
 //!   credit) x 100 USD per contract. An entry whose mid credit is not positive or
-//!   is at least the wider wing (no sensible risk) is skipped.
+//!   is at least the wider wing (no sensible risk) is skipped. The floor of one
+//!   contract lets a small account risk more than `risk_fraction` (validation
+//!   warns when that is so from the start).
+//! - **Ruin.** With equity at zero or below after the day's exits no condor is
+//!   opened, and once the book's own line is ruined (see
+//!   [`super::stats::EquityStats`]) it opens none again; open condors run off
+//!   under their exit rules.
 //! - **Exits** are checked once a day on the close mark, never intraday: a gap
 //!   through the short strike fills at that close's mid plus half-spreads, beyond
 //!   the stop level, as a real end-of-day stop would. Of several triggers on one
@@ -143,6 +149,9 @@ pub struct CondorBook {
     pub cash: f64,
     /// Counts and totals.
     pub tally: CondorTally,
+    /// The book's own line is ruined (its equity reached zero): it opens no
+    /// more condors; open ones run off under their exit rules.
+    pub ruined: bool,
 }
 
 /// Cost of trading all four legs of `contracts` condors at leg mids `prices`, USD.
@@ -179,6 +188,7 @@ impl CondorBook {
             slots: [Condor::default(); MAX_CONDORS],
             cash: cfg.capital,
             tally: CondorTally::default(),
+            ruined: false,
         }
     }
 
@@ -237,9 +247,15 @@ impl CondorBook {
         }
     }
 
-    /// Opens a condor if `day` is an entry day and the book has room.
+    /// Opens a condor if `day` is an entry day, the book has room and it is
+    /// not ruined (nor at zero equity or below after the day's exits: no
+    /// capital, no new risk).
     pub fn enter(&mut self, cfg: &CondorConfig, day: &DayState, marks: &impl Marks) {
         if !day.day.is_multiple_of(cfg.entry_every_days.max(1)) {
+            return;
+        }
+        if self.ruined || self.equity() <= 0.0 {
+            self.tally.skipped += 1;
             return;
         }
         let limit = (cfg.max_open as usize).min(MAX_CONDORS);

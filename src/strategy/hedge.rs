@@ -1,5 +1,5 @@
 //! Hedge books: the VIX positions of one hedge program on one path, with two
-//! ledgers so the units ladder costs nothing extra (DESIGN.md section 5).
+//! ledgers so the units ladder costs nothing extra (`docs/books.md`).
 //!
 //! Every position carries two sizes that share its strike, dates and marks:
 //! `qty`, the contracts the program's own line holds (a whole number), and
@@ -11,7 +11,7 @@
 //! line rounds: qty = floor(qty_unit x units + 0.5), so it can differ from the
 //! rung k = units by that rounding.
 //!
-//! Choices where DESIGN.md is silent:
+//! Choices where the programs' definitions leave room:
 //!
 //! - **Schedule.** A layer with `every_days > 0` enters on days `offset_days +
 //!   j every_days` (j >= 0) whatever it holds, so positions can overlap; with

@@ -1,4 +1,4 @@
-//! The books run on each path (DESIGN.md sections 5 and 6): the short SPX
+//! The books run on each path (`docs/books.md`): the short SPX
 //! iron-condor book and the VIX hedge programs, as a deterministic,
 //! allocation-free state machine advanced once per trading day. This is the CPU
 //! reference; the WGSL twin follows it.

@@ -5,7 +5,7 @@ use super::condor::MAX_CONDORS;
 use super::hedge::{layer_capacity, HedgeCosts, MAX_HEDGE_POSITIONS, MAX_LAYERS};
 use crate::config::{
     AdaptiveConfig, CondorConfig, Config, ConfigError, HedgeConfig, HedgeProgram, LayerConfig,
-    VxthConfig,
+    LayerInForce, ProgramInForce, VxthConfig,
 };
 
 pub use crate::config::limits::{MAX_PROGRAMS, MAX_RUNGS};
@@ -104,7 +104,7 @@ impl ProgramSpec {
     /// `[hedge]` layers, or for a named reading (`alvh-seed`, ...) the layers of
     /// that preset; all take the config's `hedge.units` (so `--set hedge.units=2`
     /// scales every reading alike). ALVH (adaptive) programs get the config's
-    /// `units_ladder`; static ones, `none` and `vxth` none, as in DESIGN.md section 5.
+    /// `units_ladder`; static ones, `none` and `vxth` none, as `docs/books.md` describes.
     ///
     /// # Errors
     /// A named reading's preset fails to load (a build defect).
@@ -184,6 +184,57 @@ impl BookSpec {
             vxth: hedge.vxth.clone(),
             programs,
         })
+    }
+
+    /// The programs and their sizes as in force, for the stderr block and
+    /// `summary.json`'s `"resolved"`.
+    #[must_use]
+    pub fn in_force(&self) -> Vec<ProgramInForce> {
+        let capital = self.condor.capital;
+        self.programs
+            .iter()
+            .map(|p| {
+                let (source, units) = match (p.kind(), p.program.layers_preset()) {
+                    (ProgramKind::None, _) => ("no hedge".to_string(), 0.0),
+                    (ProgramKind::Vxth, _) => {
+                        let v = &self.vxth;
+                        let tiers: Vec<String> = v
+                            .tier_weights
+                            .iter()
+                            .map(|w| format!("{}%", 100.0 * w))
+                            .collect();
+                        (
+                            format!(
+                                "[hedge.vxth] {}-delta VIX calls, {} days, rolled every {} days, \
+                                 premium {} of equity by 1-month future tiers {:?}",
+                                v.delta,
+                                v.tenor_days,
+                                v.roll_every_days,
+                                tiers.join("/"),
+                                v.tier_levels
+                            ),
+                            1.0,
+                        )
+                    }
+                    (ProgramKind::Layers { .. }, Some(preset)) => {
+                        (format!("preset {preset} layers"), p.units)
+                    }
+                    (ProgramKind::Layers { .. }, None) => ("[hedge] layers".to_string(), p.units),
+                };
+                ProgramInForce {
+                    name: p.program.name(),
+                    source,
+                    adaptive: p.program.is_adaptive(),
+                    units,
+                    layers: p
+                        .layers
+                        .iter()
+                        .map(|l| LayerInForce::new(l, p.units, capital))
+                        .collect(),
+                    ladder: p.ladder.clone(),
+                }
+            })
+            .collect()
     }
 
     /// The books of `config` for `programs` (in that order).

@@ -9,6 +9,12 @@
 /// positive. The worst day is the largest one-day fall in equity (USD, >= 0;
 /// 0 when equity never fell); the first "day" runs from the capital to the
 /// day-0 equity, so it includes the opening costs.
+///
+/// Ruin: the first close at which the equity is zero or below ruins the line.
+/// Its equity is 0 from then on (the account is wiped out and trades no more;
+/// what it would owe beyond its capital is not tracked), its max drawdown is 1
+/// and its P&L minus the start, so max drawdown stays in [0, 1] and P&L at or
+/// above -start. A line is ruined exactly when its max drawdown is 1.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EquityStats {
     /// Equity before any trade, USD.
@@ -36,12 +42,28 @@ impl EquityStats {
         }
     }
 
-    /// Adds the equity `e` (USD) of the next trading day's close.
+    /// Adds the equity `e` (USD) of the next trading day's close; a ruined
+    /// line ignores it.
     pub fn push(&mut self, e: f64) {
+        if self.is_ruined() {
+            return;
+        }
+        if e <= 0.0 {
+            self.worst_day = self.worst_day.max(self.last);
+            self.last = 0.0;
+            self.max_drawdown = 1.0;
+            return;
+        }
         self.worst_day = self.worst_day.max(self.last - e);
         self.last = e;
         self.peak = self.peak.max(e);
         self.max_drawdown = self.max_drawdown.max((self.peak - e) / self.peak);
+    }
+
+    /// Whether the line's equity has reached zero (it then stays at 0).
+    #[must_use]
+    pub fn is_ruined(&self) -> bool {
+        self.last <= 0.0
     }
 
     /// Final equity minus the start, USD.
@@ -87,6 +109,25 @@ mod tests {
         assert_eq!(s.worst_day, 190.0);
         assert_eq!(s.peak, 1200.0);
         assert_eq!(s.pnl(), 200.0);
+    }
+
+    #[test]
+    fn ruin_stops_the_line_at_zero_with_a_full_drawdown() {
+        let mut s = EquityStats::new(1000.0);
+        s.push(1200.0);
+        s.push(300.0);
+        s.push(-250.0);
+        assert!(s.is_ruined());
+        assert_eq!((s.last, s.max_drawdown, s.peak), (0.0, 1.0, 1200.0));
+        assert_eq!(s.worst_day, 900.0);
+        assert_eq!(s.pnl(), -1000.0);
+        // Nothing after ruin counts, not even a recovery.
+        s.push(5000.0);
+        s.push(-9000.0);
+        assert_eq!((s.last, s.max_drawdown, s.worst_day), (0.0, 1.0, 900.0));
+        let mut z = EquityStats::new(10.0);
+        z.push(0.0);
+        assert!(z.is_ruined() && z.max_drawdown == 1.0);
     }
 
     #[test]

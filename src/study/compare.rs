@@ -19,9 +19,9 @@ pub struct OutcomeDiff {
     pub usd: f64,
     /// Whether the condor book's trade counts are equal.
     pub counts_equal: bool,
-    /// |difference| of the path's max VIX, relative.
+    /// Largest |difference| of the path's max VIX and first VIX, relative.
     pub max_vix: f64,
-    /// |difference| of the path's SPX return.
+    /// Largest |difference| of the path's SPX return and SPX max drawdown.
     pub spx_return: f64,
 }
 
@@ -73,8 +73,11 @@ pub fn compare(a: &PathOutcome, b: &PathOutcome, capital: f64) -> OutcomeDiff {
     };
     let mut d = OutcomeDiff {
         counts_equal: counts(s) == counts(t),
-        max_vix: (a.max_vix - b.max_vix).abs() / a.max_vix.abs().max(1e-300),
-        spx_return: (a.spx_return - b.spx_return).abs(),
+        max_vix: ((a.max_vix - b.max_vix).abs() / a.max_vix.abs().max(1e-300))
+            .max((a.first_vix - b.first_vix).abs() / a.first_vix.abs().max(1e-300)),
+        spx_return: (a.spx_return - b.spx_return)
+            .abs()
+            .max((a.spx_max_drawdown - b.spx_max_drawdown).abs()),
         ..OutcomeDiff::default()
     };
     line(&mut d, &a.condor, &b.condor, capital);
@@ -103,7 +106,7 @@ pub fn compare(a: &PathOutcome, b: &PathOutcome, capital: f64) -> OutcomeDiff {
 }
 
 /// What [`compare`] finds over many paths.
-#[derive(Debug, Default, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Agreement {
     /// Paths compared.
     pub paths: usize,

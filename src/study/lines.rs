@@ -112,7 +112,9 @@ impl LineMap {
         PathBatch {
             first_path,
             max_vix: outcomes.par_iter().map(|o| o.max_vix).collect(),
+            first_vix: outcomes.par_iter().map(|o| o.first_vix).collect(),
             spx_return: outcomes.par_iter().map(|o| o.spx_return).collect(),
+            spx_max_drawdown: outcomes.par_iter().map(|o| o.spx_max_drawdown).collect(),
             outcomes: outcomes
                 .par_chunks(1024)
                 .flat_map_iter(|chunk| {

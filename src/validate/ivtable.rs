@@ -1,4 +1,4 @@
-//! Checks of the SPX implied-vol surface (DESIGN.md section 4) against the exact
+//! Checks of the SPX implied-vol surface (`docs/pricing.md`) against the exact
 //! Fourier price, on the CPU and without an engine: interpolation accuracy on
 //! random points, clamping, coverage and strikes by delta.
 
@@ -27,7 +27,7 @@ pub const MIN_DELTA: f64 = 0.02;
 /// Presets the validation builds surfaces for (under Q).
 pub const PRESETS: [&str; 2] = ["default", "dps2000"];
 
-/// Largest interpolation error that meets DESIGN.md section 4, index points:
+/// Largest interpolation error that meets the table's accuracy target (`docs/pricing.md`), index points:
 /// `max(0.5% of the exact price, 0.02)`.
 #[must_use]
 pub fn price_tolerance(exact: f64) -> f64 {

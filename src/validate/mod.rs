@@ -1,9 +1,9 @@
-//! `vixhedge validate`: the oracles of DESIGN.md section 9 that a correct build
+//! `vixhedge validate`: the oracles (`docs/pricing.md`) that a correct build
 //! passes, run on one backend, reported as a table of checks.
 //!
 //! Monte Carlo checks pass when |measured - expected| <= k standard errors plus a
 //! stated discretisation-bias allowance. With a fixed seed the outcome is
-//! deterministic; `k = 3` follows the design contract.
+//! deterministic; `k = 3` is the project's acceptance rule (`docs/pricing.md`).
 
 pub mod ivtable;
 mod sets;
@@ -72,7 +72,7 @@ pub struct Report {
 /// Options of a validation run.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Monte Carlo paths per parameter set (the contract asks for at least 10^6).
+    /// Monte Carlo paths per parameter set (the acceptance rule asks for at least 10^6).
     pub paths: usize,
     /// Philox key.
     pub seed: u64,

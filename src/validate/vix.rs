@@ -1,4 +1,4 @@
-//! The VIX oracles of DESIGN.md section 9: the VIX formula against a numerical
+//! The VIX oracles (`docs/pricing.md`): the VIX formula against a numerical
 //! integral of the expected variance and the jump terms over the window, VIX
 //! futures and options against nested Monte Carlo (simulate `v_T` from the
 //! state under Q on the engine, apply the exact VIX formula at `T` on each path),

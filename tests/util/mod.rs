@@ -8,6 +8,7 @@
 //! tests are then reported as ignored; otherwise they run, and one that finds
 //! no adapter fails. A GPU test never passes without running on a GPU.
 
+pub mod cli;
 pub mod gpu;
 pub mod report_data;
 

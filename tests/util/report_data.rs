@@ -49,6 +49,7 @@ pub fn run_info() -> RunInfo {
         adapter: "test".into(),
         elapsed_s: 0.0,
         path_steps_per_s: 0.0,
+        config_hash: "sha256:test".into(),
     }
 }
 
@@ -99,6 +100,9 @@ pub fn batch(seed: u64, first: u64, n: u64, lines: usize) -> PathBatch {
         let (v, s, o) = path(seed, i, lines);
         b.max_vix.push(v);
         b.spx_return.push(s);
+        // Derived without further draws, so the paths stay as they were.
+        b.first_vix.push(12.0 + 0.5 * (v - 12.0));
+        b.spx_max_drawdown.push((-s).clamp(0.0, 0.9));
         b.outcomes.extend(o);
     }
     b

@@ -1,22 +1,17 @@
-//! Range checks (errors) and soft checks (warnings) of a resolved [`Config`].
+//! Validation of a resolved [`Config`]: every key against its range in the
+//! schema ([`super::schema`]), then the relations between keys (errors), then
+//! the soft checks (warnings).
 
 use std::fmt::Display;
 
 mod books;
 
 use super::error::ConfigError;
-use super::sections::{EventConfig, ModelConfig, RegimesConfig, SimulationConfig};
+use super::schema::Section;
+use super::sections::{EventConfig, ModelConfig, RegimesConfig};
 use super::value::first_non_finite;
 use super::Config;
 use crate::model::SvcjParams;
-use crate::shared::params::MAX_EVENTS;
-
-/// Most paths: the global path index is one 32-bit Philox counter word.
-const MAX_PATHS: u64 = u32::MAX as u64;
-/// Longest horizon, trading days (ten years).
-const MAX_HORIZON_DAYS: u32 = 2520;
-/// Most time steps per trading day.
-const MAX_STEPS_PER_DAY: u32 = 64;
 
 type Check = Result<(), ConfigError>;
 
@@ -33,70 +28,32 @@ fn ensure(
     }
 }
 
-/// The first error in schema order, or the warnings.
+/// The first error (non-finite numbers first, then ranges in schema order, then
+/// relations), or the warnings.
 pub(super) fn validate(config: &Config) -> Result<Vec<String>, ConfigError> {
     if let Some((key, x)) = first_non_finite(&config.to_value(), "") {
         return Err(ConfigError::invalid(key, x, "must be finite"));
     }
+    config.check_keys("")?;
     let mut warnings = Vec::new();
-    simulation(&config.simulation)?;
-    let m = &config.market;
-    ensure(
-        m.spot > 0.0,
-        "market.spot",
-        m.spot,
-        "must be positive (index points)",
-    )?;
-    ensure(
-        m.v0 >= 0.0,
-        "market.v0",
-        m.v0,
-        "must be >= 0 (annualised variance)",
-    )?;
     model(&config.model, &mut warnings)?;
     events(
         &config.events,
         config.simulation.horizon_days,
         &mut warnings,
-    )?;
+    );
     books::condor(&config.condor)?;
     books::hedge(&config.hedge, &mut warnings)?;
     regimes(&config.regimes)?;
+    books::sizing(config, &mut warnings);
     Ok(warnings)
-}
-
-fn simulation(s: &SimulationConfig) -> Check {
-    ensure(
-        (1..=MAX_PATHS).contains(&s.paths),
-        "simulation.paths",
-        s.paths,
-        format!("must be in 1..={MAX_PATHS}"),
-    )?;
-    ensure(
-        (1..=MAX_HORIZON_DAYS).contains(&s.horizon_days),
-        "simulation.horizon_days",
-        s.horizon_days,
-        format!("must be in 1..={MAX_HORIZON_DAYS} trading days"),
-    )?;
-    ensure(
-        (1..=MAX_STEPS_PER_DAY).contains(&s.steps_per_day),
-        "simulation.steps_per_day",
-        s.steps_per_day,
-        format!("must be in 1..={MAX_STEPS_PER_DAY}"),
-    )?;
-    ensure(
-        s.batch_paths <= MAX_PATHS,
-        "simulation.batch_paths",
-        s.batch_paths,
-        format!("must be in 0..={MAX_PATHS} (0: automatic)"),
-    )
 }
 
 fn model(m: &ModelConfig, warnings: &mut Vec<String>) -> Check {
     let p = m.p_params();
-    svcj(&p, |name| Some(format!("model.{name}")))?;
+    jumps(&p, |name| Some(format!("model.{name}")))?;
     let q = m.q_params();
-    svcj(&q, |name| {
+    jumps(&q, |name| {
         q_overrides(m, name).then(|| format!("model.q.{name}"))
     })?;
     feller(&p, "P", warnings);
@@ -123,55 +80,56 @@ fn q_overrides(m: &ModelConfig, name: &str) -> bool {
     }
 }
 
-/// Checks one measure's parameters; `key` names a parameter, or returns `None`
-/// where that value was already checked (a Q key that falls back to P).
-fn svcj(p: &SvcjParams, key: impl Fn(&str) -> Option<String>) -> Check {
-    let checks: [(&str, f64, bool, &str); 7] = [
-        (
-            "kappa",
-            p.kappa,
-            p.kappa > 0.0,
-            "must be positive (per year)",
-        ),
-        (
-            "theta",
-            p.theta,
-            p.theta > 0.0,
-            "must be positive (annualised variance)",
-        ),
-        ("sigma_v", p.sigma_v, p.sigma_v >= 0.0, "must be >= 0"),
-        ("rho", p.rho, p.rho.abs() < 1.0, "must be in (-1, 1)"),
-        (
-            "lambda",
-            p.lambda,
-            p.lambda >= 0.0,
-            "must be >= 0 (jumps per year)",
-        ),
-        ("sigma_s", p.sigma_s, p.sigma_s >= 0.0, "must be >= 0"),
-        (
-            "mu_v",
-            p.mu_v,
-            p.mu_v >= 0.0,
-            "must be >= 0 (annualised variance)",
-        ),
-    ];
-    for (name, value, ok, reason) in checks {
-        if let Some(key) = key(name) {
-            ensure(ok, key, value, reason)?;
-        }
+/// Largest mean gross price jump E[e^{Z_S}] = mbar + 1 allowed (2: a jump
+/// doubles the index on average). Near rho_j mu_v = 1 the mean is carried by
+/// ever rarer, ever larger jumps that no simulation sees (a call's Monte Carlo
+/// price reads 0 with a standard error of 0 while the exact price is the spot),
+/// and the pricing tables cannot resolve the smile.
+const MAX_MEAN_GROSS_JUMP: f64 = 2.0;
+/// Largest jump compensator lambda x |mbar|, per year: the drift correction
+/// that keeps the discounted index a martingale must stay a correction, not
+/// a crash of every path between jumps.
+const MAX_COMPENSATOR: f64 = 2.0;
+
+/// Checks the relations between one measure's jump parameters; `key` names a
+/// parameter, or returns `None` where the relation was already checked (a Q key
+/// that falls back to P).
+fn jumps(p: &SvcjParams, key: impl Fn(&str) -> Option<String>) -> Check {
+    let names = ["rho_j", "mu_v", "mu_s", "sigma_s", "lambda"].map(&key);
+    if names.iter().all(Option::is_none) {
+        return Ok(());
     }
-    let (rho_j, mu_v) = (key("rho_j"), key("mu_v"));
-    if rho_j.is_some() || mu_v.is_some() {
-        // Name each factor by where it came from: a Q key may fall back to P.
-        let name = |k: Option<String>, n: &str| k.unwrap_or_else(|| format!("model.{n}"));
-        ensure(
-            p.rho_j * p.mu_v < 1.0,
-            format!("{} * {}", name(rho_j, "rho_j"), name(mu_v, "mu_v")),
-            p.rho_j * p.mu_v,
-            "must be below 1 (the mean price jump needs 1 - rho_j mu_v > 0)",
-        )?;
-    }
-    Ok(())
+    // Name each factor by where it came from: a Q key may fall back to P.
+    let name = |k: &Option<String>, n: &str| k.clone().unwrap_or_else(|| format!("model.{n}"));
+    let (rho_j, mu_v) = (name(&names[0], "rho_j"), name(&names[1], "mu_v"));
+    ensure(
+        p.rho_j * p.mu_v < 1.0,
+        format!("{rho_j} * {mu_v}"),
+        p.rho_j * p.mu_v,
+        "must be below 1 (the mean price jump needs 1 - rho_j mu_v > 0)",
+    )?;
+    let gross = p.mbar() + 1.0;
+    ensure(
+        gross <= MAX_MEAN_GROSS_JUMP,
+        format!("{rho_j} * {mu_v}"),
+        p.rho_j * p.mu_v,
+        format!(
+            "gives a mean price jump factor e^(mu_s + sigma_s^2/2) / (1 - rho_j mu_v) = {gross:.3}, \
+             above {MAX_MEAN_GROSS_JUMP} (rare huge jumps no simulation sees)"
+        ),
+    )?;
+    let lambda = key("lambda").unwrap_or_else(|| "model.lambda".into());
+    let compensator = p.lambda * p.mbar().abs();
+    ensure(
+        compensator <= MAX_COMPENSATOR,
+        format!("{lambda} * |mbar|"),
+        compensator,
+        format!(
+            "must be at most {MAX_COMPENSATOR} per year (the jump compensator would drain every \
+             path between jumps; mbar = {:.4})",
+            p.mbar()
+        ),
+    )
 }
 
 fn feller(p: &SvcjParams, measure: &str, warnings: &mut Vec<String>) {
@@ -184,33 +142,8 @@ fn feller(p: &SvcjParams, measure: &str, warnings: &mut Vec<String>) {
     }
 }
 
-fn events(events: &[EventConfig], horizon_days: u32, warnings: &mut Vec<String>) -> Check {
-    ensure(
-        events.len() <= MAX_EVENTS,
-        "events",
-        format!("{} entries", events.len()),
-        format!("at most {MAX_EVENTS} event types"),
-    )?;
+fn events(events: &[EventConfig], horizon_days: u32, warnings: &mut Vec<String>) {
     for (i, e) in events.iter().enumerate() {
-        let key = |k: &str| format!("events[{i}].{k}");
-        ensure(
-            e.first_day >= 1,
-            key("first_day"),
-            e.first_day,
-            "must be >= 1 (trading days are 1-based)",
-        )?;
-        ensure(
-            e.jump_sd >= 0.0,
-            key("jump_sd"),
-            e.jump_sd,
-            "must be >= 0 (log-price jump sd)",
-        )?;
-        ensure(
-            e.var_bump >= 0.0,
-            key("var_bump"),
-            e.var_bump,
-            "must be >= 0 (annualised variance)",
-        )?;
         if e.first_day > horizon_days {
             warnings.push(format!(
                 "events[{i}] `{}` first occurs on trading day {}, after the {horizon_days}-day horizon",
@@ -218,32 +151,44 @@ fn events(events: &[EventConfig], horizon_days: u32, warnings: &mut Vec<String>)
             ));
         }
     }
-    Ok(())
 }
 
 fn regimes(r: &RegimesConfig) -> Check {
+    bounds("regimes", &r.max_vix_bounds(), "VIX points")?;
+    bounds("regimes.vix_rise", &r.vix_rise, "VIX points")?;
+    bounds("regimes.spx_drawdown", &r.spx_drawdown, "a fraction")?;
     ensure(
-        r.moderate_from > 0.0,
-        "regimes.moderate_from",
-        r.moderate_from,
-        "must be positive VIX points",
+        r.spx_drawdown.crisis_from <= 1.0,
+        "regimes.spx_drawdown.crisis_from",
+        r.spx_drawdown.crisis_from,
+        "must be at most 1 (a drawdown is at most 100%)",
+    )
+}
+
+/// Positive, finite, strictly increasing boundaries.
+fn bounds(table: &str, b: &crate::config::RegimeBounds, unit: &str) -> Check {
+    ensure(
+        b.moderate_from.is_finite() && b.moderate_from > 0.0,
+        format!("{table}.moderate_from"),
+        b.moderate_from,
+        format!("must be positive ({unit})"),
     )?;
     ensure(
-        r.severe_from > r.moderate_from,
-        "regimes.severe_from",
-        r.severe_from,
+        b.severe_from.is_finite() && b.severe_from > b.moderate_from,
+        format!("{table}.severe_from"),
+        b.severe_from,
         format!(
-            "must exceed regimes.moderate_from = {} (boundaries strictly increase)",
-            r.moderate_from
+            "must exceed {table}.moderate_from = {} (boundaries strictly increase)",
+            b.moderate_from
         ),
     )?;
     ensure(
-        r.crisis_from > r.severe_from,
-        "regimes.crisis_from",
-        r.crisis_from,
+        b.crisis_from.is_finite() && b.crisis_from > b.severe_from,
+        format!("{table}.crisis_from"),
+        b.crisis_from,
         format!(
-            "must exceed regimes.severe_from = {} (boundaries strictly increase)",
-            r.severe_from
+            "must exceed {table}.severe_from = {} (boundaries strictly increase)",
+            b.severe_from
         ),
     )
 }

@@ -153,6 +153,11 @@ impl Lane {
 
     /// Twin of `condor_enter` (an entry day: the candidate is priced).
     pub fn condor_enter(&mut self, p: &StudyParams, day: u32) {
+        // No capital, no new risk.
+        if self.condor_ruined || p.capital + (self.condor_cash + self.condor_value(p)) <= 0.0 {
+            self.tally[1] += 1.0;
+            return;
+        }
         let n_slots = slots(p);
         let mut slot = n_slots;
         let mut open = 0u32;

@@ -286,8 +286,11 @@ impl Block {
                 let mut layer = progs.layers[prog * MAX_LAYERS + i];
                 let mut budget = 0.0f32;
                 if vxth {
-                    let line = sp.capital + (condor_eq + lane.hedge_pnl(sp, prog).0);
-                    budget = Lane::vxth_weight(sp, lane.vix_f1m) * line;
+                    // A ruined line has no equity to budget from.
+                    if !lane.lines[prog].ruined(sp.capital) {
+                        let line = sp.capital + (condor_eq + lane.hedge_pnl(sp, prog).0);
+                        budget = Lane::vxth_weight(sp, lane.vix_f1m) * line;
+                    }
                     layer = LayerDesc {
                         instrument: INSTR_CALL,
                         tenor_days: sp.vxth_tenor_days,

@@ -15,10 +15,27 @@ pub(super) struct Line {
 }
 
 impl Line {
+    /// Whether the line is ruined: its equity reached zero (`line_ruined`).
+    #[inline(always)]
+    pub fn ruined(&self, capital: f32) -> bool {
+        capital + self.last <= 0.0
+    }
+
     /// Adds the close's equity `e` (an offset from `capital`): twin of
-    /// `line_push`.
+    /// `line_push`. At the first close with equity at zero or below the line
+    /// is ruined: it stays at zero (offset `-capital`) with a drawdown of
+    /// exactly 1 and ignores later closes.
     #[inline(always)]
     pub fn push(&mut self, e: f32, capital: f32) {
+        if self.ruined(capital) {
+            return;
+        }
+        if capital + e <= 0.0 {
+            self.worst = max_wgsl(self.worst, capital + self.last);
+            self.last = -capital;
+            self.max_dd = 1.0;
+            return;
+        }
         self.worst = max_wgsl(self.worst, self.last - e);
         self.last = e;
         self.peak = max_wgsl(self.peak, e);

@@ -21,7 +21,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::context::{GpuContext, GpuError};
+use super::context::{with_error_scopes, GpuContext, GpuError};
 use super::kernel::{
     bind_group, buffer, compute_pipeline, dispatch_paths, layout_entry, read_back, storage_entry,
     Kernel,
@@ -79,7 +79,7 @@ struct BatchBuffers {
 }
 
 /// Where a GPU study's time went, seconds summed over its batches.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct StudyPhases {
     /// Upload, dispatch and the wait for the device to finish.
     pub kernel_s: f64,
@@ -141,6 +141,13 @@ impl GpuStudy {
             ),
             upload("layers", bytemuck::cast_slice(&inputs.layers), U::STORAGE),
             upload("vix_b", bytemuck::cast_slice(&inputs.vix_b), U::STORAGE),
+            // The historical bootstrap series, uploaded once (a placeholder
+            // word for model paths).
+            upload(
+                "boot",
+                bytemuck::cast_slice(inputs.bootstrap.as_ref().map_or(&[0u32][..], |b| &b.data)),
+                U::STORAGE,
+            ),
         ];
         Ok(Self {
             kernel,
@@ -180,7 +187,9 @@ impl GpuStudy {
             ctx,
             LABEL,
             &self.kernel.layout,
-            &[&sim_buf, &rec_buf, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]],
+            &[
+                &sim_buf, &rec_buf, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6],
+            ],
         );
         BatchBuffers {
             paths,
@@ -316,7 +325,16 @@ impl GpuStudy {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if cached.as_ref().is_none_or(|c| c.paths < batch) {
-            *cached = Some(self.batch_buffers(ctx, batch));
+            *cached = None;
+            let (bufs, err) = with_error_scopes(&ctx.device, || self.batch_buffers(ctx, batch));
+            if let Some(message) = err {
+                return Err(GpuError::Allocation {
+                    what: "the study's batch buffers",
+                    bytes: 2 * (batch * self.layout.words() * 4) as u64,
+                    message,
+                });
+            }
+            *cached = Some(bufs);
         }
         let BatchBuffers {
             sim_buf,
@@ -354,6 +372,7 @@ impl GpuStudy {
             self.lap(1, &mut t);
             take(words_out);
             self.lap(2, &mut t);
+            ctx.check()?;
             on_batch(m as usize);
             start += m;
         }
@@ -384,6 +403,7 @@ fn compile(ctx: &GpuContext) -> Result<&Kernel, GpuError> {
                 storage_entry(5, true, std::mem::size_of::<ProgramDesc>()),
                 storage_entry(6, true, std::mem::size_of::<LayerDesc>()),
                 storage_entry(7, true, 4),
+                storage_entry(8, true, 4),
             ],
             true,
             wgpu::PipelineCompilationOptions {

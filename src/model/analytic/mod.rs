@@ -1,4 +1,4 @@
-//! Analytic European pricing (DESIGN.md section 4).
+//! Analytic European pricing (`docs/pricing.md`).
 //!
 //! - [`norm_cdf`], [`norm_pdf`]: the standard normal, to about 1e-16.
 //! - [`bs_price`], [`black76_price`] and their deltas; [`implied_vol_bs`],

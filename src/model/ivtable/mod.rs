@@ -1,4 +1,4 @@
-//! SPX implied-vol surface (DESIGN.md section 4): exact SVCJ prices under Q,
+//! SPX implied-vol surface (`docs/pricing.md`): exact SVCJ prices under Q,
 //! turned once per run into a table of Black-76 implied vols that both kernels
 //! interpolate.
 //!
@@ -32,8 +32,8 @@
 //! `ln(S_T/F)` only, so one table serves every `r`, `q` and spot.
 //!
 //! # Events
-//! A scheduled event is an independent Normal(0, s^2) log-price jump. DESIGN.md
-//! adds its variance to the total implied variance, and [`SpxVolSurface::implied_vol`]
+//! A scheduled event is an independent Normal(0, s^2) log-price jump. The pricing rule
+//! (`docs/pricing.md`) adds its variance to the total implied variance, and [`SpxVolSurface::implied_vol`]
 //! does so: `sigma^2 tau = sigma_table^2 tau + event_var`, `event_var` the sum
 //! of `s^2` over the events in `(t, T]` ([`event_variance`]). That rule is
 //! exact only for a flat smile: on the SVCJ skew it misprices wings badly
@@ -255,6 +255,11 @@ impl SpxVolSurface {
                 }
                 None => uncovered += 1,
             }
+        }
+        if z_hi <= z_lo {
+            // No row reaches the delta bound (a model whose smile the probe
+            // cannot resolve): keep the whole probe range rather than an empty axis.
+            (z_lo, z_hi) = (PROBE_Z.0, PROBE_Z.1);
         }
         let pad = Z_MARGIN * (z_hi - z_lo);
         let z_axis = Axis::new(

@@ -1,4 +1,4 @@
-//! The VIX under the model (DESIGN.md section 4): the index at a state, VIX
+//! The VIX under the model (`docs/pricing.md`): the index at a state, VIX
 //! futures and VIX options, all exact under Q, and their lookup tables.
 //!
 //! # The index
@@ -47,6 +47,11 @@ pub use tables::{
 };
 
 use crate::model::{MarketModel, SvcjParams, TRADING_DAYS_PER_YEAR};
+
+/// Lowest variance a VIX close is inverted to, annualised variance (a
+/// volatility of 1%): the filtered variance of a historical day is
+/// `max((VIX^2/100^2 - b - e(t)) / a, V_FLOOR)`.
+pub const V_FLOOR: f64 = 1e-4;
 
 /// Length of the VIX window, years: 30 calendar days.
 pub const VIX_WINDOW_YEARS: f64 = 30.0 / 365.0;

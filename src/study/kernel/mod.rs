@@ -17,6 +17,7 @@ pub use params::{
 };
 pub use record::{RecordLayout, HEADER_WORDS};
 
+use crate::shared::bootstrap::BootstrapSeries;
 use crate::shared::marks::MarksParams;
 use crate::shared::params::SimParams;
 use crate::shared::tables::PackedTables;
@@ -50,6 +51,9 @@ pub struct KernelInputs {
     /// `b` of the VIX index at the close of each day `0..=horizon`
     /// (annualised variance).
     pub vix_b: Vec<f32>,
+    /// The historical bootstrap series when the paths come from history
+    /// (`sim.boot_days > 0`).
+    pub bootstrap: Option<BootstrapSeries>,
     /// How to read the records.
     pub layout: RecordLayout,
 }
@@ -81,6 +85,7 @@ impl KernelInputs {
             table_names: refs.iter().map(|t| t.name.clone()).collect(),
             tables,
             vix_b: vix_b(setup),
+            bootstrap: setup.bootstrap.clone(),
             layout: RecordLayout::new(spec, shape),
         })
     }

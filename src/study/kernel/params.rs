@@ -7,7 +7,6 @@ use bytemuck::{Pod, Zeroable};
 use super::KernelError;
 use crate::config::{Instrument, StrikeKind};
 use crate::model::ivtable::norm_quantile;
-use crate::model::vix::{event_term, VixCoefficients};
 use crate::model::TRADING_DAYS_PER_YEAR;
 use crate::strategy::condor::MAX_CONDORS;
 use crate::strategy::hedge::{CAPITAL_PER_LAYER_UNIT, MAX_HEDGE_POSITIONS, MAX_LAYERS};
@@ -15,7 +14,7 @@ use crate::strategy::spec::{ProgramKind, MAX_PROGRAMS, MAX_RUNGS};
 use crate::study::StudySetup;
 
 /// Most VXTH tier levels the kernel holds.
-pub const MAX_VXTH_LEVELS: usize = 8;
+pub use crate::config::limits::MAX_VXTH_LEVELS;
 
 /// The run's constants of `shaders/study.wgsl` (`StudyParams`, a storage
 /// buffer of 4-byte fields; the shader's struct documents each field). Keep
@@ -131,7 +130,7 @@ impl StudyShape {
     /// f32 words of one path's record.
     #[must_use]
     pub fn record_words(&self) -> u32 {
-        15 + self.programs * (14 + 4 * self.rungs)
+        super::HEADER_WORDS as u32 + self.programs * (14 + 4 * self.rungs)
     }
 }
 
@@ -177,7 +176,7 @@ pub fn params_of(
         capital: c.capital as f32,
         growth: growth as f32,
         capital_growth: (c.capital * (growth - 1.0)) as f32,
-        vix_a: VixCoefficients::new(&model_q.params).a as f32,
+        vix_a: setup.vix_map_f32().0,
         entry_every_days: c.entry_every_days,
         max_open: c.max_open,
         dte_days: c.dte_days,
@@ -354,12 +353,7 @@ pub fn strike_quantiles(short_delta: f32, long_delta: f32) -> [f32; 4] {
 
 /// The VIX index's `b` at the close of each day `0..=horizon` (annualised
 /// variance): `VIX^2 / 100^2 = a v + b[day]`.
-#[expect(clippy::cast_possible_truncation, reason = "kernel tables are f32")]
 #[must_use]
 pub fn vix_b(setup: &StudySetup) -> Vec<f32> {
-    let m = &setup.pricing.model_q;
-    let k = VixCoefficients::new(&m.params);
-    (0..=setup.horizon_days)
-        .map(|d| (k.b + event_term(m, f64::from(d) / TRADING_DAYS_PER_YEAR)) as f32)
-        .collect()
+    setup.vix_map_f32().1
 }

@@ -5,7 +5,9 @@
 //! `[0]` max VIX, `[1]` SPX return, `[2..6)` the condor line (max drawdown,
 //! P&L, peak - capital, worst day), `[6..15)` the condor tally (opened,
 //! skipped, stops, take profits, time exits, expiries, credits, debits,
-//! costs), then per program `14 + 4 R` words: its line (4), its own ledger
+//! costs), `[15]` the first VIX (the close of day 0), `[16]` the SPX max
+//! drawdown (fraction of the running peak, day 0's close included), then
+//! per program `14 + 4 R` words: its line (4), its own ledger
 //! (cash, premium, payoff, costs), the one-unit ledger (4), the hedge P&L
 //! (own, one-unit) and the rungs' lines (4 each). USD amounts that start at
 //! the capital are offsets from it.
@@ -19,7 +21,7 @@ use crate::strategy::stats::EquityStats;
 use super::StudyShape;
 
 /// Words of the record before the first program.
-pub const HEADER_WORDS: usize = 15;
+pub const HEADER_WORDS: usize = 17;
 
 /// How to read a run's records.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +116,8 @@ impl RecordLayout {
         }
         PathOutcome {
             max_vix: f(0),
+            first_vix: f(15),
+            spx_max_drawdown: f(16),
             spx_return: f(1),
             condor,
             condor_tally: tally,
