@@ -9,6 +9,7 @@ use crate::cpu::reference::run_paths_counted;
 use crate::cpu::study::CpuStudy;
 use crate::gpu::{GpuError, GpuStudy, StudyPhases};
 use crate::strategy::PathOutcome;
+use crate::study::kernel::RecordLayout;
 use crate::study::StudySetup;
 
 /// Paths per batch on the CPU and on a software adapter: a batch's outcomes
@@ -25,6 +26,7 @@ pub const GPU_BATCH: usize = 1 << 16;
 
 /// Which implementation a [`StudyEngine`] runs.
 #[derive(Debug)]
+#[expect(clippy::large_enum_variant, reason = "one engine a run, never copied")]
 enum Kernel {
     /// The `f32` study kernel's CPU twin.
     Cpu(CpuStudy),
@@ -124,6 +126,16 @@ impl<'a> StudyEngine<'a> {
             }
             _ => None,
         })
+    }
+
+    /// How the `f32` kernel's records read; None for the reference books.
+    #[must_use]
+    pub fn layout(&self) -> Option<&RecordLayout> {
+        match &self.kernel {
+            Kernel::Cpu(k) => Some(k.layout()),
+            Kernel::Gpu(k) => Some(k.layout()),
+            Kernel::Reference => None,
+        }
     }
 
     /// Where the GPU kernel's time went so far; None elsewhere.

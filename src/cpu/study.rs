@@ -326,7 +326,7 @@ impl CpuStudy {
             lane.spx_peak = max_wgsl(lane.spx_peak, lane.spx);
             lane.spx_max_dd = max_wgsl(lane.spx_max_dd, (lane.spx_peak - lane.spx) / lane.spx_peak);
         }
-        let entry_day = day % p.entry_every_days.max(1) == 0;
+        let entry_day = day.is_multiple_of(p.entry_every_days.max(1));
         if entry_day {
             block.condor_candidate(m, p);
         }

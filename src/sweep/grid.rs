@@ -41,7 +41,7 @@ pub enum GridError {
         /// The value.
         value: String,
         /// Why the configuration refused it.
-        source: ConfigError,
+        source: Box<ConfigError>,
     },
     /// Too many points.
     #[error("sweep: {0} points; at most {MAX_POINTS}")]
@@ -185,7 +185,7 @@ pub fn points(base: &Config, grids: &[Grid], zip: bool) -> Result<Vec<Point>, Gr
                 let refused = |source| GridError::Config {
                     key: g.key.clone(),
                     value: g.values[i].clone(),
-                    source,
+                    source: Box::new(source),
                 };
                 for a in g.assignments(i, base)? {
                     config.apply_set(&a).map_err(refused)?;
@@ -204,7 +204,7 @@ pub fn points(base: &Config, grids: &[Grid], zip: bool) -> Result<Vec<Point>, Gr
                     .map(|(_, v)| v.as_str())
                     .collect::<Vec<_>>()
                     .join(", "),
-                source,
+                source: Box::new(source),
             })?;
             Ok(Point {
                 index,

@@ -106,11 +106,7 @@ impl Lane {
             if !c.live {
                 continue;
             }
-            let days_left = if c.expiry_day > day {
-                c.expiry_day - day
-            } else {
-                0
-            };
+            let days_left = c.expiry_day.saturating_sub(day);
             if days_left == 0 {
                 let owed = c.contracts * SPX_MULT * intrinsic(&c, spx);
                 self.condor_cash -= owed;
@@ -229,7 +225,8 @@ impl Block {
         let mut strikes = [[f32::NAN; LANES]; 4];
         for (j, row) in strikes.iter_mut().enumerate().take(targets) {
             let d_star = p.d_star[j];
-            if !(tau > 0.0 && d_star == d_star) {
+            let searchable = tau > 0.0 && !d_star.is_nan();
+            if !searchable {
                 continue;
             }
             let mut x = [0.0f32; LANES];

@@ -110,11 +110,7 @@ impl Lane {
             if !p.live {
                 continue;
             }
-            let days_left = if p.expiry_day > day {
-                p.expiry_day - day
-            } else {
-                0
-            };
+            let days_left = p.expiry_day.saturating_sub(day);
             if days_left == 0 {
                 let settle = if p.instrument == INSTR_CALL {
                     max_wgsl(vix - p.strike, 0.0)
@@ -179,7 +175,7 @@ impl Lane {
             return false;
         }
         if layer.every_days > 0 {
-            return (day - layer.offset_days) % layer.every_days == 0;
+            return (day - layer.offset_days).is_multiple_of(layer.every_days);
         }
         !self.positions[prog][..slots(sp)]
             .iter()
@@ -257,6 +253,10 @@ impl Block {
 
     /// Twin of `enter_hedges` on lane `l`: every program's entries of the
     /// day, with adaptive scale `scale` and condor equity `condor_eq`.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the shader's enter_hedges and the lane it runs for"
+    )]
     pub fn enter_hedges(
         &mut self,
         m: &MarksData,
@@ -277,11 +277,12 @@ impl Block {
             let vxth = desc.kind == KIND_VXTH;
             let n = if desc.kind == KIND_LAYERS {
                 (desc.n_layers as usize).min(MAX_LAYERS)
-            } else if vxth && day % sp.vxth_roll_every_days.max(1) == 0 {
+            } else if vxth && day.is_multiple_of(sp.vxth_roll_every_days.max(1)) {
                 1
             } else {
                 0
             };
+            #[expect(clippy::needless_range_loop, reason = "i indexes layers and quotes")]
             for i in 0..n {
                 let mut layer = progs.layers[prog * MAX_LAYERS + i];
                 let mut budget = 0.0f32;

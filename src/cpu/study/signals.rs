@@ -82,6 +82,7 @@ impl Signals {
         if !first {
             let nf = n as f32;
             let seeding = self.rsi_changes < n;
+            #[expect(clippy::needless_range_loop, reason = "l indexes every lane array")]
             for l in 0..LANES {
                 let d = close[l] - self.rsi_prev[l];
                 let gain = max_wgsl(d, 0.0);

@@ -53,10 +53,6 @@ pub fn norm_cdf(x: f64) -> f64 {
 /// 5.2e-16 absolute; in the lower tail, relative to `Phi(x)`, at most 3.1e-14
 /// for `|x| < 3`, 4.6e-11 for `|x| < 5` and 9e-9 down to `x = -37`.
 #[must_use]
-#[expect(
-    clippy::excessive_precision,
-    reason = "Hart's coefficients as published"
-)]
 pub fn norm_cdf_fast(x: f64) -> f64 {
     if x.is_nan() {
         return f64::NAN;

@@ -152,6 +152,10 @@ impl TauSlice {
         let lanes = || vec![[0.0f64; LANES]; pad / LANES];
         let (mut gre, mut gim, mut rre, mut rim, mut cre, mut cim) =
             (lanes(), lanes(), lanes(), lanes(), lanes(), lanes());
+        #[expect(
+            clippy::needless_range_loop,
+            reason = "n indexes the nodes and, through n / LANES, the lanes"
+        )]
         for n in 0..m {
             let u = self.u[n];
             let rot = Complex64::from_polar(1.0, -u * dx);

@@ -365,6 +365,10 @@ impl SpxVolSurface {
     #[must_use]
     pub fn event_coord(&self, ev: f64) -> EventCoord {
         let n = self.events.len();
+        #[expect(
+            clippy::neg_cmp_op_on_partial_ord,
+            reason = "NaN takes the no-event branch"
+        )]
         if !(ev > 0.0) || n == 0 {
             return EventCoord::NONE;
         }
