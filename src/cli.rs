@@ -51,6 +51,12 @@ pub enum Command {
     Calibrate(CalibrateArgs),
     /// Replay the study on history: rolling windows and the whole range as one continuous book.
     Replay(ReplayArgs),
+    /// Run the study at every point of a grid of config values on the same
+    /// paths: sweep.csv, sweep.json, frontier.svg and the best design per drag budget.
+    Sweep(SweepArgs),
+    /// What flips the verdict: each deciding assumption bumped alone on the
+    /// same paths; the tornado chart and the smallest change to a 35% cut.
+    Sensitivity(SensitivityArgs),
 }
 
 /// A whole-number flag: negative numbers are parsed (clap would otherwise take
@@ -68,6 +74,43 @@ fn whole_u64(s: &str) -> Result<u64, String> {
 fn whole_u32(s: &str) -> Result<u32, String> {
     let n = whole_u64(s)?;
     u32::try_from(n).map_err(|_| format!("must be at most {}", u32::MAX))
+}
+
+/// `vixhedge sensitivity`.
+#[derive(Debug, Clone, Args)]
+pub struct SensitivityArgs {
+    /// The run each variant makes (its --out is the study's directory; the
+    /// variants go to <out>/variants/<i>/, 0 the base).
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The hedge line whose moderate-stress cut and drag are measured.
+    #[arg(long, value_name = "LINE", default_value = "alvh")]
+    pub line: String,
+    /// Largest bump step: 1 runs the tornado's bumps only, 3 (the default)
+    /// also the larger steps of the search towards a 35% cut.
+    #[arg(long, value_name = "STEP", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=3))]
+    pub max_step: u32,
+    /// Bump only these assumptions (their names in the report, such as
+    /// `hedge size`); repeatable [default: all].
+    #[arg(long = "only", value_name = "NAME")]
+    pub only: Vec<String>,
+}
+
+/// `vixhedge sweep`.
+#[derive(Debug, Clone, Args)]
+pub struct SweepArgs {
+    /// The run each point makes (its --out is the sweep's directory; the points
+    /// go to <out>/points/<i>/).
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// A grid: any --set key and its values, `KEY=V1,V2,...`
+    /// (`hedge.layers[*].KEY` sets KEY on every layer); repeatable. The points
+    /// are the cartesian product of the grids, the last varying fastest.
+    #[arg(long, value_name = "KEY=V1,V2,..")]
+    pub grid: Vec<String>,
+    /// Step the grids together instead of taking their product (equal lengths).
+    #[arg(long)]
+    pub zip: bool,
 }
 
 /// `vixhedge run`.

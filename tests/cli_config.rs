@@ -9,8 +9,9 @@ use vixhedge::config::{
 };
 use vixhedge::model::Measure;
 
-const PRESETS: [&str; 6] = [
+const PRESETS: [&str; 7] = [
     "default",
+    "synthetic",
     "hist-1990-2018",
     "dps2000",
     "eraker2004",
@@ -70,6 +71,11 @@ fn every_preset_loads_validates_and_round_trips() {
     assert_eq!(
         presets().iter().map(|(n, _)| *n).collect::<Vec<_>>(),
         PRESETS
+    );
+    assert_eq!(
+        Config::preset("synthetic").unwrap(),
+        Config::preset("default").unwrap(),
+        "synthetic is the old default by its new name"
     );
     for name in PRESETS {
         let config = Config::preset(name).unwrap_or_else(|e| panic!("{name}: {e}"));

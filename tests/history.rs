@@ -584,7 +584,7 @@ fn calibrate_writes_a_complete_preset_that_loads() {
 /// The summary without the run-to-run timing fields.
 fn statistics(mut v: serde_json::Value) -> serde_json::Value {
     let m = v.as_object_mut().unwrap();
-    for k in ["adapter", "elapsed_s", "path_steps_per_s"] {
+    for k in vixhedge::report::RUN_FACT_KEYS {
         m.remove(k);
     }
     v

@@ -25,4 +25,5 @@ mod report;
 mod run;
 mod shard;
 mod strategy;
+mod sweep_cmd;
 mod vix;

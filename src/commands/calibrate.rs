@@ -28,9 +28,6 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
         )],
     };
     let (base, in_force) = super::load_config(&layers)?;
-    if !args.json {
-        super::announce(&base, &in_force)?;
-    }
     let history = super::facts::load_history(&args.history)?.context("history")?;
     anyhow::ensure!(
         history.len() > args.window_days as usize + 1,
@@ -38,6 +35,7 @@ pub fn run(args: &CalibrateArgs) -> Result<i32> {
         history.len(),
         args.window_days
     );
+    super::announce(&base, &in_force)?;
     if !args.json {
         eprintln!("{}", history.describe());
         eprintln!(

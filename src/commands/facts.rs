@@ -36,11 +36,12 @@ pub(crate) fn check_block_days(b: f64) -> Result<()> {
 /// Bad config or history input (before anything is written), a GPU failure,
 /// or a failed write.
 pub fn run(args: &FactsArgs) -> Result<i32> {
-    let (config, in_force) = super::load_config(&args.layers())?;
-    if !args.json {
-        super::announce(&config, &in_force)?;
+    if let Some(out) = &args.out {
+        super::outdir::check("--out", out)?;
     }
+    let (config, in_force) = super::load_config(&args.layers())?;
     let history = load_history(&args.history)?;
+    super::announce(&config, &in_force)?;
     let device =
         Device::new(args.backend).with_context(|| format!("--backend {}", args.backend.name()))?;
     super::say_backend(&device, args.backend, args.json);

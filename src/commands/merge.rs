@@ -10,7 +10,7 @@ use super::run::{finish, output_files};
 use crate::cli::MergeArgs;
 use vixhedge::config::Config;
 use vixhedge::report::partial::{PartialResult, CHECKPOINT_FILE, PARTIAL_FILE};
-use vixhedge::report::{self, RunInfo, StudyAccumulator};
+use vixhedge::report::{self, RunInfo, StudyAccumulator, StudySummary};
 
 /// Merges the shards in `args.dirs` and writes the outputs into `args.out`.
 ///
@@ -20,8 +20,31 @@ use vixhedge::report::{self, RunInfo, StudyAccumulator};
 /// a failed write. Nothing is written on an error.
 pub fn run(args: &MergeArgs) -> Result<i32> {
     outdir::check("--out", &args.out)?;
-    let mut shards: Vec<(PathBuf, PartialResult)> = Vec::with_capacity(args.dirs.len());
-    for dir in &args.dirs {
+    if super::sweep::is_sweep(&args.dirs[0]) {
+        return super::sweep::merge(args);
+    }
+    let (summary, shards, files) = merge_dirs(&args.dirs, &args.out)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        print!("{}", report::render::verdict_table(&summary));
+        eprintln!(
+            "merged {shards} shards ({} paths) into {}: wrote {files} files",
+            summary.paths,
+            args.out.display(),
+        );
+    }
+    Ok(0)
+}
+
+/// Merges the shards in `dirs` and writes the outputs into `out`; returns
+/// the summary, the number of shards and the number of files written.
+///
+/// # Errors
+/// As [`run`].
+pub(crate) fn merge_dirs(dirs: &[PathBuf], out: &Path) -> Result<(StudySummary, usize, usize)> {
+    let mut shards: Vec<(PathBuf, PartialResult)> = Vec::with_capacity(dirs.len());
+    for dir in dirs {
         shards.push((dir.clone(), read_shard(dir)?));
     }
     let (first_dir, first) = &shards[0];
@@ -64,7 +87,8 @@ pub fn run(args: &MergeArgs) -> Result<i32> {
         )
     })?;
     super::print_warnings(&config)?;
-    if config.study_hash(&head.hedges) != head.config_hash {
+    if super::run::study_hash_of(&config, &head.hedges, head.bootstrap.as_ref()) != head.config_hash
+    {
         bail!(
             "{}: its configuration does not match its config_hash (was it edited?)",
             shards[0].0.join(PARTIAL_FILE).display()
@@ -99,22 +123,18 @@ pub fn run(args: &MergeArgs) -> Result<i32> {
         path_steps_per_s: head.paths as f64 * steps / elapsed.max(1e-9),
         config_hash: head.config_hash.clone(),
     };
-    let summary = report::summarize(&acc, info);
+    let mut summary = report::summarize(&acc, info);
+    let spec = vixhedge::strategy::spec::BookSpec::from_config(&config, &head.hedges)
+        .context("building the books")?;
+    let layers = vixhedge::config::Layers {
+        config: Some(shards[0].0.join(PARTIAL_FILE)),
+        ..vixhedge::config::Layers::default()
+    };
+    summary.resolved =
+        Some(vixhedge::config::InForce::new(&config, &layers).with_programs(spec.in_force()));
     let files = output_files(&summary, &acc, &config)?;
-    finish(&args.out, &files, &[])?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
-    } else {
-        print!("{}", report::render::verdict_table(&summary));
-        eprintln!(
-            "merged {} shards ({} paths) into {}: wrote {} files",
-            shards.len(),
-            head.paths,
-            args.out.display(),
-            files.len()
-        );
-    }
-    Ok(0)
+    finish(out, &files, &[])?;
+    Ok((summary, shards.len(), files.len()))
 }
 
 fn read_shard(dir: &Path) -> Result<PartialResult> {

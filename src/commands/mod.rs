@@ -12,6 +12,8 @@ mod price;
 mod progress;
 mod replay;
 mod run;
+mod sensitivity;
+mod sweep;
 mod validate;
 mod vix;
 
@@ -39,6 +41,8 @@ pub fn dispatch(cli: Cli) -> Result<i32> {
         Command::Facts(args) => facts::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Replay(args) => replay::run(&args),
+        Command::Sweep(args) => sweep::run(&args),
+        Command::Sensitivity(args) => sensitivity::run(&args),
     }
 }
 

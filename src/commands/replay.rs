@@ -35,10 +35,8 @@ pub fn run(args: &ReplayArgs) -> Result<i32> {
             .into_iter()
             .collect(),
     };
+    super::outdir::check("--out", &args.out)?;
     let (config, in_force) = super::load_config(&layers)?;
-    if !args.json {
-        super::announce(&config, &in_force)?;
-    }
     let history = super::facts::load_history(&args.history)?.context("history")?;
     let days = config.simulation.horizon_days;
     let starts = replay::window_starts(history.len(), days, args.stride);
@@ -59,6 +57,7 @@ pub fn run(args: &ReplayArgs) -> Result<i32> {
         horizon_days: days,
     };
     let mut acc = StudyAccumulator::new(layout).context("setting up the reductions")?;
+    super::announce(&config, &in_force)?;
     if !args.json {
         eprintln!("{}", history.describe());
         eprintln!(

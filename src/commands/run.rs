@@ -155,7 +155,7 @@ fn resolve(args: &RunArgs) -> Result<(Config, InForce, Vec<HedgeProgram>)> {
 
 /// The study's config hash: the configuration's own, or with bootstrap paths
 /// a hash over it and the historical series the paths are drawn from.
-fn study_hash_of(
+pub(crate) fn study_hash_of(
     config: &Config,
     programs: &[HedgeProgram],
     boot: Option<&BootstrapSeries>,
@@ -236,7 +236,7 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
     let stop = progress::stop_flag().context("installing the SIGINT/SIGTERM handlers")?;
 
     let quiet = args.json || !print;
-    if !args.json {
+    if print {
         super::announce(config, &in_force)?;
     } else {
         super::print_warnings(config)?;

@@ -7,7 +7,11 @@
 pub(super) const LIST: &[(&str, &str)] = &[
     (
         "default",
-        "Calibrated-looking SPX set: VIX about 19 on average, realised vol 16.8%, CPI/FOMC events",
+        "Hand-set SPX market (the same as `synthetic`): VIX about 19 on average, realised vol 16.8%, CPI/FOMC events",
+    ),
+    (
+        "synthetic",
+        "The hand-set market the project started from, by its new name (`default` is the same preset)",
     ),
     (
         "hist-1990-2018",
@@ -34,7 +38,7 @@ pub(super) const LIST: &[(&str, &str)] = &[
 /// The base preset (`None`: the built-in defaults) and the TOML text of `name`.
 pub(super) fn source(name: &str) -> Option<(Option<&'static str>, &'static str)> {
     Some(match name {
-        "default" => (None, include_str!("../../presets/default.toml")),
+        "default" | "synthetic" => (None, include_str!("../../presets/default.toml")),
         "hist-1990-2018" => (None, include_str!("../../presets/hist-1990-2018.toml")),
         "dps2000" => (None, include_str!("../../presets/dps2000.toml")),
         "eraker2004" => (None, include_str!("../../presets/eraker2004.toml")),

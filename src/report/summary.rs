@@ -160,10 +160,11 @@ pub const SUMMARY_FORMAT_VERSION: u32 = 1;
 
 /// The keys of `summary.json` that describe how one run went rather than
 /// what it found: they differ between runs of the same study (timings, the
-/// CPU thread count in `adapter`) and between a sharded run merged and the
-/// one-process run. Every other key is a statistic or the study's identity,
-/// equal bit for bit whatever the batch size, thread count or sharding.
-pub const RUN_FACT_KEYS: [&str; 3] = ["adapter", "elapsed_s", "path_steps_per_s"];
+/// CPU thread count in `adapter`, the command-line layers in `resolved`) and
+/// between a sharded run merged and the one-process run. Every other key is a
+/// statistic or the study's identity (`config_hash`), equal bit for bit
+/// whatever the batch size, thread count or sharding.
+pub const RUN_FACT_KEYS: [&str; 4] = ["adapter", "elapsed_s", "path_steps_per_s", "resolved"];
 
 /// How paths were put into regimes (`[regimes]`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -201,7 +202,7 @@ pub struct RunInfo {
 /// The unit of every number in `summary.json`, keyed by its path with `*` for
 /// any strategy, regime, list entry or (last) every key below. Paths are
 /// matched segment by segment; the first matching key applies.
-pub const UNITS: [(&str, &str); 36] = [
+pub const UNITS: [(&str, &str); 40] = [
     ("seed", "Philox key (an integer, no unit)"),
     ("paths", "paths"),
     ("invalid_paths", "paths"),
@@ -252,6 +253,16 @@ pub const UNITS: [(&str, &str); 36] = [
     ("regimes.*.paths", "paths"),
     ("regimes.*.share", "fraction of the valid paths"),
     ("regimes.*.max_vix_mean", "VIX points"),
+    ("regimes.*.first_vix_mean", "VIX points"),
+    (
+        "regimes.*.spx_max_drawdown_mean",
+        "fraction of the running peak (0.2 is a 20% drawdown)",
+    ),
+    (
+        "regime_definition.*",
+        "the unit named in regime_definition.unit",
+    ),
+    ("format_version", "layout version (an integer, no unit)"),
     (
         "regimes.*.spx_return_mean",
         "fraction (0.05 is +5% over the horizon)",

@@ -34,14 +34,24 @@ pub enum GridError {
     #[error("--grid {0}: the base configuration has no hedge.layers to set")]
     NoLayers(String),
     /// A value that the configuration refuses (unknown key, wrong type, out of range).
-    #[error("--grid {key}={value}: {source}")]
+    #[error("--grid {key}={value}: {reason}")]
     Config {
         /// The grid key.
         key: String,
         /// The value.
         value: String,
         /// Why the configuration refused it.
-        source: Box<ConfigError>,
+        reason: Box<ConfigError>,
+    },
+    /// A point whose values are each valid but not together.
+    #[error("sweep point {index} ({values}): {reason}")]
+    Point {
+        /// The point's index.
+        index: usize,
+        /// Its values, `KEY=VALUE, ...`.
+        values: String,
+        /// Why the configuration refused it.
+        reason: Box<ConfigError>,
     },
     /// Too many points.
     #[error("sweep: {0} points; at most {MAX_POINTS}")]
@@ -182,10 +192,10 @@ pub fn points(base: &Config, grids: &[Grid], zip: bool) -> Result<Vec<Point>, Gr
             let mut sets = Vec::new();
             let mut values = Vec::new();
             for (g, &i) in grids.iter().zip(&idx) {
-                let refused = |source| GridError::Config {
+                let refused = |reason| GridError::Config {
                     key: g.key.clone(),
                     value: g.values[i].clone(),
-                    source: Box::new(source),
+                    reason: Box::new(reason),
                 };
                 for a in g.assignments(i, base)? {
                     config.apply_set(&a).map_err(refused)?;
@@ -193,18 +203,14 @@ pub fn points(base: &Config, grids: &[Grid], zip: bool) -> Result<Vec<Point>, Gr
                 }
                 values.push((g.key.clone(), g.values[i].clone()));
             }
-            config.validate().map_err(|source| GridError::Config {
-                key: values
+            config.validate().map_err(|reason| GridError::Point {
+                index,
+                values: values
                     .iter()
-                    .map(|(k, _)| k.as_str())
+                    .map(|(k, v)| format!("{k}={v}"))
                     .collect::<Vec<_>>()
                     .join(", "),
-                value: values
-                    .iter()
-                    .map(|(_, v)| v.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                source: Box::new(source),
+                reason: Box::new(reason),
             })?;
             Ok(Point {
                 index,

@@ -59,7 +59,51 @@ fn cells(lines: &NamedMap<StrategySummary>) -> NamedMap<Cell> {
     )
 }
 
+fn cells_json(lines: &serde_json::Value) -> NamedMap<Cell> {
+    let f = |v: &serde_json::Value| v.as_f64().unwrap_or(f64::NAN);
+    let pair = |v: &serde_json::Value| [f(&v[0]), f(&v[1])];
+    NamedMap(
+        lines
+            .as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(name, s)| {
+                        let cell = Cell {
+                            paths: s["paths"].as_u64().unwrap_or(0),
+                            cut: f(&s["drawdown_reduction"]["mean_ratio"]),
+                            cut_ci95: pair(&s["drawdown_reduction"]["ci95"]),
+                            drag: f(&s["annual_drag"]),
+                            drag_ci95: pair(&s["annual_drag_ci95"]),
+                            mean_max_drawdown: f(&s["max_drawdown"]["mean"]),
+                        };
+                        (name.clone(), cell)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
+}
+
 impl Row {
+    /// The row of `point` from its `summary.json` document (a point that
+    /// finished in an earlier invocation is read back from its file).
+    /// Numbers that JSON holds as null (an empty regime) read as NaN.
+    #[must_use]
+    pub fn from_json(point: &Point, summary: &serde_json::Value) -> Self {
+        let mut regimes = vec![("all".to_string(), cells_json(&summary["strategies"]))];
+        if let Some(m) = summary["regimes"].as_object() {
+            regimes.extend(
+                m.iter()
+                    .map(|(name, r)| (name.clone(), cells_json(&r["strategies"]))),
+            );
+        }
+        Self {
+            point: point.index,
+            grid: NamedMap(point.values.clone()),
+            regimes: NamedMap(regimes),
+        }
+    }
+
     /// The row of `point` from its summary.
     #[must_use]
     pub fn new(point: &Point, summary: &StudySummary) -> Self {

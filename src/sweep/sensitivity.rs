@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::config::{Config, StrikeKind};
+use crate::config::{Config, RegimeBy, StrikeKind};
 use crate::report::verdict::{CLAIMED_CUT, CLAIMED_DRAG};
 
 /// One configuration to evaluate: a bump of one assumption.
@@ -37,6 +37,12 @@ pub struct Assumption {
     pub variants: Vec<Variant>,
 }
 
+/// `f` with at most three decimals, trailing zeros dropped (0.667, 1.5, 2).
+fn short(f: f64) -> String {
+    let s = format!("{f:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 fn mult(key: &str, base: f64, f: f64) -> String {
     format!("{key}={}", base * f)
 }
@@ -57,7 +63,7 @@ fn scaled(
             let mut sets: Vec<String> = keys.iter().map(|&(k, b)| mult(k, b, f)).collect();
             sets.extend(pin.iter().cloned());
             Variant {
-                label: format!("x{f}"),
+                label: format!("x{}", short(f)),
                 step,
                 sets,
             }
@@ -250,23 +256,69 @@ pub fn assumptions(base: &Config) -> Vec<Assumption> {
         &[(-2, 0.0), (-1, 0.5), (1, 2.0), (2, 4.0)],
     ));
     let r = &base.regimes;
-    let bounds = [(-2, -4.0), (-1, -2.0), (1, 2.0), (2, 4.0)]
+    // Boundaries of the definition in force, moved by about a fifth of the
+    // moderate band per step.
+    let (prefix, lo, mid, hi, unit) = match r.by {
+        RegimeBy::MaxVix => (
+            "regimes",
+            r.moderate_from,
+            r.severe_from,
+            r.crisis_from,
+            "VIX points",
+        ),
+        RegimeBy::VixRise => (
+            "regimes.vix_rise",
+            r.vix_rise.moderate_from,
+            r.vix_rise.severe_from,
+            r.vix_rise.crisis_from,
+            "VIX points",
+        ),
+        RegimeBy::SpxDrawdown => (
+            "regimes.spx_drawdown",
+            r.spx_drawdown.moderate_from,
+            r.spx_drawdown.severe_from,
+            r.spx_drawdown.crisis_from,
+            "fraction",
+        ),
+    };
+    let delta = 0.2 * (mid - lo);
+    let bounds = [(-2, -2.0), (-1, -1.0), (1, 1.0), (2, 2.0)]
         .into_iter()
-        .filter(|&(_, d)| r.moderate_from + d > 0.0)
-        .map(|(step, d)| Variant {
-            label: format!("{d:+} VIX points"),
+        .filter(|&(_, k)| lo + k * delta > 0.0)
+        .map(|(step, k)| Variant {
+            label: format!("{:+} {unit}", k * delta),
             step,
             sets: vec![
-                format!("regimes.moderate_from={}", r.moderate_from + d),
-                format!("regimes.severe_from={}", r.severe_from + d),
-                format!("regimes.crisis_from={}", r.crisis_from + d),
+                format!("{prefix}.moderate_from={}", lo + k * delta),
+                format!("{prefix}.severe_from={}", mid + k * delta),
+                format!("{prefix}.crisis_from={}", hi + k * delta),
             ],
         })
         .collect();
     out.push(Assumption {
         name: "regime boundaries".into(),
-        what: "regimes.moderate_from, severe_from and crisis_from (VIX points)".into(),
+        what: format!("{prefix}.moderate_from, severe_from and crisis_from ({unit})"),
         variants: bounds,
+    });
+    let others: Vec<RegimeBy> = [RegimeBy::MaxVix, RegimeBy::VixRise, RegimeBy::SpxDrawdown]
+        .into_iter()
+        .filter(|&b| b != r.by)
+        .collect();
+    out.push(Assumption {
+        name: "regime definition".into(),
+        what: format!(
+            "regimes.by (base: {}; the other definitions at their own boundaries)",
+            r.by.name()
+        ),
+        variants: others
+            .iter()
+            .zip([-1, 1])
+            .map(|(b, step)| Variant {
+                label: format!("by {}", b.name()),
+                step,
+                sets: vec![format!("regimes.by=\"{}\"", b.name())],
+            })
+            .collect(),
     });
     out
 }
@@ -291,6 +343,8 @@ pub struct Measured {
 pub struct Outcome {
     /// The assumption's name.
     pub assumption: String,
+    /// What it bumps, in words with units.
+    pub what: String,
     /// The variant.
     pub variant: Variant,
     /// Its figures; None when the configuration was refused (out of range).
@@ -383,10 +437,10 @@ pub fn report_md(header: &str, line: &str, base: &Measured, outcomes: &[Outcome]
             || "none of the tested changes".to_string(),
             |o| o.variant.label.clone(),
         );
-        let what = mine.first().map_or("", |o| o.assumption.as_str());
+        let what = mine.first().map_or("", |o| o.what.as_str());
         let _ = writeln!(
             s,
-            "| {what} | | {} | {} | {best} | {reach} |",
+            "| {name} | {what} | {} | {} | {best} | {reach} |",
             at(-1),
             at(1)
         );
@@ -599,6 +653,7 @@ mod tests {
         };
         let o = |step, cut| Outcome {
             assumption: "a".into(),
+            what: "a key".into(),
             variant: Variant {
                 label: format!("s{step}"),
                 step,

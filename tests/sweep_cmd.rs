@@ -1,0 +1,211 @@
+//! `vixhedge sweep`: a point's statistics are those of a plain `run` with
+//! the point's settings, bit for bit; sharded sweeps merged equal the
+//! unsharded sweep; bad grids are refused by name before anything is written.
+
+use std::path::Path;
+
+use crate::util::cli::{fails_naming, ok, statistics, summary, vixhedge};
+
+/// A small CPU study: 600 paths of 21 days, the condor book and two programs.
+const SMALL: [&str; 10] = [
+    "--paths",
+    "600",
+    "--horizon-days",
+    "21",
+    "--seed",
+    "9",
+    "--backend",
+    "cpu",
+    "--hedges",
+    "none,alvh,static",
+];
+
+fn sweep(out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["sweep"];
+    args.extend(SMALL);
+    args.extend(extra);
+    args.extend(["--out", out.to_str().unwrap()]);
+    vixhedge(&args)
+}
+
+fn sweep_json(dir: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("sweep.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+#[test]
+fn a_sweep_point_equals_a_plain_run_and_shards_merge_to_the_sweep() {
+    let d = tempfile::tempdir().unwrap();
+    let grid = [
+        "--grid",
+        "hedge.units=1,3",
+        "--grid",
+        "hedge.layers[*].tenor_days=10,15",
+    ];
+    let out = d.path().join("sweep");
+    let o = sweep(&out, &grid);
+    ok(&o, "the sweep");
+    let doc = sweep_json(&out);
+    let points = doc["points"].as_array().unwrap();
+    assert_eq!(points.len(), 4, "2 x 2 grid");
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    // A header, then one row per point and line (none, alvh, static).
+    assert!(csv.lines().count() > 4, "{csv}");
+    for f in ["frontier.svg", "report.md", "sweep-plan.json"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+
+    // Point 3 (the last varies fastest): units 3, tenor 15.
+    let plain = d.path().join("plain");
+    let mut args = vec!["run"];
+    args.extend(SMALL);
+    args.extend([
+        "--set",
+        "hedge.units=3",
+        "--set",
+        "hedge.layers[0].tenor_days=15",
+        "--set",
+        "hedge.layers[1].tenor_days=15",
+        "--set",
+        "hedge.layers[2].tenor_days=15",
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    ok(&vixhedge(&args), "the plain run");
+    let point = statistics(summary(&out.join("points").join("3")));
+    let want = statistics(summary(&plain));
+    // The in-force block names the layers the values came from (`--set` in
+    // both); everything else is the same study.
+    assert_eq!(point["config_hash"], want["config_hash"]);
+    assert_eq!(point["strategies"], want["strategies"]);
+    assert_eq!(point["regimes"], want["regimes"]);
+    assert_eq!(point["verdict"], want["verdict"]);
+    assert_ne!(
+        statistics(summary(&out.join("points").join("0")))["strategies"],
+        want["strategies"],
+        "another point is another study"
+    );
+
+    // The same sweep in two shards, merged.
+    let shards: Vec<_> = (0..2)
+        .map(|i| {
+            let dir = d.path().join(format!("shard{i}"));
+            let s = format!("{i}/2");
+            let mut extra = grid.to_vec();
+            extra.extend(["--shard", &s]);
+            ok(&sweep(&dir, &extra), &format!("shard {s}"));
+            assert!(
+                !dir.join("sweep.json").exists(),
+                "a shard writes no sweep.json"
+            );
+            dir
+        })
+        .collect();
+    let merged = d.path().join("merged");
+    let o = vixhedge(&[
+        "merge",
+        shards[1].to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+    ]);
+    ok(&o, "merging the sweep's shards");
+    let (a, b) = (sweep_json(&out), sweep_json(&merged));
+    assert_eq!(a["points"], b["points"]);
+    assert_eq!(a["best_per_drag_budget"], b["best_per_drag_budget"]);
+    for i in 0..4 {
+        let p = format!("{i}");
+        assert_eq!(
+            statistics(summary(&out.join("points").join(&p)))["strategies"],
+            statistics(summary(&merged.join("points").join(&p)))["strategies"],
+            "point {i}"
+        );
+    }
+}
+
+#[test]
+fn bad_grids_are_refused_by_name_and_nothing_is_written() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("never");
+    for (grid, names) in [
+        (
+            vec!["--grid", "condor.no_such_key=1,2"],
+            vec!["condor.no_such_key"],
+        ),
+        (vec!["--grid", "hedge.units="], vec!["hedge.units="]),
+        (vec![], vec!["--grid"]),
+        (
+            vec![
+                "--zip",
+                "--grid",
+                "hedge.units=1,2",
+                "--grid",
+                "condor.short_delta=0.1",
+            ],
+            vec!["--zip", "unequal"],
+        ),
+        (vec!["--grid", "hedge.units=-1,2"], vec!["hedge.units"]),
+    ] {
+        let o = sweep(&out, &grid);
+        fails_naming(&o, &names);
+        assert!(!out.exists(), "{grid:?} wrote {}", out.display());
+    }
+}
+
+#[test]
+fn sensitivity_bumps_are_plain_runs_and_bad_names_are_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("sens");
+    let mut args = vec!["sensitivity"];
+    args.extend(SMALL);
+    args.extend([
+        "--max-step",
+        "1",
+        "--only",
+        "hedge size",
+        "--json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let o = vixhedge(&args);
+    ok(&o, "sensitivity");
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let bumps = doc["bumps"].as_array().unwrap();
+    assert_eq!(bumps.len(), 2, "hedge size down and up");
+    for f in ["report.md", "tornado.svg", "sensitivity.json"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    // The +1 bump doubles hedge.units: the moderate-stress figures of alvh
+    // in a plain run with that setting.
+    let up = bumps.iter().find(|b| b["step"] == 1).unwrap();
+    assert_eq!(up["label"], "x2");
+    let plain = d.path().join("plain");
+    let mut args = vec!["run"];
+    args.extend(SMALL);
+    let sets: Vec<String> = up["sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect();
+    for s in &sets {
+        args.extend(["--set", s]);
+    }
+    args.extend(["--out", plain.to_str().unwrap()]);
+    ok(&vixhedge(&args), "the plain run");
+    let s = summary(&plain);
+    let alvh = &s["regimes"]["moderate"]["strategies"]["alvh"];
+    assert_eq!(
+        up["measured"]["cut"],
+        alvh["drawdown_reduction"]["mean_ratio"]
+    );
+    assert_eq!(up["measured"]["drag"], alvh["annual_drag"]);
+    assert_eq!(up["measured"]["paths"], s["regimes"]["moderate"]["paths"]);
+
+    let bad = d.path().join("never");
+    let mut args = vec!["sensitivity"];
+    args.extend(SMALL);
+    args.extend(["--only", "moon phase", "--out", bad.to_str().unwrap()]);
+    fails_naming(&vixhedge(&args), &["--only", "moon phase"]);
+    assert!(!bad.exists());
+}
