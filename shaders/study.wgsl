@@ -8,27 +8,41 @@
 // capital kept as an offset from it, so cents are not lost to the capital's
 // magnitude.
 //
-// Assembled by src/gpu/study.rs: a header of per-run `const`s (capacities
-// sized to the run's books), then shared/params.wgsl, shared/philox.wgsl,
+// Assembled by src/gpu/shaders.rs: shared/params.wgsl, shared/philox.wgsl,
 // shared/math.wgsl, shared/qe.wgsl, shared/jumps.wgsl, shared/burn_in.wgsl,
-// shared/step.wgsl,
+// shared/bootstrap.wgsl, shared/step.wgsl,
 // shared/tables.wgsl (group 1), shared/pricing.wgsl, shared/marks.wgsl, the
 // books in shaders/study/ (stats, condor, signals, hedge) and this file.
-// Header constants:
 //
-//     N_PROGRAMS   programs on the path (>= 1)
-//     N_CONDORS    condor slots (condor.max_open, >= 1)
-//     N_POSITIONS  hedge slots per program (>= 1)
-//     N_RUNGS      ladder rungs per program (>= 1)
-//     RECORD_WORDS f32 words of a path's record (see `write_record`)
+// The private arrays have fixed capacities (the books' limits, below), so
+// one compiled kernel serves every run: the loops run to the run's slot
+// counts in `StudyParams`, and the record holds only the run's programs and
+// rungs. (Sizing the arrays per run made Mesa's lavapipe compile each shape
+// for minutes.)
 //
 // Keep `StudyParams`, `ProgramDesc` and `LayerDesc` in sync with
-// src/gpu/study.rs.
+// src/study/kernel/params.rs, the record layout with
+// src/study/kernel/record.rs.
+
+// Capacities: programs, condor slots, hedge slots per program, ladder rungs
+// per program (`CAPACITY` in src/study/kernel/params.rs).
+const N_PROGRAMS: u32 = 8u;
+const N_CONDORS: u32 = 16u;
+const N_POSITIONS: u32 = 16u;
+const N_RUNGS: u32 = 8u;
 
 struct StudyParams {
     // Trading days simulated (the closes 1..=horizon are processed after day 0).
     horizon_days: u32,
     n_programs: u32,
+    // Slots in use: condors (condor.max_open, >= 1) and hedge positions per
+    // program (>= 1); programs and rungs per program in the record (>= 1)
+    // and its words.
+    condor_slots: u32,
+    position_slots: u32,
+    record_programs: u32,
+    record_rungs: u32,
+    record_words: u32,
     // Spot SPX at day 0, index points; capital, USD.
     spot: f32,
     capital: f32,
@@ -77,6 +91,10 @@ struct StudyParams {
     vxth_levels_n: u32,
     vxth_levels: array<f32, 8>,
     vxth_weights: array<f32, 9>,
+    // N^{-1} of the condor's strike targets (short put, short call, long
+    // put, long call; NaN for a target out of range), computed on the host
+    // by the f32 twin of `marks_norm_quantile`.
+    d_star: array<f32, 4>,
 }
 
 // Program kinds.
@@ -91,6 +109,9 @@ struct ProgramDesc {
     n_rungs: u32,
     units: f32,
     ladder: array<f32, 8>,
+    // The first program (<= this one) whose layers are identical: its
+    // positions' marks are this program's.
+    mark_from: u32,
 }
 
 // Instruments and strike rules of a layer.
@@ -152,30 +173,13 @@ var<private> vix: f32;
 var<private> vix_f1m: f32;
 
 fn mark_spx(kind: u32, strike: f32, days_left: u32) -> f32 {
-    let ev = marks_day_value(marks.event_var_table, day, days_left);
-    return spx_price(kind, spx, strike, f32(days_left) / MARKS_DAYS_PER_YEAR, var_now, ev);
-}
-
-// The SPX strike of absolute delta `delta` (index points, on the 5-point grid).
-fn strike_spx(kind: u32, delta: f32, days_left: u32) -> f32 {
-    let ev = marks_day_value(marks.event_var_table, day, days_left);
-    let signed = select(-abs(delta), abs(delta), kind == OPTION_CALL);
-    return spx_strike_for_delta(kind, signed, spx, f32(days_left) / MARKS_DAYS_PER_YEAR, var_now, ev);
+    let e = marks_day_value(marks.event_coord_table, day, days_left);
+    return spx_price(kind, spx, strike, f32(days_left) / MARKS_DAYS_PER_YEAR, var_now, e);
 }
 
 fn mark_vix_future(days_left: u32) -> f32 {
     let c = marks_day_value(marks.vix_c_table, day, days_left);
     return vix_future(var_now, f32(days_left), c);
-}
-
-fn mark_vix_call(strike: f32, days_left: u32) -> f32 {
-    let c = marks_day_value(marks.vix_c_table, day, days_left);
-    return vix_call(var_now, f32(days_left), c, strike, marks.r);
-}
-
-fn strike_vix_call(delta: f32, days_left: u32) -> f32 {
-    let c = marks_day_value(marks.vix_c_table, day, days_left);
-    return vix_call_strike_for_delta(var_now, f32(days_left), c, delta);
 }
 
 fn round_step(x: f32, step: f32) -> f32 {
@@ -197,27 +201,20 @@ fn process_close(first: bool) {
     spx_peak = max(spx_peak, spx);
     spx_max_dd = max(spx_max_dd, (spx_peak - spx) / spx_peak);
 
+    let entry_day = condor_entry_day();
+    if (entry_day) {
+        condor_candidate();
+    }
+    condor_price_legs(entry_day);
     condor_settle_mark_exit();
+    hedge_mark_all();
     for (var p = 0u; p < n_prog; p = p + 1u) {
         hedge_settle_mark_close(p);
     }
     condor_enter();
     let condor_eq = condor_cash + condor_value();
 
-    let scale = adaptive_scale();
-    for (var p = 0u; p < n_prog; p = p + 1u) {
-        let desc = programs[p];
-        if (desc.kind == KIND_LAYERS) {
-            enter_layers(p, desc, select(1.0f, scale, desc.adaptive != 0u));
-        } else if (desc.kind == KIND_VXTH) {
-            // A ruined line has no equity to budget from.
-            var line = 0.0f;
-            if (!line_ruined(lines[p])) {
-                line = study.capital + (condor_eq + hedge_pnl(p).x);
-            }
-            enter_vxth(p, line);
-        }
-    }
+    enter_hedges(adaptive_scale(), condor_eq);
 
     var cl = condor_line;
     line_push(&cl, condor_eq);
@@ -233,7 +230,7 @@ fn process_close(first: bool) {
         let desc = programs[p];
         for (var r = 0u; r < min(desc.n_rungs, N_RUNGS); r = r + 1u) {
             var rl = rungs[p * N_RUNGS + r];
-            line_push(&rl, condor_eq + desc.ladder[r] * h.y);
+            line_push(&rl, condor_eq + opaque(desc.ladder[r] * h.y));
             rungs[p * N_RUNGS + r] = rl;
         }
     }
@@ -254,7 +251,10 @@ fn set_market_history(d: u32, close: f32) {
     day = d;
     spx = study.spot * exp_portable(y);
     vix = close;
-    var_now = max((close * close * 0.0001f - vix_b[d]) / study.vix_a, V_FLOOR);
+    // The constant multiplies first (Mesa reassociates `(close * close) *
+    // 0.0001` into this order), and no fused multiply-add: as
+    // `filtered_variance_f32` on the CPU.
+    var_now = max((opaque(close * (close * 0.0001f)) - vix_b[d]) / study.vix_a, V_FLOOR);
     vix_f1m = mark_vix_future(21u);
 }
 
@@ -265,14 +265,14 @@ fn put_line(base: u32, l: Line) {
     records[base + 3u] = l.worst;
 }
 
-// The path's record (RECORD_WORDS f32 words; src/gpu/study.rs reads it):
-// [0] max VIX, [1] SPX return, [2..6) condor line (max dd, pnl, peak - capital,
-// worst day), [6..15) condor tally, [15] first VIX, [16] SPX max drawdown
-// (RECORD_HEAD = 17 in src/gpu/study/params.rs), then per program 14 + 4 N_RUNGS words:
-// line (4), own ledger (cash, premium, payoff, costs), one-unit ledger (4),
-// hedge P&L (own, one-unit), the rungs' lines (4 each).
+// The path's record (study.record_words f32 words; src/study/kernel/record.rs
+// reads it): [0] max VIX, [1] SPX return, [2..6) condor line (max dd, pnl,
+// peak - capital, worst day), [6..15) condor tally, [15] first VIX, [16] SPX
+// max drawdown (HEADER_WORDS = 17), then per program 14 + 4 record_rungs
+// words: line (4), own ledger (cash, premium, payoff, costs), one-unit ledger
+// (4), hedge P&L (own, one-unit), the rungs' lines (4 each).
 fn write_record(i: u32) {
-    let base = i * RECORD_WORDS;
+    let base = i * study.record_words;
     records[base] = max_vix;
     records[base + 1u] = spx / study.spot - 1.0f;
     put_line(base + 2u, condor_line);
@@ -281,8 +281,9 @@ fn write_record(i: u32) {
     }
     records[base + 15u] = first_vix;
     records[base + 16u] = spx_max_dd;
-    for (var p = 0u; p < N_PROGRAMS; p = p + 1u) {
-        let pb = base + 17u + p * (14u + 4u * N_RUNGS);
+    let n_rungs = min(study.record_rungs, N_RUNGS);
+    for (var p = 0u; p < min(study.record_programs, N_PROGRAMS); p = p + 1u) {
+        let pb = base + 17u + p * (14u + 4u * n_rungs);
         put_line(pb, lines[p]);
         let l = ledgers[p];
         for (var t = 0u; t < 4u; t = t + 1u) {
@@ -292,7 +293,7 @@ fn write_record(i: u32) {
         let h = hedge_pnl(p);
         records[pb + 12u] = h.x;
         records[pb + 13u] = h.y;
-        for (var r = 0u; r < N_RUNGS; r = r + 1u) {
+        for (var r = 0u; r < n_rungs; r = r + 1u) {
             put_line(pb + 14u + 4u * r, rungs[p * N_RUNGS + r]);
         }
     }
@@ -317,18 +318,23 @@ fn main(
     for (var t = 0u; t < 9u; t = t + 1u) {
         tally[t] = 0.0f;
     }
-    for (var k = 0u; k < N_CONDORS; k = k + 1u) {
+    for (var k = 0u; k < min(study.condor_slots, N_CONDORS); k = k + 1u) {
         condors[k].live = 0u;
     }
-    for (var k = 0u; k < N_POSITIONS * N_PROGRAMS; k = k + 1u) {
-        positions[k].live = 0u;
+    let n_slots = min(study.position_slots, N_POSITIONS);
+    let n_rec = min(study.record_programs, N_PROGRAMS);
+    let n_rungs = min(study.record_rungs, N_RUNGS);
+    for (var p = 0u; p < n_rec; p = p + 1u) {
+        for (var k = 0u; k < n_slots; k = k + 1u) {
+            positions[p * N_POSITIONS + k].live = 0u;
+        }
     }
     let zero_line = Line(0.0f, 0.0f, 0.0f, 0.0f);
     condor_line = zero_line;
-    for (var p = 0u; p < N_PROGRAMS; p = p + 1u) {
+    for (var p = 0u; p < n_rec; p = p + 1u) {
         ledgers[p] = Ledgers(vec4<f32>(0.0f), vec4<f32>(0.0f));
         lines[p] = zero_line;
-        for (var r = 0u; r < N_RUNGS; r = r + 1u) {
+        for (var r = 0u; r < n_rungs; r = r + 1u) {
             rungs[p * N_RUNGS + r] = zero_line;
         }
     }
@@ -370,7 +376,7 @@ fn main(
             }
         }
         // Interest, before anything else on the day.
-        condor_cash = condor_cash * study.growth + study.capital_growth;
+        condor_cash = opaque(condor_cash * study.growth) + study.capital_growth;
         for (var p = 0u; p < n_prog; p = p + 1u) {
             ledgers[p].main.x = ledgers[p].main.x * study.growth;
             ledgers[p].unit.x = ledgers[p].unit.x * study.growth;

@@ -341,7 +341,11 @@ pub struct ValidateArgs {
 
 /// `vixhedge bench`.
 #[derive(Debug, Clone, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
+    /// `bench compare`: compare recorded `bench --json` documents.
+    #[command(subcommand)]
+    pub action: Option<BenchAction>,
     /// Number of paths (sets simulation.paths of the `default` preset).
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = whole_u64)]
     pub paths: Option<u64>,
@@ -358,6 +362,22 @@ pub struct BenchArgs {
     /// Print one JSON document on stdout and nothing else there.
     #[arg(long)]
     pub json: bool,
+}
+
+/// What `vixhedge bench` does besides timing.
+#[derive(Debug, Clone, Subcommand)]
+pub enum BenchAction {
+    /// Compare two or more `bench --json` records of one kernel and
+    /// configuration: seconds, throughput, cost per path, the ratio to each
+    /// record's first backend and to the first record.
+    Compare {
+        /// The records (JSON files written by `bench --json`).
+        #[arg(required = true, num_args = 2.., value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Print one JSON document on stdout and nothing else there.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// The kernel `vixhedge bench` times.

@@ -8,6 +8,7 @@ mod analytic;
 mod backends;
 mod batch;
 mod cli_config;
+mod cpu_study;
 mod docs;
 mod fuzz_config;
 mod gpu;

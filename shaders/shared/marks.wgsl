@@ -1,5 +1,6 @@
-// Model marks inside a path, in f32: SPX options from the implied-vol surface,
-// VIX futures and calls from the VIX tables. The twin in intent of
+// Model marks inside a path, in f32: SPX options from the implied-vol
+// surfaces, VIX futures and calls from the VIX tables. The twin of
+// src/shared/marks.rs (operation for operation) and in intent of
 // `ModelMarks` in src/study/marks.rs (f64), whose functions and module docs
 // (src/model/ivtable/mod.rs, src/model/vix/tables.rs) fix the algorithms.
 //
@@ -9,12 +10,12 @@
 //
 //     @group(0) @binding(N) var<uniform> marks: MarksParams;
 //
-// (src/gpu/marks.rs builds them). The per-day event inputs are two tables of
-// the run's `GpuTables` read by index, not interpolated: `event_var` of an SPX
-// expiry and the VIX expiry constant `c`, both at [day][days_left]
-// (`marks_day_value`).
+// (src/study/kernel/days.rs builds them). The per-day event inputs are two
+// tables of the run read by index, not interpolated: the event coordinate
+// of an SPX expiry (which event surface, and the weight of the next) and
+// the VIX expiry constant `c`, both at [day][days_left] (`marks_day_value`).
 //
-// Keep `MarksParams` in sync with `MarksParams` in src/gpu/marks.rs (192
+// Keep `MarksParams` in sync with `MarksParams` in src/shared/marks.rs (144
 // bytes, u32/f32 only).
 
 struct MarksParams {
@@ -35,20 +36,34 @@ struct MarksParams {
     option_c_lo: f32,
     option_c_inv: f32,
     option_c_n: u32,
-    // Indices (into table_headers) of the SPX surface, the VIX futures, the
-    // first VIX option table (the others follow in `option_c` order), the
-    // per-day event-variance table and the per-day VIX-constant table.
+    // Indices (into table_headers) of the first SPX surface (the event-free
+    // one; the event surfaces follow it), the VIX futures, the first VIX
+    // option table (the others follow in `option_c` order), the per-day
+    // event-coordinate table and the per-day VIX-constant table.
     spx_table: u32,
     vix_future_table: u32,
     vix_option_table: u32,
-    event_var_table: u32,
+    event_coord_table: u32,
     vix_c_table: u32,
-    // Nodes of the event quadrature used (at most 16).
-    event_nodes: u32,
-    // Event quadrature, two nodes per entry: (y_i, w_i, y_{i+1}, w_{i+1}),
-    // y in standard deviations of the event jump, w including the normal
-    // density and the span.
-    event_rule: array<vec4<f32>, 8>,
+    // SPX surfaces (the event-free one and the event surfaces).
+    spx_tables: u32,
+    // The log-price event variance of SPX surface i at [i / 4][i % 4]
+    // (0 for surface 0).
+    spx_event_var: array<vec4<f32>, 4>,
+    // Always 0, but known only at run time: see `marks_opaque`.
+    zero: f32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
+}
+
+// `x`, hidden from the optimiser (`marks.zero` is 0 but known only at run
+// time). Mesa reassociates some sums and fuses some products into
+// multiply-adds that the CPU twin does not perform, one ulp away from it;
+// the marks put this barrier where that happened (measured against the twin
+// by tests/gpu_marks.rs), so lavapipe evaluates them as written.
+fn marks_opaque(x: f32) -> f32 {
+    return select(x, 0.0f, marks.zero != 0.0f);
 }
 
 // Trading days per year, as `TRADING_DAYS_PER_YEAR`.
@@ -74,24 +89,46 @@ fn marks_decay_factor(x: f32) -> f32 {
     return (1.0f - exp_portable(-x)) / x;
 }
 
-// Table implied vol (annualised, without events) of an SPX option at variance
-// v (annualised, >= 0), tau years (> 0) and k = ln(K/F) / sqrt(tau): the
-// coordinates of `SpxVolSurface::coords`, times sqrt(vbar).
-fn spx_table_vol(v: f32, tau: f32, k: f32) -> f32 {
-    let a = marks_decay_factor(marks.kappa * tau);
-    let atm_vol = sqrt(a * v + marks.theta_star * (1.0f - a) + marks.jump_var);
-    let x0 = ln_portable(v + marks.spx_v_shift);
-    let t = table_lookup3(marks.spx_table, x0, sqrt(tau), k / atm_vol);
+// The event variance of SPX surface i (log-price variance).
+fn spx_event_var(i: u32) -> f32 {
+    let e = marks.spx_event_var[i / 4u];
+    return e[i % 4u];
+}
+
+// Vol (annualised) of SPX surface i at the coordinates x0 = ln(v + shift),
+// sqrt(tau), k = ln(K/F) / sqrt(tau), with vbar = vbar(v, tau): the stored
+// normalised vol times sqrt(vbar + e_i / tau), the moneyness normalised alike.
+fn spx_vol_in(i: u32, x0: f32, sqrt_tau: f32, tau: f32, vbar: f32, k: f32) -> f32 {
+    let atm_vol = sqrt(vbar + spx_event_var(i) / tau);
+    let t = table_lookup3(marks.spx_table + i, x0, sqrt_tau, k / atm_vol);
     return t.value * atm_vol;
 }
 
-// SPX option price (index points) as `SpxVolSurface::price`: Black-76 on
-// F = spot e^{(r-q) tau}, discount e^{-r tau}, the table's vol; with
-// event_var > 0 (log-price variance of the scheduled events before expiry)
-// the quadrature mixture over the events' Normal(0, event_var) jump. kind
-// OPTION_CALL or OPTION_PUT, spot and strike in index points, tau in years, v
-// annualised variance. tau <= 0 gives the intrinsic value.
-fn spx_price(kind: u32, spot: f32, strike: f32, tau: f32, v: f32, event_var: f32) -> f32 {
+// Implied vol (annualised, events included) of an SPX option at variance v
+// (annualised, >= 0), tau years (> 0), k = ln(K/F) / sqrt(tau) and event
+// coordinate e (surface floor(e), linear to the next with weight e -
+// floor(e)): as `SpxVolSurface::implied_vol_in`.
+fn spx_table_vol(v: f32, tau: f32, k: f32, e: f32) -> f32 {
+    let a = marks_decay_factor(marks.kappa * tau);
+    let vbar = marks_opaque(a * v + marks.theta_star * (1.0f - a)) + marks.jump_var;
+    let x0 = ln_portable(v + marks.spx_v_shift);
+    let sqrt_tau = sqrt(tau);
+    let i = u32(floor(e));
+    let w = e - f32(i);
+    let lo = spx_vol_in(i, x0, sqrt_tau, tau, vbar, k);
+    if (w > 0.0f) {
+        let hi = spx_vol_in(i + 1u, x0, sqrt_tau, tau, vbar, k);
+        return lo + (hi - lo) * w;
+    }
+    return lo;
+}
+
+// SPX option price (index points) as `SpxVolSurface::price_in`: Black-76 on
+// F = spot e^{(r-q) tau}, discount e^{-r tau}, at the implied vol of the
+// surfaces at event coordinate e. kind OPTION_CALL or OPTION_PUT, spot and
+// strike in index points, tau in years, v annualised variance. tau <= 0
+// gives the intrinsic value.
+fn spx_price(kind: u32, spot: f32, strike: f32, tau: f32, v: f32, e: f32) -> f32 {
     let t = max(tau, 0.0f);
     let forward = spot * exp_portable((marks.r - marks.q) * t);
     let df = exp_portable(-marks.r * t);
@@ -101,73 +138,39 @@ fn spx_price(kind: u32, spot: f32, strike: f32, tau: f32, v: f32, event_var: f32
     let vv = max(v, 0.0f);
     let sqrt_tau = sqrt(tau);
     let x = ln_portable(strike / forward);
-    if (!(event_var > 0.0f)) {
-        let iv = spx_table_vol(vv, tau, x / sqrt_tau);
-        return black76_f32(kind, forward, strike, tau, df, iv).price;
-    }
-    let sd = sqrt(event_var);
-    var sum = 0.0f;
-    for (var i = 0u; i < marks.event_nodes; i = i + 1u) {
-        let e = marks.event_rule[i / 2u];
-        let node = select(e.xy, e.zw, (i & 1u) == 1u);
-        let shift = sd * node.x - 0.5f * event_var;
-        let fwd_y = forward * exp_portable(shift);
-        let iv = spx_table_vol(vv, tau, (x - shift) / sqrt_tau);
-        sum = sum + node.y * black76_f32(kind, fwd_y, strike, tau, df, iv).price;
-    }
-    return sum;
+    let iv = spx_table_vol(vv, tau, x / sqrt_tau, e);
+    return black76_f32(kind, forward, strike, tau, df, iv).price;
 }
 
-// Standard normal density.
-fn marks_norm_pdf(d: f32) -> f32 {
-    return 0.398942280f * exp_portable(-0.5f * d * d);
+// s(x) = sigma(x) sqrt(tau) of `SpxVolSurface::strike_for_delta_in`.
+fn marks_total_sd(v: f32, tau: f32, sqrt_tau: f32, x: f32, e: f32) -> f32 {
+    return spx_table_vol(v, tau, x / sqrt_tau, e) * sqrt_tau;
 }
 
-// N^{-1}(p) for 0 < p < 1 by Newton on ln N(d) - ln p from 0 in the lower
-// half (the iteration of `norm_quantile` in src/model/ivtable/lookup.rs, fixed
-// steps), by symmetry above 1/2.
-fn marks_norm_quantile(p: f32) -> f32 {
-    let lower = min(p, 1.0f - p);
-    let ln_p = ln_portable(lower);
-    var d = 0.0f;
-    for (var i = 0u; i < 24u; i = i + 1u) {
-        let c = norm_cdf_f32(d);
-        d = d - (ln_portable(c) - ln_p) * c / marks_norm_pdf(d);
-    }
-    return select(d, -d, p > 0.5f);
-}
-
-// s(x) = sigma(x) sqrt(tau) of `SpxVolSurface::strike_for_delta` with the
-// event variance in the total: sqrt(sigma_table^2 tau + event_var).
-fn marks_total_sd(v: f32, tau: f32, sqrt_tau: f32, x: f32, event_var: f32) -> f32 {
-    let iv = spx_table_vol(v, tau, x / sqrt_tau);
-    return sqrt(iv * iv * tau + max(event_var, 0.0f));
-}
-
-// SPX strike (index points, rounded to 5 points) whose smile delta equals
-// `delta_target` (in (0, 1) for a call, (-1, 0) for a put), as
-// `SpxVolSurface::strike_for_delta`: Newton on G(x) = x - s (s/2 - d*),
-// x = ln(K/F), from the at-the-money vol, slope by a central difference
-// (h = 1e-3 s: wider than the CPU's 1e-4 s so f32 resolves it; the root does
-// not depend on it), 12 steps. NaN for tau <= 0 or a target out of range.
-fn spx_strike_for_delta(kind: u32, delta_target: f32, spot: f32, tau: f32, v: f32, event_var: f32) -> f32 {
-    let p = select(1.0f + delta_target, delta_target, kind == OPTION_CALL);
-    if (!(tau > 0.0f && p > 0.0f && p < 1.0f && delta_target != 0.0f)) {
-        return bitcast<f32>(0x7fc00000u);
-    }
+// Log-strike x = ln(K/F) whose smile delta has the normal quantile `d_star`
+// (N^{-1} of the delta for a call, of 1 + delta for a put; from the host),
+// as `SpxVolSurface::strike_for_delta_in`: Newton on G(x) = x - s (s/2 -
+// d*) from the at-the-money vol, slope by a central difference (h = 1e-3 s:
+// wider than the CPU's 1e-4 s so f32 resolves it; the root does not depend
+// on it), 12 steps.
+fn spx_strike_x(d_star: f32, tau: f32, v: f32, e: f32) -> f32 {
     let vv = max(v, 0.0f);
-    let d_star = marks_norm_quantile(p);
     let sqrt_tau = sqrt(tau);
-    let s0 = marks_total_sd(vv, tau, sqrt_tau, 0.0f, event_var);
+    let s0 = marks_total_sd(vv, tau, sqrt_tau, 0.0f, e);
     var x = s0 * (0.5f * s0 - d_star);
     for (var i = 0u; i < 12u; i = i + 1u) {
-        let s = marks_total_sd(vv, tau, sqrt_tau, x, event_var);
+        let s = marks_total_sd(vv, tau, sqrt_tau, x, e);
         let g = x - s * (0.5f * s - d_star);
         let h = 1e-3f * max(s, 1e-6f);
-        let slope = (marks_total_sd(vv, tau, sqrt_tau, x + h, event_var) - marks_total_sd(vv, tau, sqrt_tau, x - h, event_var)) / (2.0f * h);
+        let slope = (marks_total_sd(vv, tau, sqrt_tau, x + h, e) - marks_total_sd(vv, tau, sqrt_tau, x - h, e)) / (2.0f * h);
         let dg = 1.0f - slope * (s - d_star);
         x = select(x - g, x - g / dg, dg >= 0.2f);
     }
+    return x;
+}
+
+// The SPX strike (index points, on the 5-point grid) at log-strike x.
+fn spx_strike_at(x: f32, spot: f32, tau: f32) -> f32 {
     let forward = spot * exp_portable((marks.r - marks.q) * tau);
     return floor(forward * exp_portable(x) / 5.0f + 0.5f) * 5.0f;
 }
@@ -196,7 +199,11 @@ fn vix_total_sd(v: f32, tau_days: f32, c: f32, m: f32) -> f32 {
 // (VIX points), as `VixTables::option_price`: the table future and implied
 // vol into Black-76.
 fn vix_call(v: f32, tau_days: f32, c: f32, strike: f32, r: f32) -> f32 {
-    let f = vix_future(v, tau_days, c);
+    return vix_call_f(vix_future(v, tau_days, c), v, tau_days, c, strike, r);
+}
+
+// `vix_call` given its future `f = vix_future(v, tau_days, c)`.
+fn vix_call_f(f: f32, v: f32, tau_days: f32, c: f32, strike: f32, r: f32) -> f32 {
     let t = tau_days / MARKS_DAYS_PER_YEAR;
     let sqrt_t = sqrt(t);
     let sd = vix_total_sd(v, tau_days, c, ln_portable(strike / f) / sqrt_t);
@@ -208,7 +215,11 @@ fn vix_call(v: f32, tau_days: f32, c: f32, strike: f32, r: f32) -> f32 {
 // [-1.5, 2.5] as `vix_call_strike_for_delta` of `ModelMarks` (40 halvings
 // exhaust f32).
 fn vix_call_strike_for_delta(v: f32, tau_days: f32, c: f32, delta: f32) -> f32 {
-    let f = vix_future(v, tau_days, c);
+    return vix_call_strike_f(vix_future(v, tau_days, c), v, tau_days, c, delta);
+}
+
+// `vix_call_strike_for_delta` given its future `f = vix_future(v, tau_days, c)`.
+fn vix_call_strike_f(f: f32, v: f32, tau_days: f32, c: f32, delta: f32) -> f32 {
     let sqrt_t = sqrt(tau_days / MARKS_DAYS_PER_YEAR);
     var lo = -1.5f;
     var hi = 2.5f;

@@ -2,6 +2,12 @@
 // of `HedgeBook` in src/strategy/hedge.rs, whose module doc gives the rules.
 // Assembled with the kernel by src/gpu/shaders.rs; reads its bindings and
 // the day's market (`day`, `vix`, `vix_f1m`, the mark_* functions).
+//
+// As in condor.wgsl, each pricer has one call site: the day's marks of every
+// program in `hedge_mark_all`, every entry's strike and mark in
+// `hedge_entry_quote`. Programs whose layers are identical hold identical
+// positions (same strikes and days; only the sizes differ), so a program
+// copies the day's marks of the first such program (`ProgramDesc.mark_from`).
 
 struct Position {
     live: u32,
@@ -37,29 +43,57 @@ fn cost_per_contract(instrument: u32, price: f32) -> f32 {
     if (instrument == INSTR_CALL) {
         return option_leg_cost(1.0f, price, study.h_commission, study.h_half_spread_min, study.h_half_spread_frac, VIX_OPT_MULT);
     }
-    return study.h_commission + study.h_future_half_spread * VIX_FUT_MULT;
+    return study.h_commission + opaque(study.h_future_half_spread * VIX_FUT_MULT);
 }
 
 // Hedge P&L of program `prog`: (own line, one-unit line), USD.
 fn hedge_pnl(prog: u32) -> vec2<f32> {
     var a = 0.0f;
     var b = 0.0f;
-    for (var i = 0u; i < N_POSITIONS; i = i + 1u) {
+    for (var i = 0u; i < min(study.position_slots, N_POSITIONS); i = i + 1u) {
         let p = positions[prog * N_POSITIONS + i];
         if (p.live != 0u) {
             let per = value_per_contract(p, p.mark);
-            a = a + p.qty * per;
-            b = b + p.qty_unit * per;
+            a = a + opaque(p.qty * per);
+            b = b + opaque(p.qty_unit * per);
         }
     }
     return vec2<f32>(ledgers[prog].main.x + a, ledgers[prog].unit.x + b);
 }
 
+// The day's mark of every live position with days left, in every program
+// (before any settles or closes).
+fn hedge_mark_all() {
+    let n_prog = min(study.n_programs, N_PROGRAMS);
+    let n_slots = min(study.position_slots, N_POSITIONS);
+    for (var k = 0u; k < n_prog * n_slots; k = k + 1u) {
+        let prog = k / n_slots;
+        let i = prog * N_POSITIONS + k % n_slots;
+        let p = positions[i];
+        if (p.live == 0u || p.expiry_day <= day) {
+            continue;
+        }
+        let leader = programs[prog].mark_from;
+        if (leader != prog) {
+            positions[i].mark = positions[leader * N_POSITIONS + k % n_slots].mark;
+            continue;
+        }
+        let days_left = p.expiry_day - day;
+        let c = marks_day_value(marks.vix_c_table, day, days_left);
+        let f = vix_future(var_now, f32(days_left), c);
+        var mark = f;
+        if (p.instrument == INSTR_CALL) {
+            mark = vix_call_f(f, var_now, f32(days_left), c, p.strike, marks.r);
+        }
+        positions[i].mark = mark;
+    }
+}
+
 fn hedge_settle_mark_close(prog: u32) {
     var l = ledgers[prog];
-    for (var i = 0u; i < N_POSITIONS; i = i + 1u) {
+    for (var i = 0u; i < min(study.position_slots, N_POSITIONS); i = i + 1u) {
         let k = prog * N_POSITIONS + i;
-        var p = positions[k];
+        let p = positions[k];
         if (p.live == 0u) {
             continue;
         }
@@ -67,28 +101,22 @@ fn hedge_settle_mark_close(prog: u32) {
         if (days_left == 0u) {
             let settle = select(vix, max(vix - p.strike, 0.0f), p.instrument == INSTR_CALL);
             let per = value_per_contract(p, settle);
-            l.main.x = l.main.x + p.qty * per;
-            l.main.z = l.main.z + p.qty * per;
-            l.unit.x = l.unit.x + p.qty_unit * per;
-            l.unit.z = l.unit.z + p.qty_unit * per;
+            l.main.x = l.main.x + opaque(p.qty * per);
+            l.main.z = l.main.z + opaque(p.qty * per);
+            l.unit.x = l.unit.x + opaque(p.qty_unit * per);
+            l.unit.z = l.unit.z + opaque(p.qty_unit * per);
             positions[k].live = 0u;
             continue;
         }
-        if (p.instrument == INSTR_CALL) {
-            p.mark = mark_vix_call(p.strike, days_left);
-        } else {
-            p.mark = mark_vix_future(days_left);
-        }
-        positions[k].mark = p.mark;
         if (day >= p.close_day) {
             let per = value_per_contract(p, p.mark);
             let cost = cost_per_contract(p.instrument, p.mark);
-            l.main.x = l.main.x + p.qty * (per - cost);
-            l.main.z = l.main.z + p.qty * per;
-            l.main.w = l.main.w + p.qty * cost;
-            l.unit.x = l.unit.x + p.qty_unit * (per - cost);
-            l.unit.z = l.unit.z + p.qty_unit * per;
-            l.unit.w = l.unit.w + p.qty_unit * cost;
+            l.main.x = l.main.x + opaque(p.qty * (per - cost));
+            l.main.z = l.main.z + opaque(p.qty * per);
+            l.main.w = l.main.w + opaque(p.qty * cost);
+            l.unit.x = l.unit.x + opaque(p.qty_unit * (per - cost));
+            l.unit.z = l.unit.z + opaque(p.qty_unit * per);
+            l.unit.w = l.unit.w + opaque(p.qty_unit * cost);
             positions[k].live = 0u;
         }
     }
@@ -98,25 +126,26 @@ fn hedge_settle_mark_close(prog: u32) {
 // Opens `p` in program `prog`'s first free slot (the host sized the slots so
 // one is free), paying premium and costs on both ledgers.
 fn hedge_open(prog: u32, p: Position) {
-    var slot = N_POSITIONS;
-    for (var i = 0u; i < N_POSITIONS; i = i + 1u) {
+    let n_slots = min(study.position_slots, N_POSITIONS);
+    var slot = n_slots;
+    for (var i = 0u; i < n_slots; i = i + 1u) {
         if (positions[prog * N_POSITIONS + i].live == 0u) {
             slot = i;
             break;
         }
     }
-    if (slot == N_POSITIONS) {
+    if (slot == n_slots) {
         return;
     }
     let premium = select(0.0f, p.mark * VIX_OPT_MULT, p.instrument == INSTR_CALL);
     let cost = cost_per_contract(p.instrument, p.mark);
     var l = ledgers[prog];
-    l.main.x = l.main.x - p.qty * (premium + cost);
-    l.main.y = l.main.y + p.qty * premium;
-    l.main.w = l.main.w + p.qty * cost;
-    l.unit.x = l.unit.x - p.qty_unit * (premium + cost);
-    l.unit.y = l.unit.y + p.qty_unit * premium;
-    l.unit.w = l.unit.w + p.qty_unit * cost;
+    l.main.x = l.main.x - opaque(p.qty * (premium + cost));
+    l.main.y = l.main.y + opaque(p.qty * premium);
+    l.main.w = l.main.w + opaque(p.qty * cost);
+    l.unit.x = l.unit.x - opaque(p.qty_unit * (premium + cost));
+    l.unit.y = l.unit.y + opaque(p.qty_unit * premium);
+    l.unit.w = l.unit.w + opaque(p.qty_unit * cost);
     ledgers[prog] = l;
     positions[prog * N_POSITIONS + slot] = p;
 }
@@ -128,7 +157,7 @@ fn layer_due(prog: u32, index: u32, layer: LayerDesc) -> bool {
     if (layer.every_days > 0u) {
         return (day - layer.offset_days) % layer.every_days == 0u;
     }
-    for (var i = 0u; i < N_POSITIONS; i = i + 1u) {
+    for (var i = 0u; i < min(study.position_slots, N_POSITIONS); i = i + 1u) {
         let p = positions[prog * N_POSITIONS + i];
         if (p.live != 0u && p.layer == index) {
             return false;
@@ -137,37 +166,26 @@ fn layer_due(prog: u32, index: u32, layer: LayerDesc) -> bool {
     return true;
 }
 
-fn enter_layers(prog: u32, desc: ProgramDesc, scale: f32) {
-    for (var i = 0u; i < min(desc.n_layers, 8u); i = i + 1u) {
-        let layer = layers[prog * 8u + i];
-        if (!layer_due(prog, i, layer)) {
-            continue;
-        }
-        let tenor = layer.tenor_days;
-        var strike: f32;
-        var mark: f32;
-        if (layer.instrument == INSTR_CALL) {
-            let f = mark_vix_future(tenor);
-            var k: f32;
-            if (layer.strike_kind == STRIKE_OTM_FRAC) {
-                k = round_step(f * (1.0f + layer.strike_value), 0.5f);
-            } else if (layer.strike_kind == STRIKE_POINTS_OVER_F) {
-                k = round_step(f + layer.strike_value, 0.5f);
-            } else {
-                k = strike_vix_call(layer.strike_value, tenor);
-            }
-            strike = max(k, 0.5f);
-            mark = mark_vix_call(strike, tenor);
-        } else {
-            strike = mark_vix_future(tenor);
-            mark = strike;
-        }
-        let qty_unit = layer.unit_contracts * scale;
-        let expiry = day + tenor;
-        let hold = min(layer.roll_days_left, select(0u, tenor - 1u, tenor > 0u));
-        hedge_open(prog, Position(1u, i, layer.instrument, expiry, expiry - hold, strike,
-            floor(qty_unit * desc.units + 0.5f), qty_unit, mark));
+// Strike and entry mark (VIX points) of a new position: a future at its
+// price, or a call whose strike follows `strike_kind` / `value` from the
+// future of its own expiry, `tenor` trading days out.
+fn hedge_entry_quote(instrument: u32, strike_kind: u32, value: f32, tenor: u32) -> vec2<f32> {
+    let c = marks_day_value(marks.vix_c_table, day, tenor);
+    let tau = f32(tenor);
+    let f = vix_future(var_now, tau, c);
+    if (instrument != INSTR_CALL) {
+        return vec2<f32>(f, f);
     }
+    var k: f32;
+    if (strike_kind == STRIKE_OTM_FRAC) {
+        k = round_step(f * (1.0f + value), 0.5f);
+    } else if (strike_kind == STRIKE_POINTS_OVER_F) {
+        k = round_step(f + value, 0.5f);
+    } else {
+        k = vix_call_strike_f(f, var_now, tau, c, value);
+    }
+    let strike = max(k, 0.5f);
+    return vec2<f32>(strike, vix_call_f(f, var_now, tau, c, strike, marks.r));
 }
 
 fn vxth_weight(future: f32) -> f32 {
@@ -181,22 +199,52 @@ fn vxth_weight(future: f32) -> f32 {
     return study.vxth_weights[tier];
 }
 
-fn enter_vxth(prog: u32, line_equity: f32) {
-    if (day % max(study.vxth_roll_every_days, 1u) != 0u) {
-        return;
+// Every program's entries of the day, in program order: the due layers of
+// a layered program (sized by `scale` when adaptive), the VXTH roll of a
+// VXTH program (sized on its line's equity, `condor_eq` plus its hedge P&L).
+fn enter_hedges(scale: f32, condor_eq: f32) {
+    let n_prog = min(study.n_programs, N_PROGRAMS);
+    for (var prog = 0u; prog < n_prog; prog = prog + 1u) {
+        let desc = programs[prog];
+        let vxth = desc.kind == KIND_VXTH;
+        var n = 0u;
+        if (desc.kind == KIND_LAYERS) {
+            n = min(desc.n_layers, 8u);
+        } else if (vxth && day % max(study.vxth_roll_every_days, 1u) == 0u) {
+            n = 1u;
+        }
+        for (var i = 0u; i < n; i = i + 1u) {
+            var layer = layers[prog * 8u + i];
+            var budget = 0.0f;
+            if (vxth) {
+                // A ruined line has no equity to budget from.
+                if (!line_ruined(lines[prog])) {
+                    budget = vxth_weight(vix_f1m) * (study.capital + opaque(condor_eq + hedge_pnl(prog).x));
+                }
+                layer = LayerDesc(INSTR_CALL, study.vxth_tenor_days, 0u, 0u, 0u, STRIKE_DELTA, study.vxth_delta, 0.0f);
+            } else if (!layer_due(prog, i, layer)) {
+                continue;
+            }
+            let tenor = layer.tenor_days;
+            let quote = hedge_entry_quote(layer.instrument, layer.strike_kind, layer.strike_value, tenor);
+            let expiry = day + tenor;
+            if (vxth) {
+                let mark = quote.y;
+                if (budget <= 0.0f || mark <= 0.0f) {
+                    continue;
+                }
+                let qty = floor(budget / (mark * VIX_OPT_MULT));
+                if (qty < 1.0f) {
+                    continue;
+                }
+                hedge_open(prog, Position(1u, 0u, INSTR_CALL, expiry,
+                    min(day + study.vxth_roll_every_days, expiry), quote.x, qty, qty, mark));
+            } else {
+                let qty_unit = layer.unit_contracts * select(1.0f, scale, desc.adaptive != 0u);
+                let hold = min(layer.roll_days_left, select(0u, tenor - 1u, tenor > 0u));
+                hedge_open(prog, Position(1u, i, layer.instrument, expiry, expiry - hold, quote.x,
+                    floor(opaque(qty_unit * desc.units) + 0.5f), qty_unit, quote.y));
+            }
+        }
     }
-    let budget = vxth_weight(vix_f1m) * line_equity;
-    let tenor = study.vxth_tenor_days;
-    let strike = max(strike_vix_call(study.vxth_delta, tenor), 0.5f);
-    let mark = mark_vix_call(strike, tenor);
-    if (budget <= 0.0f || mark <= 0.0f) {
-        return;
-    }
-    let qty = floor(budget / (mark * VIX_OPT_MULT));
-    if (qty < 1.0f) {
-        return;
-    }
-    let expiry = day + tenor;
-    hedge_open(prog, Position(1u, 0u, INSTR_CALL, expiry,
-        min(day + study.vxth_roll_every_days, expiry), strike, qty, qty, mark));
 }

@@ -32,7 +32,7 @@ fn ema_update(e: ptr<function, Ema>, period: u32, x: f32) {
         }
     } else {
         let alpha = 2.0f / (f32(n) + 1.0f);
-        (*e).value = (*e).value + alpha * (x - (*e).value);
+        (*e).value = (*e).value + opaque(alpha * (x - (*e).value));
     }
 }
 
@@ -53,8 +53,8 @@ fn signals_update(close: f32, first: bool) {
                 rsi_loss = rsi_loss / nf;
             }
         } else {
-            rsi_gain = (rsi_gain * (nf - 1.0f) + gain) / nf;
-            rsi_loss = (rsi_loss * (nf - 1.0f) + loss) / nf;
+            rsi_gain = (opaque(rsi_gain * (nf - 1.0f)) + gain) / nf;
+            rsi_loss = (opaque(rsi_loss * (nf - 1.0f)) + loss) / nf;
         }
     }
     rsi_prev = close;
@@ -98,5 +98,5 @@ fn adaptive_scale() -> f32 {
         return 1.0f;
     }
     let w = (vix - study.moderate_up_to) / (study.full_at - study.moderate_up_to);
-    return study.moderate_scale + w * (1.0f - study.moderate_scale);
+    return study.moderate_scale + opaque(w * (1.0f - study.moderate_scale));
 }

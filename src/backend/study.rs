@@ -1,18 +1,20 @@
 //! The study kernel on either device, behind one call that runs a range of
-//! paths.
+//! paths: the `f32` study kernel (its CPU twin `crate::cpu::study` or the
+//! GPU's `shaders/study.wgsl`), or the `f64` reference books.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::Device;
 use crate::cpu::reference::run_paths_counted;
+use crate::cpu::study::CpuStudy;
 use crate::gpu::{GpuError, GpuStudy, StudyPhases};
 use crate::strategy::PathOutcome;
+use crate::study::kernel::RecordLayout;
 use crate::study::StudySetup;
 
-/// Paths per batch of the CPU books and of a software adapter: bounds the
-/// batch's outcomes (about 11 KB a path with every program) to a few hundred
-/// MB.
-pub const BATCH: usize = 16_384;
+/// Paths per batch on the CPU and on a software adapter: a batch's outcomes
+/// take about 11 KB a path with every program (`run` holds two batches).
+pub const BATCH: usize = 8_192;
 
 /// Paths per batch of a hardware GPU. Larger batches fill a data-centre GPU
 /// better: a 10^6-path `run` on an H100 took about 5, 4 and 3 s (wall time,
@@ -22,30 +24,68 @@ pub const BATCH: usize = 16_384;
 /// two batches at a time); the device records are about 1 KB a path.
 pub const GPU_BATCH: usize = 1 << 16;
 
-/// A study ready to run on its device: the CPU books, or the GPU kernel
-/// compiled for the run's books with its tables uploaded.
+/// Which implementation a [`StudyEngine`] runs.
+#[derive(Debug)]
+#[expect(clippy::large_enum_variant, reason = "one engine a run, never copied")]
+enum Kernel {
+    /// The `f32` study kernel's CPU twin.
+    Cpu(CpuStudy),
+    /// The `f32` study kernel on a GPU.
+    Gpu(GpuStudy),
+    /// The `f64` reference books (`crate::cpu::reference`).
+    Reference,
+}
+
+/// A study ready to run: the study kernel on its device (CPU twin or GPU,
+/// compiled and with its tables uploaded), or the `f64` reference books.
 #[derive(Debug)]
 pub struct StudyEngine<'a> {
     setup: &'a StudySetup,
     device: &'a Device,
-    kernel: Option<GpuStudy>,
+    kernel: Kernel,
 }
 
 impl<'a> StudyEngine<'a> {
-    /// Prepares `setup` on `device`.
+    /// Prepares the study kernel of `setup` on `device`.
     ///
     /// # Errors
-    /// The GPU kernel cannot hold the run's books or fails to build.
+    /// The kernel cannot hold the run's books, or the GPU kernel fails to
+    /// build.
     pub fn new(device: &'a Device, setup: &'a StudySetup) -> Result<Self, GpuError> {
         let kernel = match device {
-            Device::Cpu => None,
-            Device::Gpu(ctx) => Some(GpuStudy::new(ctx, setup)?),
+            Device::Cpu => Kernel::Cpu(
+                CpuStudy::new(setup).map_err(|e| GpuError::TooLarge(format!("CPU: {}", e.0)))?,
+            ),
+            Device::Gpu(ctx) => Kernel::Gpu(GpuStudy::new(ctx, setup)?),
         };
         Ok(Self {
             setup,
             device,
             kernel,
         })
+    }
+
+    /// The `f64` reference books of `setup` on the CPU (`bench --reference`,
+    /// the tests' reference).
+    #[must_use]
+    pub fn reference(setup: &'a StudySetup) -> Self {
+        Self {
+            setup,
+            device: &Device::Cpu,
+            kernel: Kernel::Reference,
+        }
+    }
+
+    /// Whether this runs the `f64` reference books.
+    #[must_use]
+    pub fn is_reference(&self) -> bool {
+        matches!(self.kernel, Kernel::Reference)
+    }
+
+    /// The device.
+    #[must_use]
+    pub fn device(&self) -> &Device {
+        self.device
     }
 
     /// Runs paths `first_path .. first_path + n` (one GPU dispatch, or the
@@ -60,19 +100,50 @@ impl<'a> StudyEngine<'a> {
         n: usize,
         done: &AtomicUsize,
     ) -> Result<Vec<PathOutcome>, GpuError> {
-        match (self.device, &self.kernel) {
-            (Device::Gpu(ctx), Some(kernel)) => {
+        match (&self.kernel, self.device) {
+            (Kernel::Gpu(kernel), Device::Gpu(ctx)) => {
                 kernel.run_paths(ctx, u64::from(first_path), n, n, |k| {
                     done.fetch_add(k, Ordering::Relaxed);
                 })
             }
+            (Kernel::Cpu(kernel), _) => Ok(kernel.run_paths(first_path, n, done)),
             _ => Ok(run_paths_counted(self.setup, first_path, n, done)),
         }
     }
 
-    /// Where the GPU kernel's time went so far; None on the CPU.
+    /// The `f32` kernel's raw records of paths `first_path .. first_path +
+    /// n` (the layout's words per path); None for the reference books.
+    ///
+    /// # Errors
+    /// GPU dispatch or readback failures.
+    pub fn run_records(&self, first_path: u32, n: usize) -> Result<Option<Vec<f32>>, GpuError> {
+        Ok(match (&self.kernel, self.device) {
+            (Kernel::Gpu(kernel), Device::Gpu(ctx)) => {
+                Some(kernel.run_records(ctx, u64::from(first_path), n, n)?)
+            }
+            (Kernel::Cpu(kernel), _) => {
+                Some(kernel.run_records(first_path, n, &AtomicUsize::new(0)))
+            }
+            _ => None,
+        })
+    }
+
+    /// How the `f32` kernel's records read; None for the reference books.
+    #[must_use]
+    pub fn layout(&self) -> Option<&RecordLayout> {
+        match &self.kernel {
+            Kernel::Cpu(k) => Some(k.layout()),
+            Kernel::Gpu(k) => Some(k.layout()),
+            Kernel::Reference => None,
+        }
+    }
+
+    /// Where the GPU kernel's time went so far; None elsewhere.
     #[must_use]
     pub fn gpu_phases(&self) -> Option<StudyPhases> {
-        self.kernel.as_ref().map(GpuStudy::phases)
+        match &self.kernel {
+            Kernel::Gpu(k) => Some(k.phases()),
+            _ => None,
+        }
     }
 }

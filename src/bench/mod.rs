@@ -5,13 +5,16 @@
 use std::sync::atomic::AtomicUsize;
 use std::time::Instant;
 
-use serde::Serialize;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use crate::backend::{Backend, BackendError, Device, PathEngine, StudyEngine};
 use crate::gpu::{GpuError, StudyPhases};
 use crate::shared::params::{SimParams, TerminalState};
 use crate::study::compare::Agreement;
 use crate::study::StudySetup;
+
+pub mod compare;
 
 /// One backend's timing.
 #[derive(Debug, Clone, Serialize)]
@@ -31,6 +34,13 @@ pub struct BenchResult {
 /// The `bench --json` document (`docs/cli.md`).
 #[derive(Debug, Clone, Serialize)]
 pub struct BenchReport {
+    /// `"path"`.
+    pub kernel: String,
+    /// The configuration's identity without its path count (see
+    /// [`StudyBenchReport::config`]); set by the command.
+    pub config: String,
+    /// Worker threads of the CPU backend.
+    pub threads: usize,
     /// Paths simulated per backend.
     pub paths: u64,
     /// Time steps per path.
@@ -84,6 +94,9 @@ pub fn run(
         None
     };
     Ok(BenchReport {
+        kernel: "path".into(),
+        config: String::new(),
+        threads: rayon::current_num_threads(),
         paths: paths as u64,
         steps: u64::from(params.n_steps),
         results,
@@ -101,7 +114,7 @@ pub fn max_abs_diff_y(a: &[TerminalState], b: &[TerminalState]) -> f64 {
 }
 
 /// One backend's time on the study kernel.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StudyBenchResult {
     /// `"cpu"` or `"gpu"`.
     pub backend: String,
@@ -117,15 +130,24 @@ pub struct StudyBenchResult {
     pub path_days_per_s: f64,
     /// On a GPU: the timed batches' seconds in the kernel, the readback and
     /// the conversion of records into outcomes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub gpu_phases: Option<StudyPhases>,
 }
 
 /// The `bench --kernel study --json` document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StudyBenchReport {
     /// `"study"`.
-    pub kernel: &'static str,
+    pub kernel: String,
+    /// The configuration's identity without its path count
+    /// ([`crate::config::Config::study_hash`] with `simulation.paths = 0`):
+    /// `bench compare` refuses records of different configurations.
+    #[serde(default)]
+    pub config: String,
+    /// Worker threads of the CPU backend (the machine's cores unless
+    /// `RAYON_NUM_THREADS` says otherwise).
+    #[serde(default)]
+    pub threads: usize,
     /// Paths per backend.
     pub paths: u64,
     /// Trading days per path.
@@ -133,7 +155,7 @@ pub struct StudyBenchReport {
     /// Time steps per path.
     pub steps: u64,
     /// The hedge programs on every path, `none` first.
-    pub programs: Vec<&'static str>,
+    pub programs: Vec<String>,
     /// Equity lines per path (programs and ladder rungs).
     pub lines: usize,
     /// Paths per batch (each backend runs the same batches in turn).
@@ -142,6 +164,10 @@ pub struct StudyBenchReport {
     pub results: Vec<StudyBenchResult>,
     /// Per-path agreement of the first two backends (null with one backend).
     pub agreement: Option<Agreement>,
+    /// Paths whose records (every `f32` word) are the same bits on the first
+    /// two backends (null with one backend).
+    #[serde(default)]
+    pub bit_identical_paths: Option<u64>,
 }
 
 /// Times the study kernel of `setup` on each backend over paths `0..paths`,
@@ -156,6 +182,7 @@ pub struct StudyBenchReport {
 /// A backend that cannot start or fails.
 pub fn run_study(
     setup: &StudySetup,
+    config: &str,
     paths: usize,
     backends: &[Backend],
     batch: Option<usize>,
@@ -177,7 +204,20 @@ pub fn run_study(
         reason = "paths fit u32, checked by the config"
     )]
     let run = |e: &StudyEngine<'_>, first: usize, n: usize| {
-        e.run_paths(first as u32, n, &AtomicUsize::new(0))
+        let first = first as u32;
+        match e.layout() {
+            // The records, then the outcomes read from them (in parallel).
+            Some(layout) => {
+                let words = layout.words();
+                let records = e.run_records(first, n)?.unwrap_or_default();
+                let outs = records
+                    .par_chunks_exact(words)
+                    .map(|r| layout.outcome(r))
+                    .collect();
+                Ok::<_, GpuError>((Some(records), outs))
+            }
+            None => Ok((None, e.run_paths(first, n, &AtomicUsize::new(0))?)),
+        }
     };
     for e in &engines {
         run(e, 0, paths.min(64))?;
@@ -186,21 +226,34 @@ pub fn run_study(
     let warm: Vec<Option<StudyPhases>> = engines.iter().map(StudyEngine::gpu_phases).collect();
     let mut seconds = vec![0.0f64; engines.len()];
     let mut agreement = (engines.len() >= 2).then(Agreement::default);
+    let mut identical = (engines.len() >= 2).then_some(0u64);
     let capital = setup.spec.condor.capital;
     let mut done = 0;
     while done < paths {
         let n = batch.min(paths - done);
         let mut outs = Vec::with_capacity(2);
+        let mut recs = Vec::with_capacity(2);
         for (i, e) in engines.iter().enumerate() {
             let t = Instant::now();
-            let out = run(e, done, n)?;
+            let (rec, out) = run(e, done, n)?;
             seconds[i] += t.elapsed().as_secs_f64();
             if i < 2 {
                 outs.push(out);
+                recs.push(rec);
             }
         }
         if let Some(a) = agreement.as_mut() {
             a.add(&outs[0], &outs[1], capital);
+        }
+        if let (Some(count), [Some(a), Some(b)]) = (identical.as_mut(), &recs[..]) {
+            let words = a.len() / n.max(1);
+            *count += a
+                .chunks_exact(words.max(1))
+                .zip(b.chunks_exact(words.max(1)))
+                .filter(|(x, y)| x.iter().zip(*y).all(|(p, q)| p.to_bits() == q.to_bits()))
+                .count() as u64;
+        } else {
+            identical = None;
         }
         done += n;
         progress(done);
@@ -225,7 +278,9 @@ pub fn run_study(
         .collect();
     let lines = setup.spec.programs.iter().map(|p| 1 + p.ladder.len()).sum();
     Ok(StudyBenchReport {
-        kernel: "study",
+        kernel: "study".into(),
+        config: config.to_string(),
+        threads: rayon::current_num_threads(),
         paths: paths as u64,
         days: setup.horizon_days,
         steps,
@@ -233,11 +288,12 @@ pub fn run_study(
             .spec
             .programs
             .iter()
-            .map(|p| p.program.name())
+            .map(|p| p.program.name().to_string())
             .collect(),
         lines,
         batch_paths: batch,
         results,
         agreement,
+        bit_identical_paths: identical,
     })
 }

@@ -1,8 +1,9 @@
-//! `vixhedge bench`: path-kernel throughput per backend.
+//! `vixhedge bench`: path- and study-kernel throughput per backend, and
+//! `bench compare` of recorded runs.
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::{BenchArgs, BenchKernel};
+use crate::cli::{BenchAction, BenchArgs, BenchKernel};
 use vixhedge::config::{Config, HedgeProgram};
 use vixhedge::study::StudySetup;
 
@@ -12,6 +13,9 @@ use vixhedge::study::StudySetup;
 /// # Errors
 /// Bad sizes, or a backend that cannot start or fails.
 pub fn run(args: &BenchArgs) -> Result<i32> {
+    if let Some(BenchAction::Compare { files, json }) = &args.action {
+        return compare(files, *json);
+    }
     let (config, in_force) = super::load_config(&args.layers())?;
     super::announce(&config, &in_force)?;
     if args.backends.is_empty() {
@@ -30,7 +34,8 @@ pub fn run(args: &BenchArgs) -> Result<i32> {
             paths, params.n_steps, args.backends
         );
     }
-    let report = vixhedge::bench::run(&params, paths, &args.backends, 3, batch)?;
+    let mut report = vixhedge::bench::run(&params, paths, &args.backends, 3, batch)?;
+    report.config = config_identity(&config);
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(0);
@@ -80,11 +85,13 @@ fn study(args: &BenchArgs, config: &Config) -> Result<i32> {
     }
     let t = std::time::Instant::now();
     let quiet = args.json;
-    let report = vixhedge::bench::run_study(&setup, paths, &args.backends, batch, |done| {
-        if !quiet {
-            eprintln!("  {done}/{paths} paths, {:.0} s", t.elapsed().as_secs_f64());
-        }
-    })?;
+    let identity = config_identity(config);
+    let report =
+        vixhedge::bench::run_study(&setup, &identity, paths, &args.backends, batch, |done| {
+            if !quiet {
+                eprintln!("  {done}/{paths} paths, {:.0} s", t.elapsed().as_secs_f64());
+            }
+        })?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(0);
@@ -121,11 +128,69 @@ fn study(args: &BenchArgs, config: &Config) -> Result<i32> {
             );
         }
     }
+    if let Some(k) = report.bit_identical_paths {
+        println!(
+            "{k}/{} paths bit-identical between {} and {} (every record word)",
+            report.paths, report.results[0].backend, report.results[1].backend
+        );
+    }
     if let Some(a) = report.agreement {
         println!(
             "per path: {}/{} paths agree within tolerance (largest drawdown difference {:.2e}, \
              USD difference {:.2e} of capital); largest max-VIX difference {:.2e} relative",
             a.within_tolerance, a.paths, a.max_drawdown_diff, a.max_usd_diff, a.max_vix_diff
+        );
+    }
+    Ok(0)
+}
+
+/// The configuration's identity for `bench compare`: the study hash with
+/// every program and the path count left out (records of one configuration
+/// at different sizes compare).
+fn config_identity(config: &Config) -> String {
+    let mut c = config.clone();
+    c.simulation.paths = 0;
+    c.study_hash(&HedgeProgram::ALL)
+}
+
+/// `bench compare FILE FILE...`.
+fn compare(files: &[std::path::PathBuf], json: bool) -> Result<i32> {
+    let mut records = Vec::new();
+    for f in files {
+        let text =
+            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        let v: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("{}: not JSON", f.display()))?;
+        let name = f.file_name().map_or_else(
+            || f.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        records.push((name, v));
+    }
+    let c = vixhedge::bench::compare::compare(&records).map_err(anyhow::Error::msg)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&c)?);
+        return Ok(0);
+    }
+    println!(
+        "{} kernel, config {}; rate = {}",
+        c.kernel, c.config, c.rate
+    );
+    println!(
+        "{:<40} {:>10} {:<4} {:>10} {:>12} {:>10} {:>9} {:>9}",
+        "record", "paths", "", "seconds", "rate", "us/path", "vs 1st bk", "vs 1st rec"
+    );
+    for r in &c.rows {
+        println!(
+            "{:<40} {:>10} {:<4} {:>10.3} {:>12.4e} {:>10.2} {:>9.2} {:>9}",
+            r.record,
+            r.paths,
+            r.backend,
+            r.seconds,
+            r.rate,
+            r.us_per_path,
+            r.same_run_ratio,
+            r.vs_first.map_or_else(|| "-".into(), |x| format!("{x:.2}"))
         );
     }
     Ok(0)

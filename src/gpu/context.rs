@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::kernel::Kernel;
+
 /// Errors of the GPU backend.
 #[derive(Debug, thiserror::Error)]
 pub enum GpuError {
@@ -67,6 +69,11 @@ pub struct GpuContext {
     /// Whether the device has 64-bit shader integers (`SHADER_INT64`), which
     /// the kernels use for Philox's 32x32 -> 64 multiply.
     pub int64: bool,
+    /// The study pipeline, compiled on first use (see [`Self::study_kernel`]).
+    study: std::sync::OnceLock<Kernel>,
+    /// Held while the study pipeline compiles, so concurrent callers wait for
+    /// one compilation instead of starting their own.
+    study_compiling: std::sync::Mutex<()>,
     /// The first device loss or error outside an error scope, kept for
     /// [`GpuContext::check`] (wgpu's default would panic).
     failure: Arc<Mutex<Option<String>>>,
@@ -140,6 +147,8 @@ impl GpuContext {
             queue,
             adapter_info,
             int64,
+            study: std::sync::OnceLock::new(),
+            study_compiling: std::sync::Mutex::new(()),
             failure,
         })
     }
@@ -173,6 +182,30 @@ impl GpuContext {
     pub fn describe(&self) -> String {
         let i = &self.adapter_info;
         format!("{} ({:?}, {:?})", i.name, i.backend, i.device_type)
+    }
+
+    /// The study kernel's pipeline on this device, built by `build` the first
+    /// time and kept: every study of the process reuses it (one source serves
+    /// every run), and callers that come while it compiles wait for it.
+    ///
+    /// # Errors
+    /// What `build` returns; a later call tries again.
+    pub(crate) fn study_kernel(
+        &self,
+        build: impl FnOnce() -> Result<Kernel, GpuError>,
+    ) -> Result<&Kernel, GpuError> {
+        if let Some(k) = self.study.get() {
+            return Ok(k);
+        }
+        let _guard = self
+            .study_compiling
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(k) = self.study.get() {
+            return Ok(k);
+        }
+        let kernel = build()?;
+        Ok(self.study.get_or_init(|| kernel))
     }
 
     /// The device limits (equal to the adapter's).

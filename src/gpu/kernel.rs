@@ -41,7 +41,7 @@ pub(crate) fn storage_entry(
 
 /// A compute pipeline with its own bind-group layout at group 0 and, when
 /// asked for, the [`GpuTables`] layout at [`TABLES_GROUP`].
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Kernel {
     /// Label of the pipeline, its layouts, bind groups and passes.
     pub label: &'static str,

@@ -40,8 +40,11 @@ pub struct MarksQuery {
     pub vix_strike: f32,
     /// VIX call delta to find a strike for, in (0, 1).
     pub vix_delta: f32,
+    /// `N^{-1}` of the SPX delta target's probability (`spx_delta` for a
+    /// call, `1 + spx_delta` for a put).
+    pub spx_d_star: f32,
     /// Padding to a 16-byte multiple.
-    pub _pad: [u32; 2],
+    pub _pad: u32,
 }
 
 /// One result of the test kernel (32 bytes). Keep in sync with
@@ -49,13 +52,13 @@ pub struct MarksQuery {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
 pub struct MarksResult {
-    /// SPX event variance read from the day table (log-price variance).
-    pub event_var: f32,
+    /// SPX event coordinate read from the day table (index + weight).
+    pub event_coord: f32,
     /// VIX expiry constant read from the day table (annualised variance).
     pub vix_c: f32,
     /// `spx_price`, index points.
     pub spx_price: f32,
-    /// `spx_strike_for_delta`, index points (5-point grid).
+    /// `spx_strike_at` of `spx_strike_x`, index points (5-point grid).
     pub spx_strike: f32,
     /// `vix_future`, VIX points.
     pub vix_future: f32,
@@ -63,8 +66,9 @@ pub struct MarksResult {
     pub vix_call: f32,
     /// `vix_call_strike_for_delta`, VIX points (0.5-point grid).
     pub vix_strike: f32,
-    /// Padding to a 16-byte multiple.
-    pub _pad: u32,
+    /// `spx_strike_x`: the log-strike of the SPX strike search, before
+    /// rounding.
+    pub spx_strike_x: f32,
 }
 
 const _: () = assert!(std::mem::size_of::<MarksQuery>() == 48);

@@ -73,11 +73,9 @@ pub const MARKS_TEST: &str = kernel_source!(
     "marks_test.wgsl",
 );
 
-/// The body of the study kernel: its shared modules, the books
-/// (`shaders/study/*.wgsl`) and `shaders/study.wgsl`,
-/// without the header of per-run capacities that `gpu::study::source` puts
-/// in front.
-pub const STUDY_BODY: &str = kernel_source!(
+/// Source of the study kernel: its shared modules, the books
+/// (`shaders/study/*.wgsl`) and `shaders/study.wgsl`.
+pub const STUDY: &str = kernel_source!(
     "shared/params.wgsl",
     "shared/mulhi_split.wgsl",
     "shared/philox.wgsl",
@@ -101,6 +99,7 @@ pub const STUDY_BODY: &str = kernel_source!(
 /// with the `test-kernels` feature).
 pub const ALL: &[(&str, &str)] = &[
     ("vixhedge.path_step", PATH_STEP),
+    ("vixhedge.study", STUDY),
     ("vixhedge.philox_kat", PHILOX_KAT),
     #[cfg(feature = "test-kernels")]
     ("vixhedge.table_lookup", TABLE_LOOKUP),

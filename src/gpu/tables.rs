@@ -10,61 +10,14 @@
 //! [`GpuTables::bind_group`] at group 1. Table `t` of the slice given to
 //! [`GpuTables::new`] is table index `t` in WGSL (`table_lookup2(t, x0, x1)`).
 
-use bytemuck::{Pod, Zeroable};
-
 use super::context::{with_error_scopes, GpuContext, GpuError};
-use crate::shared::tables::Table;
+pub use crate::shared::tables::TableHeader;
+use crate::shared::tables::{PackedTables, Table};
 
 /// The bind group index the tables occupy in every kernel that reads them.
 pub const TABLES_GROUP: u32 = 1;
 
 const LABEL: &str = "vixhedge.tables";
-
-/// Where one table lives in the data buffer and how its axes map coordinates
-/// to nodes (64 bytes). Keep in sync with `TableHeader` in
-/// `shaders/shared/tables.wgsl`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
-pub struct TableHeader {
-    /// Index (in `f32` values, not bytes) of the table's first value.
-    pub offset: u32,
-    /// Number of axes, 1 to 3.
-    pub n_axes: u32,
-    /// Nodes on each axis; 1 on an axis the table does not have.
-    pub n: [u32; 3],
-    /// Padding.
-    pub _pad0: [u32; 3],
-    /// First node of each axis (axis coordinate); 0 on an unused axis.
-    pub lo: [f32; 3],
-    /// Padding.
-    pub _pad1: f32,
-    /// `(n - 1) / (hi - lo)` of each axis as stored in [`crate::shared::tables::Axis`];
-    /// 0 on an unused axis.
-    pub inv_step: [f32; 3],
-    /// Padding.
-    pub _pad2: f32,
-}
-
-const _: () = assert!(std::mem::size_of::<TableHeader>() == 64);
-
-impl TableHeader {
-    /// The header of `table` stored from value index `offset` on.
-    #[must_use]
-    pub fn new(table: &Table, offset: u32) -> Self {
-        let mut h = Self {
-            offset,
-            n_axes: table.axes.len() as u32,
-            n: [1; 3],
-            ..Self::default()
-        };
-        for (d, axis) in table.axes.iter().enumerate().take(3) {
-            h.n[d] = axis.n;
-            h.lo[d] = axis.lo;
-            h.inv_step[d] = axis.inv_step;
-        }
-        h
-    }
-}
 
 /// The tables of a run on the device: one data buffer, one header buffer and
 /// the bind group that exposes both at group [`TABLES_GROUP`].
@@ -128,7 +81,26 @@ impl GpuTables {
         layout: &wgpu::BindGroupLayout,
         tables: &[&Table],
     ) -> Result<Self, GpuError> {
-        let (values, header_list) = pack(tables)?;
+        let packed = PackedTables::pack(tables).map_err(|e| GpuError::TooLarge(e.0))?;
+        Self::from_packed(
+            ctx,
+            layout,
+            &packed,
+            tables.iter().map(|t| t.name.clone()).collect(),
+        )
+    }
+
+    /// [`Self::new`] for tables packed already (`names` one per packed table).
+    ///
+    /// # Errors
+    /// As [`Self::new`].
+    pub fn from_packed(
+        ctx: &GpuContext,
+        layout: &wgpu::BindGroupLayout,
+        packed: &PackedTables,
+        names: Vec<String>,
+    ) -> Result<Self, GpuError> {
+        let (values, header_list) = (&packed.data, &packed.headers);
         let limits = ctx.device.limits();
         let max_bytes = limits
             .max_storage_buffer_binding_size
@@ -155,9 +127,9 @@ impl GpuTables {
                 mapped_at_creation: false,
             });
             ctx.queue
-                .write_buffer(&data, 0, bytemuck::cast_slice(&values));
+                .write_buffer(&data, 0, bytemuck::cast_slice(values));
             ctx.queue
-                .write_buffer(&headers, 0, bytemuck::cast_slice(&header_list));
+                .write_buffer(&headers, 0, bytemuck::cast_slice(header_list));
             let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
                 label: Some(LABEL),
                 layout,
@@ -184,8 +156,8 @@ impl GpuTables {
             data,
             headers,
             bind_group,
-            header_list,
-            names: tables.iter().map(|t| t.name.clone()).collect(),
+            header_list: header_list.clone(),
+            names,
         })
     }
 
@@ -214,42 +186,6 @@ impl GpuTables {
     }
 }
 
-/// Concatenates the values and builds the headers. With no table (or no
-/// value) the buffers still get one zero entry: wgpu rejects empty bindings.
-fn pack(tables: &[&Table]) -> Result<(Vec<f32>, Vec<TableHeader>), GpuError> {
-    let mut values = Vec::with_capacity(tables.iter().map(|t| t.data.len()).sum());
-    let mut headers = Vec::with_capacity(tables.len().max(1));
-    for table in tables {
-        let expected: usize = table.axes.iter().map(|a| a.n as usize).product();
-        if !(1..=3).contains(&table.axes.len()) || table.data.len() != expected {
-            return Err(GpuError::TooLarge(format!(
-                "table {:?}: {} axes and {} values (expected 1 to 3 axes and {expected} values)",
-                table.name,
-                table.axes.len(),
-                table.data.len()
-            )));
-        }
-        let offset = u32::try_from(values.len())
-            .ok()
-            .filter(|o| u64::from(*o) + expected as u64 <= u64::from(u32::MAX))
-            .ok_or_else(|| {
-                GpuError::TooLarge(format!(
-                    "table {:?} lies beyond the 32-bit value index",
-                    table.name
-                ))
-            })?;
-        headers.push(TableHeader::new(table, offset));
-        values.extend_from_slice(&table.data);
-    }
-    if values.is_empty() {
-        values.push(0.0);
-    }
-    if headers.is_empty() {
-        headers.push(TableHeader::zeroed());
-    }
-    Ok((values, headers))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,7 +199,8 @@ mod tests {
             vec![Axis::new(0.0, 1.0, 2), Axis::new(-1.0, 1.0, 5)],
             |x| x[0] + x[1],
         );
-        let (values, headers) = pack(&[&a, &b]).expect("pack");
+        let p = PackedTables::pack(&[&a, &b]).expect("pack");
+        let (values, headers) = (p.data, p.headers);
         assert_eq!(values.len(), 3 + 10);
         assert_eq!(headers[0].offset, 0);
         assert_eq!(headers[1].offset, 3);
@@ -271,7 +208,8 @@ mod tests {
         assert_eq!(headers[1].lo, [0.0, -1.0, 0.0]);
         assert_eq!(headers[1].inv_step, [1.0, 2.0, 0.0]);
         assert_eq!(&values[3..], b.data.as_slice());
-        let (values, headers) = pack(&[]).expect("empty");
+        let p = PackedTables::pack(&[]).expect("empty");
+        let (values, headers) = (p.data, p.headers);
         assert_eq!((values.len(), headers.len()), (1, 1));
     }
 }

@@ -129,16 +129,17 @@ impl BootstrapSeries {
 }
 
 /// The filtered variance of a VIX close in the kernels' `f32`, annualised
-/// variance: `max((vix vix 0.0001 - c) / a, 1e-4)` for the map
+/// variance: `max((vix (vix 0.0001) - c) / a, 1e-4)` for the map
 /// `VIX^2/100^2 = a v + c` of the day (the twin of `set_market_history` in
-/// `shaders/study.wgsl`).
+/// `shaders/study.wgsl`). The constant multiplies first: written
+/// `(vix vix) 0.0001`, Mesa reassociates it into this order anyway.
 #[must_use]
 pub fn filtered_variance_f32(vix: f32, a: f32, c: f32) -> f32 {
-    ((vix * vix * 0.0001 - c) / a).max(1e-4)
+    ((vix * (vix * 0.0001) - c) / a).max(1e-4)
 }
 
 /// One bootstrap path's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BootstrapPath {
     /// Current history day.
     pub day: u32,

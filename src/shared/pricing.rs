@@ -53,7 +53,7 @@ pub struct PriceDelta {
 /// `e^x` in `f32` from `+ - *` and bit operations (algorithm in the module
 /// doc). `0` for `x < -126 ln 2`, `+inf` for `x >= 128 ln 2`, `NaN` for `NaN`
 /// (the GPU twin's value for `NaN` is unspecified).
-#[inline]
+#[inline(always)]
 #[must_use]
 #[expect(
     clippy::excessive_precision,
@@ -86,7 +86,7 @@ pub fn exp_portable(x: f32) -> f32 {
 /// Upper tail `Q(z) = P(Z > z)` of the standard normal for `z >= 0` (algorithm
 /// in the module doc); accurate relative to `Q(z)` to `3e-7 (1 + z^2)`, and
 /// `0` where `e^{-z^2/2}` leaves the normal `f32` range (`z > 13.2`).
-#[inline]
+#[inline(always)]
 #[must_use]
 #[expect(
     clippy::excessive_precision,
@@ -94,38 +94,40 @@ pub fn exp_portable(x: f32) -> f32 {
 )]
 pub fn norm_tail_f32(z: f32) -> f32 {
     let e = exp_portable(-0.5 * z * z);
-    if z < 7.071_067_81 {
-        let num =
-            (((((3.526_249_66e-2 * z + 0.700_383_064) * z + 6.373_962_20) * z + 33.912_866_1) * z
-                + 112.079_291)
-                * z
-                + 221.213_596)
-                * z
-                + 220.206_868;
-        let den = ((((((8.838_834_76e-2 * z + 1.755_667_16) * z + 16.064_177_6) * z
-            + 86.780_732_2)
-            * z
-            + 296.564_249)
-            * z
-            + 637.333_633)
-            * z
-            + 793.826_513)
-            * z
-            + 440.413_736;
-        return (e * num) / den;
-    }
+    let num = (((((3.526_249_66e-2 * z + 0.700_383_064) * z + 6.373_962_20) * z + 33.912_866_1)
+        * z
+        + 112.079_291)
+        * z
+        + 221.213_596)
+        * z
+        + 220.206_868;
+    let den = ((((((8.838_834_76e-2 * z + 1.755_667_16) * z + 16.064_177_6) * z + 86.780_732_2)
+        * z
+        + 296.564_249)
+        * z
+        + 637.333_633)
+        * z
+        + 793.826_513)
+        * z
+        + 440.413_736;
     let mut b = z + 0.65;
     b = z + 4.0 / b;
     b = z + 3.0 / b;
     b = z + 2.0 / b;
     b = z + 1.0 / b;
-    (e * 0.398_942_280) / b
+    // Both branches evaluated and one selected, so loops over many inputs
+    // vectorise; the shader branches, with the same bits.
+    if z < 7.071_067_81 {
+        (e * num) / den
+    } else {
+        (e * 0.398_942_280) / b
+    }
 }
 
 /// Standard normal distribution function `Phi(x)` in `f32`: absolute error
 /// below `1.5e-7`, and in the lower tail relative error below
 /// `3e-7 (1 + x^2)` (measured; tests/kernel_lookup.rs).
-#[inline]
+#[inline(always)]
 #[must_use]
 pub fn norm_cdf_f32(x: f32) -> f32 {
     let q = norm_tail_f32(x.abs());
@@ -145,7 +147,7 @@ pub fn norm_cdf_f32(x: f32) -> f32 {
 /// put), like [`crate::model::analytic::black76_delta`]. With `tau`, `vol`,
 /// `strike` or `forward` not positive: the discounted intrinsic value and the
 /// step delta.
-#[inline]
+#[inline(always)]
 #[must_use]
 pub fn black76_f32(
     kind: OptionKind,
@@ -156,18 +158,13 @@ pub fn black76_f32(
     vol: f32,
 ) -> PriceDelta {
     let call = kind == OptionKind::Call;
-    if !(tau > 0.0 && vol > 0.0 && strike > 0.0 && forward > 0.0) {
-        let call_delta = if forward > strike { 1.0 } else { 0.0 };
-        let intrinsic = if call {
-            (forward - strike).max(0.0)
-        } else {
-            (strike - forward).max(0.0)
-        };
-        return PriceDelta {
-            price: df * intrinsic,
-            delta: if call { call_delta } else { call_delta - 1.0 },
-        };
-    }
+    let degenerate = !(tau > 0.0 && vol > 0.0 && strike > 0.0 && forward > 0.0);
+    let step = if forward > strike { 1.0 } else { 0.0 };
+    let intrinsic = if call {
+        (forward - strike).max(0.0)
+    } else {
+        (strike - forward).max(0.0)
+    };
     let s = vol * tau.sqrt();
     let x = ln_portable(forward / strike);
     let d1 = x / s + 0.5 * s;
@@ -186,16 +183,26 @@ pub fn black76_f32(
         (q2, 1.0 - q2)
     };
     // The out-of-the-money option directly, the other one by parity.
+    let c_otm = (forward * n1 - strike * n2).max(0.0);
+    let p_otm = (strike * m2 - forward * m1).max(0.0);
     let (c, p) = if x <= 0.0 {
-        let c = (forward * n1 - strike * n2).max(0.0);
-        (c, c + (strike - forward))
+        (c_otm, c_otm + (strike - forward))
     } else {
-        let p = (strike * m2 - forward * m1).max(0.0);
-        (p + (forward - strike), p)
+        (p_otm + (forward - strike), p_otm)
     };
-    PriceDelta {
-        price: df * if call { c } else { p },
-        delta: if call { n1 } else { -m1 },
+    // Every quantity is computed and the degenerate case selected at the
+    // end, so loops over many options vectorise (the shader branches; the
+    // bits are the same).
+    if degenerate {
+        PriceDelta {
+            price: df * intrinsic,
+            delta: if call { step } else { step - 1.0 },
+        }
+    } else {
+        PriceDelta {
+            price: df * if call { c } else { p },
+            delta: if call { n1 } else { -m1 },
+        }
     }
 }
 

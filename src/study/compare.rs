@@ -106,7 +106,7 @@ pub fn compare(a: &PathOutcome, b: &PathOutcome, capital: f64) -> OutcomeDiff {
 }
 
 /// What [`compare`] finds over many paths.
-#[derive(Debug, Default, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Agreement {
     /// Paths compared.
     pub paths: usize,

@@ -1,9 +1,18 @@
 //! Model-consistent marks for the books: SPX options from the implied-vol
-//! surface, VIX futures and options from the VIX tables, all under Q and all
+//! surfaces, VIX futures and options from the VIX tables, all under Q and all
 //! from the path's state (SPX level, variance, trading day).
+//!
+//! Scheduled events: an SPX option whose life holds events is priced from
+//! the surface of its event variance, built once per run from the exact
+//! price of the model with the event jump ([`SpxVolSurface::event_tables`]):
+//! one table per distinct event variance the run's calendar produces (the
+//! shipped presets have a handful), or, when there are more than
+//! [`MAX_EVENT_TABLES`] (variance bumps make them continuous), a grid of
+//! event variances with linear interpolation between the two around the
+//! option's.
 
 use crate::model::analytic::{black76_delta, OptionKind};
-use crate::model::ivtable::{event_variance, SpxVolSurface};
+use crate::model::ivtable::{event_variance, GridSpec, SpxVolSurface, MAX_EVENT_TABLES};
 use crate::model::vix::{expiry_constant, vix_index, VixTables};
 use crate::model::{MarketModel, TRADING_DAYS_PER_YEAR};
 use crate::strategy::marks::{round_to_step, DayState, Marks, SPX_STRIKE_STEP, VIX_STRIKE_STEP};
@@ -20,12 +29,36 @@ pub struct StudyPricing {
     pub vix: VixTables,
 }
 
+/// Trading days of path and longest SPX expiry that [`StudyPricing::build`]
+/// prepares event tables for.
+pub const DEFAULT_EVENT_WINDOW: (u32, u32) = (253, 63);
+
 impl StudyPricing {
-    /// Builds the tables of `model_q` (a few seconds).
+    /// Builds the tables of `model_q` (a few seconds), with the SPX event
+    /// tables of paths of up to a year and expiries up to 63 trading days
+    /// ([`DEFAULT_EVENT_WINDOW`]).
     #[must_use]
     pub fn build(model_q: MarketModel) -> Self {
-        let surface = SpxVolSurface::build(&model_q);
-        let vix = VixTables::build(&model_q);
+        Self::build_for(model_q, DEFAULT_EVENT_WINDOW.0, DEFAULT_EVENT_WINDOW.1)
+    }
+
+    /// Builds the tables of `model_q` with the SPX event tables that paths of
+    /// `days` trading days (day 0 to `days - 1`) need for expiries up to
+    /// `max_spx_days` trading days.
+    #[must_use]
+    pub fn build_for(model_q: MarketModel, days: u32, max_spx_days: u32) -> Self {
+        let events = event_vars(&model_q, days, max_spx_days);
+        let (surface, vix) = rayon::join(
+            || {
+                SpxVolSurface::build_with_events(
+                    &model_q,
+                    &GridSpec::default(),
+                    &events,
+                    f64::from(max_spx_days),
+                )
+            },
+            || VixTables::build(&model_q),
+        );
         Self {
             model_q,
             surface,
@@ -44,6 +77,27 @@ impl StudyPricing {
             v: v.max(0.0),
         }
     }
+}
+
+/// The event variances of SPX expiries `1..=max_spx_days` trading days after
+/// any day in `0..days`: every distinct value when there are at most
+/// [`MAX_EVENT_TABLES`], else that many evenly spaced up to the largest.
+#[must_use]
+pub fn event_vars(model_q: &MarketModel, days: u32, max_spx_days: u32) -> Vec<f64> {
+    let mut all: Vec<f64> = (0..days)
+        .flat_map(|d| (1..=max_spx_days).map(move |n| (d, d + n)))
+        .map(|(a, b)| event_variance(model_q, a, b))
+        .filter(|&e| e > 0.0)
+        .collect();
+    all.sort_by(f64::total_cmp);
+    all.dedup_by(|a, b| (*a - *b).abs() <= 1e-12 * b.abs());
+    if all.len() <= MAX_EVENT_TABLES {
+        return all;
+    }
+    let top = all[all.len() - 1];
+    (1..=MAX_EVENT_TABLES)
+        .map(|i| top * i as f64 / MAX_EVENT_TABLES as f64)
+        .collect()
 }
 
 /// The marks of one path on one day.
@@ -88,8 +142,9 @@ impl ModelMarks<'_> {
 impl Marks for ModelMarks<'_> {
     fn spx_option(&self, kind: OptionKind, strike: f64, days_left: u32) -> f64 {
         let m = &self.pricing.model_q;
-        let ev = event_variance(m, self.day, self.day + days_left);
-        self.pricing.surface.price(
+        let s = &self.pricing.surface;
+        let coord = s.event_coord(event_variance(m, self.day, self.day + days_left));
+        s.price_in(
             kind,
             self.spx,
             strike,
@@ -97,18 +152,19 @@ impl Marks for ModelMarks<'_> {
             self.v,
             m.r,
             m.q,
-            ev,
+            coord,
         )
     }
 
     fn spx_strike_for_delta(&self, kind: OptionKind, delta: f64, days_left: u32) -> f64 {
         let m = &self.pricing.model_q;
-        let ev = event_variance(m, self.day, self.day + days_left);
+        let s = &self.pricing.surface;
+        let coord = s.event_coord(event_variance(m, self.day, self.day + days_left));
         let target = match kind {
             OptionKind::Call => delta.abs(),
             OptionKind::Put => -delta.abs(),
         };
-        self.pricing.surface.strike_for_delta(
+        s.strike_for_delta_in(
             kind,
             target,
             self.spx,
@@ -116,7 +172,7 @@ impl Marks for ModelMarks<'_> {
             self.v,
             m.r,
             m.q,
-            ev,
+            coord,
             SPX_STRIKE_STEP,
         )
     }

@@ -5,6 +5,7 @@
 //! in `crate::backend`.
 
 pub mod compare;
+pub mod kernel;
 pub mod lines;
 pub mod marks;
 pub mod setup;

@@ -45,24 +45,27 @@ impl StudySetup {
     }
 
     /// The setup of `config` with the books `spec` (already built from it).
-    /// The pricing tables depend on the Q model only: the process keeps the
-    /// last ones built and reuses them for a setup of the same Q model (the
-    /// jobs of a batch that differ in books, horizon or paths), so they are
-    /// built once.
+    /// The pricing tables depend on the Q model, the days simulated and the
+    /// condor's tenor (the SPX event surfaces) only: the process keeps the
+    /// last ones built and reuses them for a setup with the same three (the
+    /// jobs of a batch that differ in books or paths), so they are built once.
     ///
     /// # Errors
     /// The path parameters are invalid.
     pub fn with_spec(config: &Config, spec: BookSpec) -> anyhow::Result<Self> {
-        static LAST: Mutex<Option<(MarketModel, Arc<StudyPricing>)>> = Mutex::new(None);
+        type Key = (MarketModel, u32, u32);
+        static LAST: Mutex<Option<(Key, Arc<StudyPricing>)>> = Mutex::new(None);
         let sim = &config.simulation;
         let params = config.sim_params()?;
         let model_q = config.market_model(Measure::Q).risk_neutral();
         let mut last = LAST.lock().unwrap_or_else(PoisonError::into_inner);
+        // The SPX event surfaces cover the run's days and the condor's tenor.
+        let key = (model_q, sim.horizon_days + 1, spec.condor.dte_days.max(1));
         let pricing = match last.as_ref() {
-            Some((m, p)) if *m == model_q => Arc::clone(p),
+            Some((k, p)) if *k == key => Arc::clone(p),
             _ => {
-                let p = Arc::new(StudyPricing::build(model_q.clone()));
-                *last = Some((model_q, Arc::clone(&p)));
+                let p = Arc::new(StudyPricing::build_for(key.0.clone(), key.1, key.2));
+                *last = Some((key, Arc::clone(&p)));
                 p
             }
         };

@@ -26,21 +26,23 @@ use super::kernel::{
     bind_group, buffer, compute_pipeline, dispatch_paths, layout_entry, read_back, storage_entry,
     Kernel,
 };
-use super::marks::{marks_tables, DayTables, MarksParams};
 use super::path_step::event_calendar;
+use super::shaders;
 use super::tables::{GpuTables, TABLES_GROUP};
+use crate::shared::marks::MarksParams;
 use crate::shared::params::SimParams;
-use crate::strategy::book::{PathOutcome, ProgramOutcome};
-use crate::strategy::condor::CondorTally;
-use crate::strategy::hedge::Ledger;
-use crate::strategy::spec::{MAX_PROGRAMS, MAX_RUNGS};
-use crate::strategy::stats::EquityStats;
+use crate::strategy::book::PathOutcome;
+use crate::study::kernel::{KernelInputs, LayerDesc, ProgramDesc, RecordLayout, StudyParams};
 use crate::study::StudySetup;
 
-mod params;
+pub use crate::study::kernel::{StudyShape, CAPACITY, MAX_VXTH_LEVELS};
 
-use params::{params_of, vix_b, LayerDesc, ProgramDesc, StudyParams, RECORD_HEAD};
-pub use params::{source, StudyShape, MAX_VXTH_LEVELS};
+/// The study kernel's full WGSL source: one for every run (its arrays have
+/// the fixed capacities [`CAPACITY`]).
+#[must_use]
+pub fn source() -> &'static str {
+    shaders::STUDY
+}
 
 const LABEL: &str = "vixhedge.study";
 
@@ -52,10 +54,8 @@ pub const WORKGROUP_SIZE: u32 = 64;
 pub struct GpuStudy {
     kernel: Kernel,
     tables: GpuTables,
-    shape: StudyShape,
     sim: SimParams,
-    capital: f64,
-    rung_counts: Vec<usize>,
+    layout: RecordLayout,
     bufs: Vec<wgpu::Buffer>,
     /// Nanoseconds spent in each [`StudyPhases`] part since creation.
     phase_ns: [AtomicU64; 3],
@@ -79,7 +79,7 @@ struct BatchBuffers {
 }
 
 /// Where a GPU study's time went, seconds summed over its batches.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct StudyPhases {
     /// Upload, dispatch and the wait for the device to finish.
     pub kernel_s: f64,
@@ -96,49 +96,28 @@ impl GpuStudy {
     /// Books beyond the kernel's capacities, tables beyond the device limits,
     /// or a pipeline that fails validation.
     pub fn new(ctx: &GpuContext, setup: &StudySetup) -> Result<Self, GpuError> {
-        let (params, programs, layers, shape) = params_of(setup)?;
-        let spec = &setup.spec;
-        let mut max_tenor = spec.condor.dte_days.max(21).max(spec.vxth.tenor_days);
-        for p in &spec.programs {
-            for l in &p.layers {
-                max_tenor = max_tenor.max(l.tenor_days);
-            }
-        }
-        let days = DayTables::build(
-            &setup.pricing.model_q,
-            setup.horizon_days + 1,
-            max_tenor.max(1),
-        );
-        let marks = MarksParams::new(&setup.pricing, 0);
-        let src = source(shape);
-        let record_bytes = u64::from(shape.record_words()) * 4;
-        let kernel = compute_pipeline(
-            ctx,
-            LABEL,
-            &src,
-            "main",
-            &[
-                wgpu_uniform(0, std::mem::size_of::<SimParams>()),
-                storage_entry(1, false, record_bytes as usize),
-                storage_entry(2, true, 4),
-                wgpu_uniform(3, std::mem::size_of::<MarksParams>()),
-                storage_entry(4, true, std::mem::size_of::<StudyParams>()),
-                storage_entry(5, true, std::mem::size_of::<ProgramDesc>()),
-                storage_entry(6, true, std::mem::size_of::<LayerDesc>()),
-                storage_entry(7, true, 4),
-                storage_entry(8, true, 4),
-            ],
-            true,
-            wgpu::PipelineCompilationOptions {
-                constants: &[("WORKGROUP_SIZE", f64::from(WORKGROUP_SIZE))],
-                zero_initialize_workgroup_memory: false,
-            },
-        )?;
+        let inputs =
+            KernelInputs::new(setup).map_err(|e| GpuError::TooLarge(format!("GPU: {}", e.0)))?;
+        Self::with_inputs(ctx, &inputs)
+    }
+
+    /// Compiles the kernel (once per device and process, see
+    /// [`GpuContext::study_kernel`]) and uploads the run's `inputs`.
+    ///
+    /// # Errors
+    /// Tables beyond the device limits, or a pipeline that fails validation.
+    pub fn with_inputs(ctx: &GpuContext, inputs: &KernelInputs) -> Result<Self, GpuError> {
+        let kernel = compile(ctx)?.clone();
         let tables_layout = kernel
             .tables_layout
             .as_ref()
             .expect("the study kernel reads tables");
-        let tables = GpuTables::new(ctx, tables_layout, &marks_tables(&setup.pricing, &days))?;
+        let tables = GpuTables::from_packed(
+            ctx,
+            tables_layout,
+            &inputs.tables,
+            inputs.table_names.clone(),
+        )?;
         use wgpu::BufferUsages as U;
         let upload = |name: &str, bytes: &[u8], usage: U| {
             let b = buffer(
@@ -150,30 +129,31 @@ impl GpuStudy {
             ctx.queue.write_buffer(&b, 0, bytes);
             b
         };
-        let calendar = event_calendar(&setup.params);
+        let calendar = event_calendar(&inputs.sim);
         let bufs = vec![
             upload("event_days", bytemuck::cast_slice(&calendar), U::STORAGE),
-            upload("marks", bytemuck::bytes_of(&marks), U::UNIFORM),
-            upload("params", bytemuck::bytes_of(&params), U::STORAGE),
-            upload("programs", bytemuck::cast_slice(&programs), U::STORAGE),
-            upload("layers", bytemuck::cast_slice(&layers), U::STORAGE),
-            upload("vix_b", bytemuck::cast_slice(&vix_b(setup)), U::STORAGE),
+            upload("marks", bytemuck::bytes_of(&inputs.marks), U::UNIFORM),
+            upload("params", bytemuck::bytes_of(&inputs.study), U::STORAGE),
+            upload(
+                "programs",
+                bytemuck::cast_slice(&inputs.programs),
+                U::STORAGE,
+            ),
+            upload("layers", bytemuck::cast_slice(&inputs.layers), U::STORAGE),
+            upload("vix_b", bytemuck::cast_slice(&inputs.vix_b), U::STORAGE),
             // The historical bootstrap series, uploaded once (a placeholder
             // word for model paths).
             upload(
                 "boot",
-                bytemuck::cast_slice(setup.bootstrap.as_ref().map_or(&[0u32][..], |b| &b.data)),
+                bytemuck::cast_slice(inputs.bootstrap.as_ref().map_or(&[0u32][..], |b| &b.data)),
                 U::STORAGE,
             ),
         ];
-        let rung_counts = spec.programs.iter().map(|p| p.ladder.len()).collect();
         Ok(Self {
             kernel,
             tables,
-            shape,
-            sim: setup.params,
-            capital: spec.condor.capital,
-            rung_counts,
+            sim: inputs.sim,
+            layout: inputs.layout.clone(),
             bufs,
             phase_ns: Default::default(),
             batch_buffers: Mutex::new(None),
@@ -183,7 +163,7 @@ impl GpuStudy {
     /// The per-batch buffers and bind group for batches of up to `paths` paths.
     fn batch_buffers(&self, ctx: &GpuContext, paths: usize) -> BatchBuffers {
         use wgpu::BufferUsages as U;
-        let out_bytes = (paths * self.shape.record_words() as usize * 4) as u64;
+        let out_bytes = (paths * self.layout.words() * 4) as u64;
         let sim_buf = buffer(
             ctx,
             "vixhedge.study.sim",
@@ -239,17 +219,23 @@ impl GpuStudy {
         *t = Instant::now();
     }
 
-    /// The capacities the kernel was compiled with.
+    /// The run's slot counts.
     #[must_use]
     pub fn shape(&self) -> StudyShape {
-        self.shape
+        self.layout.shape
+    }
+
+    /// How to read the records of [`Self::run_records`].
+    #[must_use]
+    pub fn layout(&self) -> &RecordLayout {
+        &self.layout
     }
 
     /// The most paths one dispatch may carry on this device.
     #[must_use]
     pub fn max_batch_paths(&self, ctx: &GpuContext) -> usize {
         let l = ctx.device.limits();
-        let record = u64::from(self.shape.record_words()) * 4;
+        let record = self.layout.words() as u64 * 4;
         let by_binding = l.max_storage_buffer_binding_size.min(l.max_buffer_size) / record;
         let dim = u64::from(l.max_compute_workgroups_per_dimension);
         let by_grid = dim * dim * u64::from(WORKGROUP_SIZE);
@@ -269,11 +255,60 @@ impl GpuStudy {
         first_path: u64,
         n: usize,
         batch: usize,
-        mut on_batch: impl FnMut(usize),
+        on_batch: impl FnMut(usize),
     ) -> Result<Vec<PathOutcome>, GpuError> {
         let mut out = Vec::with_capacity(n);
+        let words = self.layout.words();
+        self.run_batches(ctx, first_path, n, batch, on_batch, |records| {
+            out.par_extend(
+                records
+                    .par_chunks_exact(words)
+                    .map(|rec| self.layout.outcome(rec)),
+            );
+        })?;
+        Ok(out)
+    }
+
+    /// The raw records ([`Self::layout`]'s words per path, in path order) of
+    /// global paths `first_path .. first_path + n`, as [`Self::run_paths`]
+    /// dispatches them.
+    ///
+    /// # Errors
+    /// As [`Self::run_paths`].
+    pub fn run_records(
+        &self,
+        ctx: &GpuContext,
+        first_path: u64,
+        n: usize,
+        batch: usize,
+    ) -> Result<Vec<f32>, GpuError> {
+        let mut out = Vec::with_capacity(n * self.layout.words());
+        self.run_batches(
+            ctx,
+            first_path,
+            n,
+            batch,
+            |_| {},
+            |records| {
+                out.extend_from_slice(records);
+            },
+        )?;
+        Ok(out)
+    }
+
+    /// Dispatches the batches of paths `first_path .. first_path + n` and
+    /// hands each batch's records to `take` (timed as the conversion phase).
+    fn run_batches(
+        &self,
+        ctx: &GpuContext,
+        first_path: u64,
+        n: usize,
+        batch: usize,
+        mut on_batch: impl FnMut(usize),
+        mut take: impl FnMut(&[f32]),
+    ) -> Result<(), GpuError> {
         if n == 0 {
-            return Ok(out);
+            return Ok(());
         }
         let end = first_path
             .checked_add(n as u64)
@@ -284,7 +319,7 @@ impl GpuStudy {
                 ))
             })?;
         let batch = batch.clamp(1, self.max_batch_paths(ctx)).min(n);
-        let words = self.shape.record_words() as usize;
+        let words = self.layout.words();
         let mut cached = self
             .batch_buffers
             .lock()
@@ -295,7 +330,7 @@ impl GpuStudy {
             if let Some(message) = err {
                 return Err(GpuError::Allocation {
                     what: "the study's batch buffers",
-                    bytes: 2 * (batch * self.shape.record_words() as usize * 4) as u64,
+                    bytes: 2 * (batch * self.layout.words() * 4) as u64,
                     message,
                 });
             }
@@ -335,94 +370,46 @@ impl GpuStudy {
                 words_out,
             )?;
             self.lap(1, &mut t);
-            out.par_extend(
-                words_out
-                    .par_chunks_exact(words)
-                    .map(|rec| self.outcome(rec)),
-            );
+            take(words_out);
             self.lap(2, &mut t);
             ctx.check()?;
             on_batch(m as usize);
             start += m;
         }
-        Ok(out)
-    }
-
-    /// One path's record as the CPU books' [`PathOutcome`].
-    fn outcome(&self, rec: &[f32]) -> PathOutcome {
-        let cap = self.capital;
-        let f = |i: usize| f64::from(rec[i]);
-        let line = |i: usize| EquityStats {
-            start: cap,
-            last: cap + f(i + 1),
-            peak: cap + f(i + 2),
-            max_drawdown: f(i),
-            worst_day: f(i + 3),
-        };
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "whole counts"
-        )]
-        let count = |i: usize| rec[i] as u32;
-        let condor = line(2);
-        let tally = CondorTally {
-            opened: count(6),
-            skipped: count(7),
-            stops: count(8),
-            take_profits: count(9),
-            time_exits: count(10),
-            expiries: count(11),
-            credits: f(12),
-            debits: f(13),
-            costs: f(14),
-        };
-        let ledger = |i: usize| Ledger {
-            cash: f(i),
-            premium: f(i + 1),
-            payoff: f(i + 2),
-            costs: f(i + 3),
-        };
-        let rungs = self.shape.rungs as usize;
-        let empty = ProgramOutcome {
-            equity: condor,
-            hedge: Ledger::default(),
-            unit: Ledger::default(),
-            hedge_pnl: 0.0,
-            unit_hedge_pnl: 0.0,
-            ladder: [condor; MAX_RUNGS],
-            rungs: 0,
-        };
-        let mut programs = [empty; MAX_PROGRAMS];
-        for (p, &n_rungs) in self.rung_counts.iter().enumerate() {
-            let b = RECORD_HEAD as usize + p * (14 + 4 * rungs);
-            let mut ladder = [condor; MAX_RUNGS];
-            for (r, slot) in ladder.iter_mut().enumerate().take(n_rungs) {
-                *slot = line(b + 14 + 4 * r);
-            }
-            programs[p] = ProgramOutcome {
-                equity: line(b),
-                hedge: ledger(b + 4),
-                unit: ledger(b + 8),
-                hedge_pnl: f(b + 12),
-                unit_hedge_pnl: f(b + 13),
-                ladder,
-                rungs: n_rungs,
-            };
-        }
-        PathOutcome {
-            max_vix: f(0),
-            first_vix: f(15),
-            spx_max_drawdown: f(16),
-            spx_return: f(1),
-            condor,
-            condor_tally: tally,
-            programs,
-            count: self.rung_counts.len(),
-        }
+        Ok(())
     }
 }
 
 fn wgpu_uniform(binding: u32, size: usize) -> wgpu::BindGroupLayoutEntry {
     layout_entry(binding, wgpu::BufferBindingType::Uniform, size as u64)
+}
+
+/// The study pipeline of `ctx`'s device: compiled on first use and kept in
+/// the context, so every study of a process shares it (lavapipe takes
+/// minutes to compile it cold).
+fn compile(ctx: &GpuContext) -> Result<&Kernel, GpuError> {
+    ctx.study_kernel(|| {
+        compute_pipeline(
+            ctx,
+            LABEL,
+            shaders::STUDY,
+            "main",
+            &[
+                wgpu_uniform(0, std::mem::size_of::<SimParams>()),
+                storage_entry(1, false, 4),
+                storage_entry(2, true, 4),
+                wgpu_uniform(3, std::mem::size_of::<MarksParams>()),
+                storage_entry(4, true, std::mem::size_of::<StudyParams>()),
+                storage_entry(5, true, std::mem::size_of::<ProgramDesc>()),
+                storage_entry(6, true, std::mem::size_of::<LayerDesc>()),
+                storage_entry(7, true, 4),
+                storage_entry(8, true, 4),
+            ],
+            true,
+            wgpu::PipelineCompilationOptions {
+                constants: &[("WORKGROUP_SIZE", f64::from(WORKGROUP_SIZE))],
+                zero_initialize_workgroup_memory: false,
+            },
+        )
+    })
 }

@@ -1,6 +1,7 @@
-//! Black-76 and Black-Scholes-Merton prices and deltas.
+//! Black-76 and Black-Scholes-Merton prices and deltas, on the fast normal
+//! distribution function ([`super::norm_cdf_fast`]: 5.2e-16 absolute error).
 
-use super::normal::{norm_cdf, norm_pdf};
+use super::normal::{norm_cdf_fast as norm_cdf, norm_pdf};
 use super::OptionKind;
 
 /// Undiscounted payoff of the option at forward `forward`.

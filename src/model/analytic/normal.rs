@@ -1,5 +1,6 @@
 //! The standard normal density and distribution function, accurate to about
-//! 1e-16 absolute (and to about 1e-14 relative in the lower tail).
+//! 1e-16 absolute (and to about 1e-14 relative in the lower tail), and a fast
+//! distribution function for the hot loops of pricing ([`norm_cdf_fast`]).
 //!
 //! `Phi(x) = erfc(-x / sqrt 2) / 2`. The complementary error function uses two
 //! expansions without cancellation:
@@ -36,6 +37,66 @@ pub fn norm_cdf(x: f64) -> f64 {
         tail
     } else {
         1.0 - tail
+    }
+}
+
+/// Standard normal distribution function for hot loops (Black-76 prices,
+/// deltas and implied vols): Hart's (1968) algorithm 5666 in double precision
+/// as given by G. West ("Better approximations to cumulative normal
+/// functions", 2005): `Phi(-|x|) = e^{-x^2/2} A(|x|) / B(|x|)` with a
+/// degree-6/7 rational function below `|x| = 5 sqrt 2`, a five-term continued
+/// fraction for the Mills ratio above, 0 (or 1) beyond `|x| = 37`. About ten
+/// times faster than [`norm_cdf`] (measured: 12 against 120 ns).
+///
+/// Error against [`norm_cdf`] (measured on 2e6 points of [-38, 9]; the test
+/// `fast_normal_cdf_error_bounds` in tests/analytic.rs checks them): at most
+/// 5.2e-16 absolute; in the lower tail, relative to `Phi(x)`, at most 3.1e-14
+/// for `|x| < 3`, 4.6e-11 for `|x| < 5` and 9e-9 down to `x = -37`.
+#[must_use]
+pub fn norm_cdf_fast(x: f64) -> f64 {
+    if x.is_nan() {
+        return f64::NAN;
+    }
+    let z = x.abs();
+    if z > 37.0 {
+        return if x > 0.0 { 1.0 } else { 0.0 };
+    }
+    let e = (-0.5 * z * z).exp();
+    if z >= 7.071_067_811_865_47 {
+        let mut b = z + 0.65;
+        b = z + 4.0 / b;
+        b = z + 3.0 / b;
+        b = z + 2.0 / b;
+        b = z + 1.0 / b;
+        let tail = e / b / 2.506_628_274_631;
+        return if x > 0.0 { 1.0 - tail } else { tail };
+    }
+    let num = (((((3.526_249_659_989_11e-2 * z + 0.700_383_064_443_688) * z
+        + 6.373_962_203_531_65)
+        * z
+        + 33.912_866_078_383)
+        * z
+        + 112.079_291_497_871)
+        * z
+        + 221.213_596_169_931)
+        * z
+        + 220.206_867_912_376;
+    let den =
+        ((((((8.838_834_764_831_84e-2 * z + 1.755_667_163_182_64) * z + 16.064_177_579_207) * z
+            + 86.780_732_202_946_1)
+            * z
+            + 296.564_248_779_674)
+            * z
+            + 637.333_633_378_831)
+            * z
+            + 793.826_512_519_948)
+            * z
+            + 440.413_735_824_752;
+    let tail = e * num / den;
+    if x > 0.0 {
+        1.0 - tail
+    } else {
+        tail
     }
 }
 

@@ -119,13 +119,21 @@ impl TauSlice {
     }
 
     /// Black-76 implied vols (annualised) at `x_j = x0 + j dx`, `j < out.len()`,
-    /// for variance `v` (annualised). A node whose price has no implied vol
-    /// (time value lost to rounding far in a wing) is `NaN`.
-    pub(super) fn implied_vols(&self, v: f64, x0: f64, dx: f64, out: &mut [f64]) {
+    /// for variance `v` (annualised) and a scheduled-event jump of log-price
+    /// variance `event_var` before expiry (0 for none). A node whose price has
+    /// no implied vol (time value lost to rounding far in a wing) is `NaN`.
+    ///
+    /// The event is an independent Normal(-e/2, e) log-price jump, so the
+    /// characteristic function at `u - i/2` gains the real factor
+    /// `exp(-e (u^2 + 1/4) / 2)`: the price with the event is exact, not a
+    /// mixture over table prices.
+    pub(super) fn implied_vols(&self, v: f64, event_var: f64, x0: f64, dx: f64, out: &mut [f64]) {
         let mut g: Vec<Complex64> = Vec::with_capacity(self.len());
         let mut first = 0.0;
         for n in 0..self.len() {
-            let z = self.weight[n] * (self.a[n] + self.b[n] * v).exp();
+            let u = self.u[n];
+            let event = (-0.5 * event_var * (u * u + 0.25)).exp();
+            let z = self.weight[n] * event * (self.a[n] + self.b[n] * v).exp();
             let size = z.norm();
             if n == 0 {
                 first = size;
@@ -137,24 +145,48 @@ impl TauSlice {
             g.push(z);
         }
         let m = g.len();
-        let mut rot: Vec<Complex64> = Vec::with_capacity(m);
-        let mut cur: Vec<Complex64> = Vec::with_capacity(m);
-        for &u in &self.u[..m] {
-            rot.push(Complex64::from_polar(1.0, -u * dx));
-            cur.push(Complex64::from_polar(1.0, -u * x0));
+        // Structure of arrays and LANES partial sums, so the compiler
+        // vectorises the m x n_z inner loop (a single running sum is a chain
+        // of dependent additions).
+        let pad = m.div_ceil(LANES) * LANES;
+        let lanes = || vec![[0.0f64; LANES]; pad / LANES];
+        let (mut gre, mut gim, mut rre, mut rim, mut cre, mut cim) =
+            (lanes(), lanes(), lanes(), lanes(), lanes(), lanes());
+        #[expect(
+            clippy::needless_range_loop,
+            reason = "n indexes the nodes and, through n / LANES, the lanes"
+        )]
+        for n in 0..m {
+            let u = self.u[n];
+            let rot = Complex64::from_polar(1.0, -u * dx);
+            let cur = Complex64::from_polar(1.0, -u * x0);
+            let (c, l) = (n / LANES, n % LANES);
+            (gre[c][l], gim[c][l]) = (g[n].re, g[n].im);
+            (rre[c][l], rim[c][l]) = (rot.re, rot.im);
+            (cre[c][l], cim[c][l]) = (cur.re, cur.im);
         }
         for (j, slot) in out.iter_mut().enumerate() {
-            let mut integral = 0.0;
-            for n in 0..m {
-                // Re[c g]
-                integral += cur[n].re * g[n].re - cur[n].im * g[n].im;
-                cur[n] *= rot[n];
+            let mut acc = [0.0f64; LANES];
+            for c in 0..pad / LANES {
+                let (gr, gi, rr, ri) = (&gre[c], &gim[c], &rre[c], &rim[c]);
+                let (cr, ci) = (&mut cre[c], &mut cim[c]);
+                for l in 0..LANES {
+                    // Re[c g], then c <- c rot
+                    acc[l] += cr[l] * gr[l] - ci[l] * gi[l];
+                    let re = cr[l] * rr[l] - ci[l] * ri[l];
+                    ci[l] = cr[l] * ri[l] + ci[l] * rr[l];
+                    cr[l] = re;
+                }
             }
+            let integral: f64 = acc.iter().sum();
             let x = x0 + dx * j as f64;
             *slot = implied_from_integral(x, integral, self.tau).unwrap_or(f64::NAN);
         }
     }
 }
+
+/// Partial sums of the Lewis integral over the strikes of a row.
+const LANES: usize = 8;
 
 /// Implied vol of the out-of-the-money option at `x = ln(K/F)` from the Lewis
 /// integral `I(x)`.

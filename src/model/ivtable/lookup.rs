@@ -4,7 +4,7 @@
 use super::super::analytic::quadrature::gauss_legendre;
 use super::super::analytic::{black76_delta, black76_price, norm_cdf, norm_pdf, OptionKind};
 use super::super::{MarketModel, TRADING_DAYS_PER_YEAR};
-use super::SpxVolSurface;
+use super::{v_coord, EventCoord, SpxVolSurface};
 
 /// Gauss-Legendre nodes of the event mixture in [`SpxVolSurface::price`].
 pub const EVENT_NODES: usize = 16;
@@ -187,30 +187,137 @@ impl SpxVolSurface {
         if !(tau > 0.0 && p > 0.0 && p < 1.0 && target_delta != 0.0) {
             return f64::NAN;
         }
-        let d_star = norm_quantile(p);
         let sqrt_tau = tau.sqrt();
         let s_of = |x: f64| self.iv_raw(v, tau, x / sqrt_tau, event_var).0 * sqrt_tau;
-        let mut x = {
-            let s = s_of(0.0);
-            s * (0.5 * s - d_star)
-        };
-        for _ in 0..STRIKE_NEWTON_STEPS {
-            let s = s_of(x);
-            let g = x - s * (0.5 * s - d_star);
-            let h = 1e-4 * s.max(1e-6);
-            let slope = (s_of(x + h) - s_of(x - h)) / (2.0 * h);
-            let dg = 1.0 - slope * (s - d_star);
-            let next = if dg >= 0.2 { x - g / dg } else { x - g };
-            let done = (next - x).abs() <= 1e-12;
-            x = next;
-            if done {
-                break;
-            }
-        }
+        let x = strike_newton(norm_quantile(p), s_of);
         self.count(self.iv_raw(v, tau, x / sqrt_tau, event_var).1);
         let forward = spot * ((r - q) * tau).exp();
         round_to_grid(forward * x.exp(), grid_step)
     }
+
+    /// Implied vol without counting a clamp, at event coordinate `coord`.
+    fn iv_in_raw(&self, v: f64, tau: f64, k: f64, coord: EventCoord) -> (f64, bool) {
+        let v = v.max(0.0);
+        let tau = tau.max(0.0);
+        let vbar = self.atm.at(v, tau);
+        #[expect(clippy::cast_possible_truncation, reason = "tables are f32 by design")]
+        let (x0, st) = (v_coord(v) as f32, tau.sqrt() as f32);
+        let tables = self.tables_in_order();
+        let one = |i: usize| {
+            let atm_vol = (vbar + self.event_var_of(i) / tau).sqrt();
+            #[expect(clippy::cast_possible_truncation, reason = "tables are f32 by design")]
+            let (iv, clamped) = tables[i].lookup(&[x0, st, (k / atm_vol) as f32]);
+            (f64::from(iv) * atm_vol, clamped)
+        };
+        let i = coord.index as usize;
+        let (lo, c0) = one(i);
+        if coord.weight > 0.0 {
+            let (hi, c1) = one(i + 1);
+            (lo + (hi - lo) * coord.weight, c0 || c1)
+        } else {
+            (lo, c0)
+        }
+    }
+
+    /// Black-76 implied vol (annualised) of an SPX option with the scheduled
+    /// events at `coord` ([`Self::event_coord`] of their variance) before
+    /// expiry, from the event tables; arguments otherwise as in
+    /// [`Self::implied_vol`]. Counts a clamped query.
+    #[must_use]
+    pub fn implied_vol_in(&self, v: f64, tau: f64, k: f64, coord: EventCoord) -> (f64, bool) {
+        let out = self.iv_in_raw(v, tau, k, coord);
+        self.count(out.1);
+        out
+    }
+
+    /// Price (index points) of an SPX option with the events at `coord`:
+    /// Black-76 at the event table's implied vol (exact prices of the model
+    /// with the event jump, interpolated), otherwise as [`Self::price`].
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the kernel's pricing inputs, flat"
+    )]
+    #[must_use]
+    pub fn price_in(
+        &self,
+        kind: OptionKind,
+        spot: f64,
+        strike: f64,
+        tau: f64,
+        v: f64,
+        r: f64,
+        q: f64,
+        coord: EventCoord,
+    ) -> f64 {
+        let tau_pos = tau.max(0.0);
+        let forward = spot * ((r - q) * tau_pos).exp();
+        let discount = (-r * tau_pos).exp();
+        if tau <= 0.0 || strike <= 0.0 {
+            return black76_price(kind, forward, strike, 0.0, discount, 0.0);
+        }
+        let k = (strike / forward).ln() / tau.sqrt();
+        let (iv, _) = self.implied_vol_in(v, tau, k, coord);
+        black76_price(kind, forward, strike, tau, discount, iv)
+    }
+
+    /// [`Self::strike_for_delta`] with the events at `coord`: the delta at
+    /// the event table's implied vol of the strike.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the kernel's pricing inputs, flat"
+    )]
+    #[must_use]
+    pub fn strike_for_delta_in(
+        &self,
+        kind: OptionKind,
+        target_delta: f64,
+        spot: f64,
+        tau: f64,
+        v: f64,
+        r: f64,
+        q: f64,
+        coord: EventCoord,
+        grid_step: f64,
+    ) -> f64 {
+        let p = match kind {
+            OptionKind::Call => target_delta,
+            OptionKind::Put => 1.0 + target_delta,
+        };
+        if !(tau > 0.0 && p > 0.0 && p < 1.0 && target_delta != 0.0) {
+            return f64::NAN;
+        }
+        let sqrt_tau = tau.sqrt();
+        let s_of = |x: f64| self.iv_in_raw(v, tau, x / sqrt_tau, coord).0 * sqrt_tau;
+        let x = strike_newton(norm_quantile(p), s_of);
+        self.count(self.iv_in_raw(v, tau, x / sqrt_tau, coord).1);
+        let forward = spot * ((r - q) * tau).exp();
+        round_to_grid(forward * x.exp(), grid_step)
+    }
+}
+
+/// The log-strike `x = ln(K/F)` where `G(x) = x - s (s/2 - d*)` vanishes,
+/// `s(x)` the smile's total sd: Newton from the at-the-money sd with `s'` by
+/// a central difference (a step with `G' < 0.2` falls back to the fixed
+/// point), at most [`STRIKE_NEWTON_STEPS`] steps.
+fn strike_newton(d_star: f64, s_of: impl Fn(f64) -> f64) -> f64 {
+    let mut x = {
+        let s = s_of(0.0);
+        s * (0.5 * s - d_star)
+    };
+    for _ in 0..STRIKE_NEWTON_STEPS {
+        let s = s_of(x);
+        let g = x - s * (0.5 * s - d_star);
+        let h = 1e-4 * s.max(1e-6);
+        let slope = (s_of(x + h) - s_of(x - h)) / (2.0 * h);
+        let dg = 1.0 - slope * (s - d_star);
+        let next = if dg >= 0.2 { x - g / dg } else { x - g };
+        let done = (next - x).abs() <= 1e-12;
+        x = next;
+        if done {
+            break;
+        }
+    }
+    x
 }
 
 /// `x` rounded to the nearest multiple of `step` (halves away from zero): SPX
@@ -260,7 +367,8 @@ pub fn event_variance(model: &MarketModel, from_day: u32, to_day: u32) -> f64 {
 /// `N^{-1}(p)` for `0 < p < 1`, to about 1e-15: Newton on `ln N(d) - ln p` in
 /// the lower half (concave, so the iterates approach the root monotonically
 /// from the left after the first step), by symmetry above 1/2.
-fn norm_quantile(p: f64) -> f64 {
+#[must_use]
+pub fn norm_quantile(p: f64) -> f64 {
     if p > 0.5 {
         return -norm_quantile(1.0 - p);
     }

@@ -61,7 +61,7 @@
 mod build;
 mod lookup;
 
-pub use lookup::{event_variance, round_to_grid, EVENT_NODES, EVENT_SPAN};
+pub use lookup::{event_variance, norm_quantile, round_to_grid, EVENT_NODES, EVENT_SPAN};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -123,11 +123,53 @@ const PROBE_Z: (f64, f64, u32) = (-24.0, 12.0, 145);
 /// Fraction of the found `z` range added at each end.
 const Z_MARGIN: f64 = 0.05;
 
+/// Most event tables a surface carries besides its event-free table.
+pub const MAX_EVENT_TABLES: usize = 15;
+
+/// The surface of one event variance: implied vols of the SVCJ model with an
+/// independent Normal(-e/2, e) log-price jump before expiry (module
+/// documentation, "Events").
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventTable {
+    /// The event's log-price variance `e`.
+    pub event_var: f64,
+    /// Normalised implied vols `sigma / sqrt(vbar + e / tau)` on the axes of
+    /// the event-free table, the moneyness axis in `k / sqrt(vbar + e / tau)`.
+    pub table: Table,
+}
+
+/// Where an event variance lies among a surface's event tables: table
+/// `index` (0 the event-free one) and the weight of table `index + 1`
+/// (0 when the variance is that of a table).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventCoord {
+    /// Table index, 0 for no event.
+    pub index: u32,
+    /// Weight in `[0, 1)` of the next table.
+    pub weight: f64,
+}
+
+impl EventCoord {
+    /// No event.
+    pub const NONE: Self = Self {
+        index: 0,
+        weight: 0.0,
+    };
+
+    /// The coordinate as one number, `index + weight` (how the kernels read
+    /// it from their per-day table).
+    #[must_use]
+    pub fn value(self) -> f64 {
+        f64::from(self.index) + self.weight
+    }
+}
+
 /// The SPX implied-vol surface: the table plus the transform of a query into
 /// its coordinates, and a counter of clamped queries.
 #[derive(Debug)]
 pub struct SpxVolSurface {
     table: Table,
+    events: Vec<EventTable>,
     atm: AtmVariance,
     stats: BuildStats,
     clamped: AtomicU64,
@@ -147,6 +189,24 @@ impl SpxVolSurface {
     /// On a degenerate `spec` (fewer than two nodes on an axis, empty range).
     #[must_use]
     pub fn build_with(model: &MarketModel, spec: &GridSpec) -> Self {
+        Self::build_with_events(model, spec, &[], 0.0)
+    }
+
+    /// Builds the table on `spec` and one [`EventTable`] per event variance
+    /// of `event_vars` (positive, at most [`MAX_EVENT_TABLES`]; sorted and
+    /// deduplicated here), those on the expiries up to `max_tau_days`
+    /// trading days only (the nodes beyond repeat the last one built).
+    ///
+    /// # Panics
+    /// On a degenerate `spec`, or more than [`MAX_EVENT_TABLES`] event
+    /// variances.
+    #[must_use]
+    pub fn build_with_events(
+        model: &MarketModel,
+        spec: &GridSpec,
+        event_vars: &[f64],
+        max_tau_days: f64,
+    ) -> Self {
         let start = Instant::now();
         let atm = AtmVariance::new(model);
         let sv_axis = Axis::new(v_coord(spec.v.0), v_coord(spec.v.1), spec.v.2);
@@ -160,24 +220,28 @@ impl SpxVolSurface {
             .into_par_iter()
             .map(|j| TauSlice::new(model, tau_axis.node(j).powi(2), v_min))
             .collect();
-        let rows = |z_axis: Axis| -> Vec<f64> {
+        // Rows of expiry index j <= last_j are computed, the others copied.
+        let rows = |z_axis: Axis, e: f64, last_j: usize| -> Vec<f64> {
             let n_z = z_axis.n as usize;
+            let n_tau = tau_axis.n as usize;
             let mut out = vec![0.0; (sv_axis.n * tau_axis.n) as usize * n_z];
             out.par_chunks_mut(n_z).enumerate().for_each(|(r, row)| {
-                let (i, j) = (r / tau_axis.n as usize, r % tau_axis.n as usize);
+                let (i, j) = (r / n_tau, (r % n_tau).min(last_j));
                 let v = v_of_coord(sv_axis.node(i as u32));
                 let sqrt_tau = tau_axis.node(j as u32);
-                let atm_vol = atm.at(v, sqrt_tau * sqrt_tau).sqrt();
+                let tau = sqrt_tau * sqrt_tau;
+                let atm_vol = (atm.at(v, tau) + e / tau).sqrt();
                 let unit = sqrt_tau * atm_vol;
                 let dz = (z_axis.node(1) - z_axis.node(0)) * unit;
-                slices[j].implied_vols(v, z_axis.node(0) * unit, dz, row);
+                slices[j].implied_vols(v, e, z_axis.node(0) * unit, dz, row);
                 row.iter_mut().for_each(|s| *s /= atm_vol);
             });
             out
         };
+        let all = tau_axis.n as usize - 1;
 
         let probe = Axis::new(PROBE_Z.0, PROBE_Z.1, PROBE_Z.2);
-        let probe_ivs = rows(probe);
+        let probe_ivs = rows(probe, 0.0, all);
         let (mut z_lo, mut z_hi, mut uncovered) = (0.0f64, 0.0f64, 0);
         for (r, row) in probe_ivs.chunks(probe.n as usize).enumerate() {
             let v = v_of_coord(sv_axis.node((r / tau_axis.n as usize) as u32));
@@ -203,16 +267,52 @@ impl SpxVolSurface {
             (z_hi + pad).min(PROBE_Z.1),
             spec.n_z,
         );
-        let mut ivs = rows(z_axis);
-        let filled = ivs.chunks_mut(z_axis.n as usize).map(fill_gaps).sum();
-
-        #[expect(clippy::cast_possible_truncation, reason = "tables are f32 by design")]
-        let data = ivs.iter().map(|&s| s as f32).collect();
-        let table = Table {
-            name: "SPX Black-76 implied vol (annualised) on (sqrt v, sqrt tau, z)".to_string(),
-            axes: vec![sv_axis, tau_axis, z_axis],
-            data,
+        let mut filled = 0;
+        let mut table_of = |e: f64, last_j: usize, name: String| {
+            let mut ivs = rows(z_axis, e, last_j);
+            filled += ivs
+                .chunks_mut(z_axis.n as usize)
+                .map(fill_gaps)
+                .sum::<usize>();
+            #[expect(clippy::cast_possible_truncation, reason = "tables are f32 by design")]
+            let data = ivs.iter().map(|&s| s as f32).collect();
+            Table {
+                name,
+                axes: vec![sv_axis, tau_axis, z_axis],
+                data,
+            }
         };
+        let table = table_of(
+            0.0,
+            all,
+            "SPX Black-76 implied vol (annualised) on (sqrt v, sqrt tau, z)".to_string(),
+        );
+        let mut event_vars: Vec<f64> = event_vars.iter().copied().filter(|&e| e > 0.0).collect();
+        event_vars.sort_by(f64::total_cmp);
+        event_vars.dedup_by(|a, b| (*a - *b).abs() <= 1e-12 * b.abs());
+        assert!(
+            event_vars.len() <= MAX_EVENT_TABLES,
+            "at most {MAX_EVENT_TABLES} event tables"
+        );
+        // The first expiry node at or beyond max_tau_days.
+        let sqrt_max = (max_tau_days.max(0.0) / TRADING_DAYS_PER_YEAR).sqrt();
+        let last_j = (0..tau_axis.n)
+            .find(|&j| tau_axis.node(j) >= sqrt_max)
+            .map_or(all, |j| j as usize);
+        let events = event_vars
+            .iter()
+            .map(|&e| EventTable {
+                event_var: e,
+                table: table_of(
+                    e,
+                    last_j,
+                    format!(
+                        "SPX Black-76 implied vol with an event of variance {e:.6e}, \
+                         normalised by sqrt(vbar + e / tau), on (ln(v + shift), sqrt tau, z)"
+                    ),
+                ),
+            })
+            .collect();
         let stats = BuildStats {
             seconds: start.elapsed().as_secs_f64(),
             cf_nodes: slices.iter().map(TauSlice::len).sum(),
@@ -221,6 +321,7 @@ impl SpxVolSurface {
         };
         Self {
             table,
+            events,
             atm,
             stats,
             clamped: AtomicU64::new(0),
@@ -231,6 +332,68 @@ impl SpxVolSurface {
     #[must_use]
     pub fn table(&self) -> &Table {
         &self.table
+    }
+
+    /// The event tables, by increasing event variance.
+    #[must_use]
+    pub fn event_tables(&self) -> &[EventTable] {
+        &self.events
+    }
+
+    /// The event-free table and the event tables in coordinate order (table
+    /// `i` of [`EventCoord`]).
+    #[must_use]
+    pub fn tables_in_order(&self) -> Vec<&Table> {
+        std::iter::once(&self.table)
+            .chain(self.events.iter().map(|e| &e.table))
+            .collect()
+    }
+
+    /// The event variance of table `i` in coordinate order (0 for `i = 0`).
+    #[must_use]
+    pub fn event_var_of(&self, i: usize) -> f64 {
+        if i == 0 {
+            0.0
+        } else {
+            self.events[i - 1].event_var
+        }
+    }
+
+    /// Where the event variance `ev` lies among the tables: exactly on a
+    /// table (within 1e-12 relative), between two (linear in the variance),
+    /// or beyond the last (clamped to it).
+    #[must_use]
+    pub fn event_coord(&self, ev: f64) -> EventCoord {
+        let n = self.events.len();
+        #[expect(
+            clippy::neg_cmp_op_on_partial_ord,
+            reason = "NaN takes the no-event branch"
+        )]
+        if !(ev > 0.0) || n == 0 {
+            return EventCoord::NONE;
+        }
+        for i in 0..=n {
+            let e = self.event_var_of(i);
+            if (ev - e).abs() <= 1e-12 * e {
+                return EventCoord {
+                    index: i as u32,
+                    weight: 0.0,
+                };
+            }
+            if i < n {
+                let next = self.event_var_of(i + 1);
+                if ev < next {
+                    return EventCoord {
+                        index: i as u32,
+                        weight: (ev - e) / (next - e),
+                    };
+                }
+            }
+        }
+        EventCoord {
+            index: n as u32,
+            weight: 0.0,
+        }
     }
 
     /// The moneyness scale `vbar(v, tau)` of the `z` axis.

@@ -1,0 +1,128 @@
+//! The study kernel's per-path record, as both twins write it, and its
+//! reading into the books' [`PathOutcome`].
+//!
+//! Layout (`f32` words; `P` = the run's programs, `R` = its largest ladder):
+//! `[0]` max VIX, `[1]` SPX return, `[2..6)` the condor line (max drawdown,
+//! P&L, peak - capital, worst day), `[6..15)` the condor tally (opened,
+//! skipped, stops, take profits, time exits, expiries, credits, debits,
+//! costs), `[15]` the first VIX (the close of day 0), `[16]` the SPX max
+//! drawdown (fraction of the running peak, day 0's close included), then
+//! per program `14 + 4 R` words: its line (4), its own ledger
+//! (cash, premium, payoff, costs), the one-unit ledger (4), the hedge P&L
+//! (own, one-unit) and the rungs' lines (4 each). USD amounts that start at
+//! the capital are offsets from it.
+
+use crate::strategy::book::{PathOutcome, ProgramOutcome};
+use crate::strategy::condor::CondorTally;
+use crate::strategy::hedge::Ledger;
+use crate::strategy::spec::{BookSpec, MAX_PROGRAMS, MAX_RUNGS};
+use crate::strategy::stats::EquityStats;
+
+use super::StudyShape;
+
+/// Words of the record before the first program.
+pub const HEADER_WORDS: usize = 17;
+
+/// How to read a run's records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordLayout {
+    /// Capital of the books, USD.
+    pub capital: f64,
+    /// Rungs in use per program, in the spec's order.
+    pub rung_counts: Vec<usize>,
+    /// The slot counts of the run (programs and rungs set the record size).
+    pub shape: StudyShape,
+}
+
+impl RecordLayout {
+    /// The layout of `spec`'s records with the run's slot counts `shape`.
+    #[must_use]
+    pub fn new(spec: &BookSpec, shape: StudyShape) -> Self {
+        Self {
+            capital: spec.condor.capital,
+            rung_counts: spec.programs.iter().map(|p| p.ladder.len()).collect(),
+            shape,
+        }
+    }
+
+    /// `f32` words of one path's record.
+    #[must_use]
+    pub fn words(&self) -> usize {
+        self.shape.record_words() as usize
+    }
+
+    /// One path's record as the CPU books' [`PathOutcome`].
+    #[must_use]
+    pub fn outcome(&self, rec: &[f32]) -> PathOutcome {
+        let cap = self.capital;
+        let f = |i: usize| f64::from(rec[i]);
+        let line = |i: usize| EquityStats {
+            start: cap,
+            last: cap + f(i + 1),
+            peak: cap + f(i + 2),
+            max_drawdown: f(i),
+            worst_day: f(i + 3),
+        };
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "whole counts"
+        )]
+        let count = |i: usize| rec[i] as u32;
+        let condor = line(2);
+        let tally = CondorTally {
+            opened: count(6),
+            skipped: count(7),
+            stops: count(8),
+            take_profits: count(9),
+            time_exits: count(10),
+            expiries: count(11),
+            credits: f(12),
+            debits: f(13),
+            costs: f(14),
+        };
+        let ledger = |i: usize| Ledger {
+            cash: f(i),
+            premium: f(i + 1),
+            payoff: f(i + 2),
+            costs: f(i + 3),
+        };
+        let rungs = self.shape.rungs as usize;
+        let empty = ProgramOutcome {
+            equity: condor,
+            hedge: Ledger::default(),
+            unit: Ledger::default(),
+            hedge_pnl: 0.0,
+            unit_hedge_pnl: 0.0,
+            ladder: [condor; MAX_RUNGS],
+            rungs: 0,
+        };
+        let mut programs = [empty; MAX_PROGRAMS];
+        for (p, &n_rungs) in self.rung_counts.iter().enumerate() {
+            let b = HEADER_WORDS + p * (14 + 4 * rungs);
+            let mut ladder = [condor; MAX_RUNGS];
+            for (r, slot) in ladder.iter_mut().enumerate().take(n_rungs) {
+                *slot = line(b + 14 + 4 * r);
+            }
+            programs[p] = ProgramOutcome {
+                equity: line(b),
+                hedge: ledger(b + 4),
+                unit: ledger(b + 8),
+                hedge_pnl: f(b + 12),
+                unit_hedge_pnl: f(b + 13),
+                ladder,
+                rungs: n_rungs,
+            };
+        }
+        PathOutcome {
+            max_vix: f(0),
+            first_vix: f(15),
+            spx_max_drawdown: f(16),
+            spx_return: f(1),
+            condor,
+            condor_tally: tally,
+            programs,
+            count: self.rung_counts.len(),
+        }
+    }
+}
