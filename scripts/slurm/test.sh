@@ -160,7 +160,7 @@ done
 python3 - "$work/study/merged/summary.json" "$work/single/summary.json" <<'EOF' || fail "the merged summary differs from the one-process run's"
 import json, sys
 # Run facts: how each run went, not what it found (RUN_FACT_KEYS in src/report/summary.rs).
-facts = ["adapter", "elapsed_s", "path_steps_per_s"]
+facts = ["adapter", "elapsed_s", "path_steps_per_s", "resolved"]
 merged, single = (json.load(open(p)) for p in sys.argv[1:3])
 for d in (merged, single):
     for k in facts:
