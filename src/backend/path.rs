@@ -60,13 +60,7 @@ impl<'a> PathEngine<'a> {
         n: usize,
         batch_paths: Option<usize>,
     ) -> Result<Vec<TerminalState>, BackendError> {
-        let end = first_path + n as u64;
-        if end > u64::from(u32::MAX) + 1 {
-            return Err(BackendError::PathRange {
-                first: first_path,
-                end,
-            });
-        }
+        check_range(first_path, n)?;
         match (self.device, &self.path_step) {
             (Device::Gpu(ctx), Some(path_step)) => {
                 Ok(path_step.simulate_terminal(ctx, params, first_path, n, batch_paths)?)
@@ -95,13 +89,7 @@ impl<'a> PathEngine<'a> {
         n: usize,
         boot: Option<&BootstrapSeries>,
     ) -> Result<Vec<TerminalState>, BackendError> {
-        let end = first_path + n as u64;
-        if end > u64::from(u32::MAX) + 1 {
-            return Err(BackendError::PathRange {
-                first: first_path,
-                end,
-            });
-        }
+        check_range(first_path, n)?;
         match (self.device, &self.path_step) {
             (Device::Gpu(ctx), Some(path_step)) => {
                 Ok(path_step.simulate_closes(ctx, params, first_path, n, boot)?)
@@ -132,4 +120,13 @@ impl<'a> PathEngine<'a> {
         let out = self.simulate_terminal(params, first_path, n, batch_paths)?;
         Ok((out, t.elapsed().as_secs_f64()))
     }
+}
+
+/// Paths `first .. first + n` must fit the 32-bit path counter word.
+fn check_range(first: u64, n: usize) -> Result<(), BackendError> {
+    let end = first + n as u64;
+    if end > u64::from(u32::MAX) + 1 {
+        return Err(BackendError::PathRange { first, end });
+    }
+    Ok(())
 }

@@ -29,7 +29,9 @@
 //! whatever h. Scheduled events are not applied in the burn-in (they are tied
 //! to the path's calendar, which starts at day 0).
 
-use super::path_step::{box_muller_lane, decay_rest_of_step, ln_lane, philox_lanes_w3, LANES};
+use super::path_step::{
+    box_muller_lane, decay_rest_of_step, jump_count, ln_lane, philox_lanes_w3, LANES,
+};
 use crate::shared::math::{box_muller, exponential, ln_portable, uniform};
 use crate::shared::params::SimParams;
 use crate::shared::philox::{philox4x32_10, BLOCK_JUMP0};
@@ -67,14 +69,7 @@ pub fn start_variance(p: &SimParams, path: u32) -> f32 {
             }
         };
         if u_j > p.burn_poisson_p0 {
-            let mut n = 1u32;
-            let mut prob = p.burn_poisson_p0 * p.burn_lambda_dt;
-            let mut cum = p.burn_poisson_p0 + prob;
-            while u_j > cum && n < p.max_jumps {
-                n += 1;
-                prob *= p.burn_lambda_dt / n as f32;
-                cum += prob;
-            }
+            let n = jump_count(u_j, p.burn_poisson_p0, p.burn_lambda_dt, p.max_jumps);
             for j in 0..n {
                 let wj = philox4x32_10([path, k, BLOCK_JUMP0 + j, BURN_IN_WORD3], key);
                 let zv = p.mu_v * exponential(wj[2]);
@@ -121,14 +116,7 @@ pub fn start_variance_lanes(p: &SimParams, paths: &[u32; LANES]) -> [f32; LANES]
                 }
             };
             if u_j > p.burn_poisson_p0 {
-                let mut n = 1u32;
-                let mut prob = p.burn_poisson_p0 * p.burn_lambda_dt;
-                let mut cum = p.burn_poisson_p0 + prob;
-                while u_j > cum && n < p.max_jumps {
-                    n += 1;
-                    prob *= p.burn_lambda_dt / n as f32;
-                    cum += prob;
-                }
+                let n = jump_count(u_j, p.burn_poisson_p0, p.burn_lambda_dt, p.max_jumps);
                 n_jumps[l] = n;
                 max_jumps = max_jumps.max(n);
             }

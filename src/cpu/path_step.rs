@@ -123,14 +123,7 @@ fn apply_jumps(
     y: &mut f32,
     vn: &mut f32,
 ) {
-    let mut n = 1u32;
-    let mut prob = p.poisson_p0 * p.lambda_dt;
-    let mut cum = p.poisson_p0 + prob;
-    while u_j > cum && n < p.max_jumps {
-        n += 1;
-        prob *= p.lambda_dt / n as f32;
-        cum += prob;
-    }
+    let n = jump_count(u_j, p.poisson_p0, p.lambda_dt, p.max_jumps);
     for j in 0..n {
         let wj = draw(key, path, step, BLOCK_JUMP0 + j);
         let (z, z2) = box_muller(wj[0], wj[1]);
@@ -503,4 +496,20 @@ mod tests {
             assert_eq!(all[i], pieces[i], "path {i}");
         }
     }
+}
+
+/// The number of jumps in a step whose jump uniform `u_j` exceeds `p0`, the
+/// probability of none: Poisson inversion with mean `lambda_dt`, capped at
+/// `max_jumps` (the twin of the kernels' loop, operation for operation).
+#[inline(always)]
+pub(crate) fn jump_count(u_j: f32, p0: f32, lambda_dt: f32, max_jumps: u32) -> u32 {
+    let mut n = 1u32;
+    let mut prob = p0 * lambda_dt;
+    let mut cum = p0 + prob;
+    while u_j > cum && n < max_jumps {
+        n += 1;
+        prob *= lambda_dt / n as f32;
+        cum += prob;
+    }
+    n
 }
