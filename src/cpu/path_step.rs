@@ -384,6 +384,22 @@ pub fn simulate_terminal(p: &SimParams, first_path: u32, out: &mut [TerminalStat
         });
 }
 
+/// The number of jumps in a step whose jump uniform `u_j` exceeds `p0`, the
+/// probability of none: Poisson inversion with mean `lambda_dt`, capped at
+/// `max_jumps` (the twin of the kernels' loop, operation for operation).
+#[inline(always)]
+pub(crate) fn jump_count(u_j: f32, p0: f32, lambda_dt: f32, max_jumps: u32) -> u32 {
+    let mut n = 1u32;
+    let mut prob = p0 * lambda_dt;
+    let mut cum = p0 + prob;
+    while u_j > cum && n < max_jumps {
+        n += 1;
+        prob *= lambda_dt / n as f32;
+        cum += prob;
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,20 +512,4 @@ mod tests {
             assert_eq!(all[i], pieces[i], "path {i}");
         }
     }
-}
-
-/// The number of jumps in a step whose jump uniform `u_j` exceeds `p0`, the
-/// probability of none: Poisson inversion with mean `lambda_dt`, capped at
-/// `max_jumps` (the twin of the kernels' loop, operation for operation).
-#[inline(always)]
-pub(crate) fn jump_count(u_j: f32, p0: f32, lambda_dt: f32, max_jumps: u32) -> u32 {
-    let mut n = 1u32;
-    let mut prob = p0 * lambda_dt;
-    let mut cum = p0 + prob;
-    while u_j > cum && n < max_jumps {
-        n += 1;
-        prob *= lambda_dt / n as f32;
-        cum += prob;
-    }
-    n
 }
