@@ -188,7 +188,10 @@ pub fn run(args: &BatchArgs) -> Result<i32> {
 /// hash) on the backend the job asks for, if it has one.
 fn up_to_date(job: &Job) -> Option<JobRecord> {
     let dir = &job.args.out;
-    if dir.join(CHECKPOINT_FILE).exists() {
+    // A checkpoint is removed just after the outputs are written; one left by
+    // a process killed in between is of the finished study.
+    let cp = dir.join(CHECKPOINT_FILE);
+    if cp.exists() && !PartialResult::read(&cp).is_ok_and(|cp| cp.is_finished()) {
         return None;
     }
     let text = std::fs::read_to_string(dir.join("summary.json")).ok()?;

@@ -117,9 +117,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
 
 /// Writes several files into `dir` all or nothing (as far as the file system
 /// allows): every file is first written and synced under a temporary name, and
-/// only when all succeeded are they renamed to their final names. On an error
+/// only when all succeeded are they renamed to their final names, the study's
+/// record (`summary.json`, `partial.json`) last, so that a process killed
+/// among the renames never leaves a record beside missing files. On an error
 /// the temporary files are removed and no final name is touched.
 pub fn write_files_atomic(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), ReportError> {
+    let is_record = |name: &str| name == OUTPUT_FILES[0] || name == partial::PARTIAL_FILE;
+    let mut files: Vec<&(String, Vec<u8>)> = files.iter().collect();
+    files.sort_by_key(|(name, _)| is_record(name));
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
     let cleanup = |staged: &[(PathBuf, PathBuf)]| {
         for (tmp, _) in staged {
