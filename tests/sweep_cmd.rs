@@ -209,3 +209,127 @@ fn sensitivity_bumps_are_plain_runs_and_bad_names_are_refused() {
     fails_naming(&vixhedge(&args), &["--only", "moon phase"]);
     assert!(!bad.exists());
 }
+
+/// Starts `vixhedge` with `args`, waits for the first checkpoint in `dir`
+/// and sends SIGINT; returns the finished process's output.
+fn interrupted(args: &[&str], dir: &Path) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let child = Command::new(env!("CARGO_BIN_EXE_vixhedge"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let t = Instant::now();
+    while !dir.join("checkpoint.json").exists() {
+        assert!(
+            t.elapsed() < Duration::from_secs(600),
+            "no checkpoint after 10 minutes"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn points_that_differ_in_hedges_only_share_their_paths_and_resume_as_one() {
+    // Three sizes of the same layers, with `vxth` beside them: `none` and
+    // `vxth` do not read `hedge.units`, so the three points hold 1 + 1 + 3 x 2
+    // = 8 distinct programs, which one study runs on the same paths.
+    let d = tempfile::tempdir().unwrap();
+    // 24 batches, so the sweep is still running when it is stopped.
+    let study = [
+        "--paths",
+        "2400",
+        "--horizon-days",
+        "21",
+        "--seed",
+        "5",
+        "--backend",
+        "cpu",
+        "--hedges",
+        "none,alvh,static,vxth",
+        "--set",
+        "simulation.batch_paths=100",
+    ];
+    let grid = ["--grid", "hedge.units=1,2,4"];
+    let run_sweep = |dir: &Path| {
+        let mut a = vec!["sweep"];
+        a.extend(study);
+        a.extend(grid);
+        a.extend(["--out", dir.to_str().unwrap()]);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let whole = d.path().join("whole");
+    let o = vixhedge(
+        &run_sweep(&whole)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    ok(&o, "the sweep");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("points 1, 2, 3 of 3: 3 points differ only in their hedge programs; running them as one study (8 programs on the same paths)"),
+        "{err}"
+    );
+
+    // Each point is the plain run of its settings, bit for bit.
+    for (i, units) in ["1", "2", "4"].iter().enumerate() {
+        let plain = d.path().join(format!("plain{i}"));
+        let set = format!("hedge.units={units}");
+        let mut a = vec!["run"];
+        a.extend(study);
+        a.extend(["--set", &set, "--out", plain.to_str().unwrap()]);
+        ok(&vixhedge(&a), "a plain run");
+        let point = statistics(summary(&whole.join("points").join(i.to_string())));
+        let want = statistics(summary(&plain));
+        for key in ["config_hash", "strategies", "regimes", "verdict"] {
+            assert_eq!(point[key], want[key], "point {i}: {key}");
+        }
+    }
+
+    // Stopped after its first batch, every point of the study keeps a
+    // checkpoint at the same path; the resumed sweep equals the whole one.
+    let part = d.path().join("part");
+    let argv = run_sweep(&part);
+    let o = interrupted(
+        &argv.iter().map(String::as_str).collect::<Vec<_>>()[..],
+        &part.join("points").join("2"),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("vixhedge sweep --resume --out"), "{err}");
+    let next: Vec<u64> = (0..3)
+        .map(|i| {
+            let text = std::fs::read_to_string(
+                part.join("points")
+                    .join(i.to_string())
+                    .join("checkpoint.json"),
+            )
+            .unwrap();
+            let cp: serde_json::Value = serde_json::from_str(&text).unwrap();
+            cp["next_path"].as_u64().unwrap()
+        })
+        .collect();
+    assert!(next[0] > 0 && next[0] < 2400, "stopped part way: {next:?}");
+    assert!(next.iter().all(|&k| k == next[0]), "{next:?}");
+    let o = vixhedge(&["sweep", "--resume", "--out", part.to_str().unwrap()]);
+    ok(&o, "the resumed sweep");
+    let (a, b) = (sweep_json(&whole), sweep_json(&part));
+    assert_eq!(a["points"], b["points"]);
+    for i in 0..3 {
+        let p = i.to_string();
+        assert_eq!(
+            statistics(summary(&whole.join("points").join(&p)))["strategies"],
+            statistics(summary(&part.join("points").join(&p)))["strategies"],
+            "point {i}"
+        );
+    }
+}

@@ -19,12 +19,13 @@ use vixhedge::report::partial::{
     PartialResult, Shard, CHECKPOINT_FILE, PARTIAL_FILE, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION,
 };
 use vixhedge::report::{
-    self, LineSet, PathBatch, RunInfo, StudyAccumulator, StudyLayout, StudySummary, OUTPUT_FILES,
+    self, LineSet, RunInfo, StudyAccumulator, StudyLayout, StudySummary, OUTPUT_FILES,
 };
 use vixhedge::shared::bootstrap::BootstrapSeries;
 use vixhedge::strategy::spec::BookSpec;
 use vixhedge::strategy::PathOutcome;
 use vixhedge::study::lines::LineMap;
+use vixhedge::study::pack::PackBooks;
 use vixhedge::study::StudySetup;
 
 /// Runs the condor book and the hedge programs on every path, reduces, writes
@@ -194,54 +195,188 @@ pub(crate) fn study_hash(args: &RunArgs) -> Result<String> {
 /// # Errors
 /// As [`run`].
 pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcome> {
-    let plan = Plan::new(args)?;
-    let out = args.out.as_path();
-    outdir::check("--out", out)?;
-    if !args.resume && out.join(CHECKPOINT_FILE).is_file() {
-        eprintln!(
-            "warning: {} holds the checkpoint of an earlier run; starting over (`vixhedge run --resume --out {}` would continue it)",
-            out.display(),
-            out.display()
-        );
-    }
-    let config = &plan.config;
-    let programs = &plan.programs;
-    let sim = &config.simulation;
-    u32::try_from(sim.paths).context("simulation.paths must fit the 32-bit path index")?;
-    let spec = BookSpec::from_config(config, programs).context("building the books")?;
-    let in_force = plan.in_force.clone().with_programs(spec.in_force());
-    let lines = LineSet::new(programs, &config.hedge.units_ladder).context("hedge.units_ladder")?;
-    let map = LineMap::new(&lines, &spec)?;
-    let layout = StudyLayout {
-        lines,
-        regimes: config.regimes.clone(),
-        capital: config.condor.capital,
-        horizon_days: sim.horizon_days,
-    };
-    let resumed_acc = match &plan.resumed {
-        Some(cp) => {
-            let acc = cp
-                .accumulator()
-                .with_context(|| format!("{}", out.join(CHECKPOINT_FILE).display()))?;
-            if acc.layout() != &layout {
-                bail!(
-                    "{}: its accumulators are laid out for other lines or regimes",
-                    out.join(CHECKPOINT_FILE).display()
-                );
-            }
-            Some(acc)
+    let mut outcomes = study(std::slice::from_ref(args), label, print)?;
+    Ok(outcomes.pop().expect("one outcome per run"))
+}
+
+/// Runs the studies of `args` as one: the paths simulated once, the programs
+/// of every study run side by side on them (one program for the books the
+/// studies share), each study reduced from its own lines and written to its
+/// own `--out` exactly as a lone [`execute`] would write it. The studies must
+/// be [`pack_key`]-alike and start at the same path (each resumes from its own
+/// checkpoint when its `--resume` is set), and their distinct programs must fit
+/// the kernel's `MAX_PROGRAMS`. Nothing is printed on stdout.
+///
+/// # Errors
+/// As [`run`]; studies that cannot share their paths.
+pub(crate) fn execute_pack(args: &[RunArgs], label: &str) -> Result<Vec<Outcome>> {
+    study(args, label, false)
+}
+
+/// What decides a study's paths and everything but its hedge programs: its
+/// configuration with the programs' own keys (`hedge.layers`, `hedge.units`,
+/// `hedge.units_ladder`) set aside. Studies with the same key (and the same
+/// command line otherwise) can run as one pack ([`execute_pack`]).
+pub(crate) fn pack_key(config: &Config) -> String {
+    let mut c = config.clone();
+    let d = vixhedge::config::HedgeConfig::default();
+    c.hedge.layers = d.layers;
+    c.hedge.units = d.units;
+    c.hedge.units_ladder = d.units_ladder;
+    c.to_toml_string()
+}
+
+/// One study of a pack: its plan and lines, and its reduction so far.
+struct Member {
+    plan: Plan,
+    out: std::path::PathBuf,
+    in_force: InForce,
+    layout: StudyLayout,
+    /// Its lines, read from the pack's outcomes.
+    map: LineMap,
+    acc: StudyAccumulator,
+    spool: Option<PathSpool>,
+    elapsed_before: f64,
+    json: bool,
+}
+
+impl Member {
+    fn new(args: &RunArgs) -> Result<(Self, BookSpec)> {
+        let plan = Plan::new(args)?;
+        let out = args.out.clone();
+        outdir::check("--out", &out)?;
+        if !args.resume && out.join(CHECKPOINT_FILE).is_file() {
+            eprintln!(
+                "warning: {} holds the checkpoint of an earlier run; starting over (`vixhedge run --resume --out {}` would continue it)",
+                out.display(),
+                out.display()
+            );
         }
-        None => None,
+        let config = &plan.config;
+        let sim = &config.simulation;
+        u32::try_from(sim.paths).context("simulation.paths must fit the 32-bit path index")?;
+        let spec = BookSpec::from_config(config, &plan.programs).context("building the books")?;
+        let in_force = plan.in_force.clone().with_programs(spec.in_force());
+        let lines = LineSet::new(&plan.programs, &config.hedge.units_ladder)
+            .context("hedge.units_ladder")?;
+        let map = LineMap::new(&lines, &spec)?;
+        let layout = StudyLayout {
+            lines,
+            regimes: config.regimes.clone(),
+            capital: config.condor.capital,
+            horizon_days: sim.horizon_days,
+        };
+        let (acc, elapsed_before) = match &plan.resumed {
+            Some(cp) => {
+                let acc = cp
+                    .accumulator()
+                    .with_context(|| format!("{}", out.join(CHECKPOINT_FILE).display()))?;
+                if acc.layout() != &layout {
+                    bail!(
+                        "{}: its accumulators are laid out for other lines or regimes",
+                        out.join(CHECKPOINT_FILE).display()
+                    );
+                }
+                (acc, cp.elapsed_s)
+            }
+            None => (StudyAccumulator::new(layout.clone())?, 0.0),
+        };
+        Ok((
+            Self {
+                plan,
+                out,
+                in_force,
+                layout,
+                map,
+                acc,
+                spool: None,
+                elapsed_before,
+                json: args.json,
+            },
+            spec,
+        ))
+    }
+
+    /// The first path this study still has to run.
+    fn next(&self) -> u64 {
+        self.plan
+            .resumed
+            .as_ref()
+            .map_or(self.plan.range[0], |cp| cp.next_path)
+    }
+
+    fn open_spool(&mut self, rows: u64) -> Result<()> {
+        self.spool = if self.plan.export {
+            Some(PathSpool::open(&self.out, self.layout.lines.len(), rows)?)
+        } else {
+            None
+        };
+        Ok(())
+    }
+}
+
+/// The core of [`execute`] and [`execute_pack`].
+fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>> {
+    let mut members = Vec::with_capacity(all_args.len());
+    let mut specs = Vec::with_capacity(all_args.len());
+    for args in all_args {
+        let (m, spec) = Member::new(args)?;
+        members.push(m);
+        specs.push(spec);
+    }
+    let Some(lead) = members.first() else {
+        return Ok(Vec::new());
     };
+    let key = pack_key(&lead.plan.config);
+    let start = lead.next();
+    for m in &members[1..] {
+        let (a, b) = (&lead.plan, &m.plan);
+        if pack_key(&b.config) != key
+            || b.backend != a.backend
+            || b.shard != a.shard
+            || b.range != a.range
+            || b.export != a.export
+            || b.boot != a.boot
+            || m.next() != start
+        {
+            bail!(
+                "{} and {} are studies of other paths; they cannot run as one",
+                lead.out.display(),
+                m.out.display()
+            );
+        }
+    }
+    let mut pack = PackBooks::new();
+    for (m, spec) in members.iter_mut().zip(&specs) {
+        let at = pack.add(spec)?;
+        m.map = m.map.through(&at);
+    }
+    let spec = pack.books().expect("a study at least").clone();
+    let lead = &members[0];
+    let config = lead.plan.config.clone();
+    let backend = lead.plan.backend;
+    let boot = lead.plan.boot.clone();
+    let [first, end] = lead.plan.range;
+    let sim = &config.simulation;
     let stop = progress::stop_flag().context("installing the SIGINT/SIGTERM handlers")?;
 
-    let quiet = args.json || !print;
-    if print {
-        super::announce(config, &in_force)?;
-    } else {
-        super::print_warnings(config)?;
+    let quiet = members.iter().any(|m| m.json) || !print;
+    // The studies of a pack share their warnings but for the programs' own.
+    let mut warned: Vec<String> = Vec::new();
+    for m in &members {
+        if print {
+            super::announce(&m.plan.config, &m.in_force)?;
+        } else {
+            for w in m.plan.config.validate()? {
+                let w = w.to_string();
+                if !warned.contains(&w) {
+                    eprintln!("warning: {w}");
+                    warned.push(w);
+                }
+            }
+        }
     }
-    let gpu_device = match plan.backend {
+    let gpu_device = match backend {
         Backend::Cpu => None,
         choice => match Device::new(choice) {
             Ok(Device::Cpu) => None,
@@ -256,17 +391,17 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
     let cpu_device = Device::Cpu;
     let mut device = gpu_device.as_ref().unwrap_or(&cpu_device);
     if !quiet {
-        eprintln!("{}", device.describe_choice(plan.backend));
+        eprintln!("{}", device.describe_choice(backend));
         eprintln!(
             "building pricing tables (SPX implied vols, VIX futures and options) under Q ..."
         );
     }
     let t_tables = Instant::now();
-    let setup = StudySetup::with_spec(config, spec)?;
-    let setup = super::bootstrap::apply(setup, plan.boot.clone());
+    let setup = StudySetup::with_spec(&config, spec)?;
+    let setup = super::bootstrap::apply(setup, boot);
     let mut engine = match StudyEngine::new(device, &setup) {
         Ok(engine) => engine,
-        Err(e) if plan.backend == Backend::Auto => {
+        Err(e) if backend == Backend::Auto => {
             eprintln!(
                 "warning: --backend auto: the GPU study kernel failed on {} ({e}); falling back to the CPU",
                 device.adapter()
@@ -289,39 +424,20 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
         eprintln!("{what} ready in {:.1} s", t_tables.elapsed().as_secs_f64());
     }
 
-    let [first, end] = plan.range;
-    let (mut acc, mut next, elapsed_before) = match (resumed_acc, &plan.resumed) {
-        (Some(acc), Some(cp)) => (acc, cp.next_path, cp.elapsed_s),
-        _ => (StudyAccumulator::new(layout.clone())?, first, 0.0),
-    };
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let open_spool = |rows: u64| -> Result<Option<PathSpool>> {
-        Ok(if plan.export {
-            Some(PathSpool::open(out, layout.lines.len(), rows)?)
-        } else {
-            None
-        })
-    };
-    let mut spool = open_spool(plan.resumed.as_ref().map_or(0, |cp| cp.spooled_rows))?;
+    let mut next = start;
+    for m in &mut members {
+        std::fs::create_dir_all(&m.out).with_context(|| format!("creating {}", m.out.display()))?;
+        let rows = m.plan.resumed.as_ref().map_or(0, |cp| cp.spooled_rows);
+        m.open_spool(rows)?;
+    }
     let t = Instant::now();
     loop {
         let batch = match usize::try_from(sim.batch_paths).unwrap_or(usize::MAX) {
             0 => device.default_batch(),
             b => b,
         };
-        let checkpoint = |acc: &StudyAccumulator, batch: &PathBatch, next: u64| -> Result<()> {
-            let elapsed = elapsed_before + t.elapsed().as_secs_f64();
-            if let Some(spool) = spool.as_mut() {
-                spool.append(batch, &layout)?;
-            }
-            let rows = spool.as_ref().map_or(0, PathSpool::rows);
-            let cp = partial_result(&plan, device, acc, next, elapsed, rows);
-            report::write_atomic(&out.join(CHECKPOINT_FILE), &cp.to_json())?;
-            Ok(())
-        };
         let result = simulate_range(
             &SimRange {
-                map: &map,
                 next,
                 end,
                 batch,
@@ -331,7 +447,21 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
                 label,
                 progress: !quiet,
             },
-            &mut acc,
+            |from: u64, outcomes: &[PathOutcome]| -> Result<()> {
+                let reached = from + outcomes.len() as u64;
+                for m in &mut members {
+                    let batch = m.map.batch(from, outcomes);
+                    m.acc.push_batch_par(&batch)?;
+                    let elapsed = m.elapsed_before + t.elapsed().as_secs_f64();
+                    if let Some(spool) = m.spool.as_mut() {
+                        spool.append(&batch, &m.layout)?;
+                    }
+                    let rows = m.spool.as_ref().map_or(0, PathSpool::rows);
+                    let cp = partial_result(&m.plan, device, &m.acc, reached, elapsed, rows);
+                    report::write_atomic(&m.out.join(CHECKPOINT_FILE), &cp.to_json())?;
+                }
+                Ok(())
+            },
             |from, n, done| {
                 engine.run_paths(from, n, done).with_context(|| {
                     format!(
@@ -341,32 +471,38 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
                     )
                 })
             },
-            checkpoint,
         );
         match result {
             Ok(reached) => {
                 next = reached;
                 break;
             }
-            Err(e) if e.downcast_ref::<GpuError>().is_some() && plan.backend == Backend::Auto => {
+            Err(e) if e.downcast_ref::<GpuError>().is_some() && backend == Backend::Auto => {
                 eprintln!(
                     "warning: --backend auto: {e:#}; every path of this run is simulated again on the CPU"
                 );
                 device = &cpu_device;
                 engine = StudyEngine::new(device, &setup)?;
-                acc = StudyAccumulator::new(layout.clone())?;
-                spool = open_spool(0)?;
+                for m in &mut members {
+                    m.acc = StudyAccumulator::new(m.layout.clone())?;
+                    m.open_spool(0)?;
+                }
                 next = first;
             }
             Err(e) if e.downcast_ref::<GpuError>().is_some() => {
-                let saved = if out.join(CHECKPOINT_FILE).is_file() {
-                    format!(
-                        "; the paths done are saved in {} (`vixhedge run --resume --out {}` continues)",
-                        out.join(CHECKPOINT_FILE).display(),
-                        out.display()
-                    )
-                } else {
-                    String::new()
+                let saved: Vec<String> = members
+                    .iter()
+                    .map(|m| m.out.join(CHECKPOINT_FILE))
+                    .filter(|p| p.is_file())
+                    .map(|p| p.display().to_string())
+                    .collect();
+                let saved = match (saved.as_slice(), members.as_slice()) {
+                    ([], _) => String::new(),
+                    ([file], [m]) => format!(
+                        "; the paths done are saved in {file} (`vixhedge run --resume --out {}` continues)",
+                        m.out.display()
+                    ),
+                    (files, _) => format!("; the paths done are saved in {}", files.join(", ")),
                 };
                 return Err(anyhow!("{e:#}{saved}"));
             }
@@ -375,85 +511,127 @@ pub(crate) fn execute(args: &RunArgs, label: &str, print: bool) -> Result<Outcom
     }
     if next < end {
         // A checkpoint is written after every batch reduced.
-        if next > first {
-            eprintln!(
-                "interrupted: paths {first}..{next} of {first}..{end} are saved in {}; continue with `vixhedge run --resume --out {}`",
-                out.join(CHECKPOINT_FILE).display(),
-                out.display()
-            );
-        } else {
-            eprintln!("interrupted before any path ran; nothing was saved");
+        for m in &members {
+            if next > first {
+                eprintln!(
+                    "interrupted: paths {first}..{next} of {first}..{end} are saved in {}; continue with `vixhedge run --resume --out {}`",
+                    m.out.join(CHECKPOINT_FILE).display(),
+                    m.out.display()
+                );
+            } else {
+                eprintln!(
+                    "interrupted before any path of {} ran; nothing was saved",
+                    m.out.display()
+                );
+            }
         }
-        return Ok(Outcome::Interrupted);
+        return Ok(members.iter().map(|_| Outcome::Interrupted).collect());
     }
-    let elapsed = elapsed_before + t.elapsed().as_secs_f64();
-    let mut exported: Vec<String> = Vec::new();
-    if let Some(spool) = spool {
-        let metadata = [
-            ("vixhedge.program_version", env!("CARGO_PKG_VERSION").to_string()),
-            ("vixhedge.config_hash", plan.hash.clone()),
-            ("vixhedge.paths", sim.paths.to_string()),
-            ("vixhedge.range", format!("{first}..{end}")),
-            (
-                "vixhedge.units",
-                format!(
-                    "path: global index; regime: by {} ([regimes] by = {}); max_vix, first_vix: VIX points; spx_return, spx_max_drawdown, *.max_drawdown: fractions; *.pnl, *.premium, *.payoff: USD",
-                    report::render::regime_measure(config.regimes.by.name()),
-                    config.regimes.by.name()
+    // Every study of a pack took the pack's time.
+    let elapsed = t.elapsed().as_secs_f64();
+    let mut outcomes = Vec::with_capacity(members.len());
+    for m in members {
+        outcomes.push(m.finish(device, &setup, first, end, elapsed, print)?);
+    }
+    Ok(outcomes)
+}
+
+impl Member {
+    /// Writes the finished study's files (or its shard's partial result) and
+    /// prints what `print` asks for.
+    fn finish(
+        self,
+        device: &Device,
+        setup: &StudySetup,
+        first: u64,
+        end: u64,
+        elapsed_here: f64,
+        print: bool,
+    ) -> Result<Outcome> {
+        let Member {
+            plan,
+            out,
+            in_force,
+            layout,
+            acc,
+            spool,
+            elapsed_before,
+            json,
+            ..
+        } = self;
+        let out = out.as_path();
+        let quiet = json || !print;
+        let config = &plan.config;
+        let sim = &config.simulation;
+        let elapsed = elapsed_before + elapsed_here;
+        let mut exported: Vec<String> = Vec::new();
+        if let Some(spool) = spool {
+            let metadata = [
+                ("vixhedge.program_version", env!("CARGO_PKG_VERSION").to_string()),
+                ("vixhedge.config_hash", plan.hash.clone()),
+                ("vixhedge.paths", sim.paths.to_string()),
+                ("vixhedge.range", format!("{first}..{end}")),
+                (
+                    "vixhedge.units",
+                    format!(
+                        "path: global index; regime: by {} ([regimes] by = {}); max_vix, first_vix: VIX points; spx_return, spx_max_drawdown, *.max_drawdown: fractions; *.pnl, *.premium, *.payoff: USD",
+                        report::render::regime_measure(config.regimes.by.name()),
+                        config.regimes.by.name()
+                    ),
                 ),
-            ),
-        ];
-        spool.finish(out, &layout, &metadata)?;
-        exported.push(PATHS_FILE.into());
-    }
-    if let Some(shard) = plan.shard {
-        let partial = partial_result(&plan, device, &acc, end, elapsed, 0);
-        let files = vec![(PARTIAL_FILE.to_string(), partial.to_json())];
+            ];
+            spool.finish(out, &layout, &metadata)?;
+            exported.push(PATHS_FILE.into());
+        }
+        if let Some(shard) = plan.shard {
+            let partial = partial_result(&plan, device, &acc, end, elapsed, 0);
+            let files = vec![(PARTIAL_FILE.to_string(), partial.to_json())];
+            finish(out, &files, &exported)?;
+            if json && print {
+                let doc = serde_json::json!({
+                    "shard": shard.to_string(),
+                    "range": plan.range,
+                    "paths": sim.paths,
+                    "config_hash": plan.hash,
+                    "partial": out.join(PARTIAL_FILE),
+                });
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+            } else if !quiet {
+                eprintln!(
+                    "wrote {}: paths {first}..{end} of {} (shard {shard}); merge the shards with `vixhedge merge DIR... --out DIR`",
+                    out.join(PARTIAL_FILE).display(),
+                    sim.paths
+                );
+            }
+            return Ok(Outcome::Done(None));
+        }
+        let steps = f64::from(setup.params.n_steps);
+        let info = RunInfo {
+            seed: sim.seed,
+            backend: device.name().into(),
+            adapter: device.adapter(),
+            elapsed_s: elapsed,
+            path_steps_per_s: (end - first) as f64 * steps / elapsed.max(1e-9),
+            config_hash: plan.hash.clone(),
+        };
+        let mut summary = report::summarize(&acc, info);
+        summary.resolved = Some(in_force);
+        let files = output_files(&summary, &acc, config)?;
         finish(out, &files, &exported)?;
-        if args.json && print {
-            let doc = serde_json::json!({
-                "shard": shard.to_string(),
-                "range": plan.range,
-                "paths": sim.paths,
-                "config_hash": plan.hash,
-                "partial": out.join(PARTIAL_FILE),
-            });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
-        } else if !quiet {
-            eprintln!(
-                "wrote {}: paths {first}..{end} of {} (shard {shard}); merge the shards with `vixhedge merge DIR... --out DIR`",
-                out.join(PARTIAL_FILE).display(),
-                sim.paths
-            );
+        if print {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                print!("{}", report::render::verdict_table(&summary));
+                eprintln!(
+                    "wrote {} files to {}",
+                    files.len() + exported.len(),
+                    out.display()
+                );
+            }
         }
-        return Ok(Outcome::Done(None));
+        Ok(Outcome::Done(Some(Box::new(summary))))
     }
-    let steps = f64::from(setup.params.n_steps);
-    let info = RunInfo {
-        seed: sim.seed,
-        backend: device.name().into(),
-        adapter: device.adapter(),
-        elapsed_s: elapsed,
-        path_steps_per_s: (end - first) as f64 * steps / elapsed.max(1e-9),
-        config_hash: plan.hash.clone(),
-    };
-    let mut summary = report::summarize(&acc, info);
-    summary.resolved = Some(in_force);
-    let files = output_files(&summary, &acc, config)?;
-    finish(out, &files, &exported)?;
-    if print {
-        if args.json {
-            println!("{}", serde_json::to_string_pretty(&summary)?);
-        } else {
-            print!("{}", report::render::verdict_table(&summary));
-            eprintln!(
-                "wrote {} files to {}",
-                files.len() + exported.len(),
-                out.display()
-            );
-        }
-    }
-    Ok(Outcome::Done(Some(Box::new(summary))))
 }
 
 /// The final files of a study: `summary.json`, `report.md`, the CSVs and
@@ -514,7 +692,6 @@ fn partial_result(
 
 /// The paths left to run and how to run them.
 struct SimRange<'a> {
-    map: &'a LineMap,
     /// First global path still to run.
     next: u64,
     /// One past the last.
@@ -529,17 +706,17 @@ struct SimRange<'a> {
 }
 
 /// Simulates paths `r.next..r.end` in batches of `r.batch` with `run(first,
-/// n, done)` and folds each batch into `acc`, in path order, calling
-/// `checkpoint(acc, batch, next path)` after each. A second thread simulates the
-/// next batch while this one reduces the last, so a GPU is not left idle
-/// while the host reduces (at most two batches are held at a time). Once
-/// `r.stop` is set no new batch starts; the ones in flight are reduced and
-/// checkpointed. Returns the next path to run: `r.end` unless stopped.
+/// n, done)` and hands each batch's outcomes to `reduce(first, outcomes)`, in
+/// path order (which folds them into the accumulators and checkpoints). A
+/// second thread simulates the next batch while this one reduces the last, so
+/// a GPU is not left idle while the host reduces (at most two batches are
+/// held at a time). Once `r.stop` is set no new batch starts; the ones in
+/// flight are reduced and checkpointed. Returns the next path to run: `r.end`
+/// unless stopped.
 fn simulate_range(
     r: &SimRange<'_>,
-    acc: &mut StudyAccumulator,
+    mut reduce: impl FnMut(u64, &[PathOutcome]) -> Result<()>,
     mut run: impl FnMut(u32, usize, &AtomicUsize) -> Result<Vec<PathOutcome>> + Send,
-    mut checkpoint: impl FnMut(&StudyAccumulator, &PathBatch, u64) -> Result<()>,
 ) -> Result<u64> {
     let finished = AtomicUsize::new(r.base);
     let shown = AtomicBool::new(false);
@@ -579,10 +756,8 @@ fn simulate_range(
         let result = (|| {
             for result in rx {
                 let (first, outcomes) = result?;
-                let batch = r.map.batch(first, &outcomes);
-                acc.push_batch_par(&batch)?;
+                reduce(first, &outcomes)?;
                 next = first + outcomes.len() as u64;
-                checkpoint(acc, &batch, next)?;
             }
             Ok(next)
         })();

@@ -18,11 +18,13 @@ use serde::{Deserialize, Serialize};
 
 use super::outdir;
 use super::progress::INTERRUPTED;
-use super::run::{execute, Outcome};
+use super::run::{execute_pack, pack_key, programs_of, Outcome};
 use crate::cli::{Cli, Command, MergeArgs, RunArgs, SweepArgs};
 use vixhedge::config::Config;
 use vixhedge::report;
 use vixhedge::report::partial::{CHECKPOINT_FILE, PARTIAL_FILE};
+use vixhedge::strategy::spec::BookSpec;
+use vixhedge::study::pack::PackBooks;
 use vixhedge::sweep::{self as sw, Grid, Point, Row};
 
 /// The sweep's command line, kept in its output directory.
@@ -132,22 +134,30 @@ fn sweep(args: &SweepArgs, resume: bool) -> Result<i32> {
         report::write_atomic(&out.join(PLAN_FILE), &serde_json::to_vec_pretty(&plan)?)?;
     }
     let shard = args.run.shard.is_some();
-    let mut summaries: Vec<serde_json::Value> = Vec::with_capacity(n);
+    let mut summaries: Vec<(usize, serde_json::Value)> = Vec::with_capacity(n);
+    let mut packs: Vec<Pack> = Vec::new();
     for p in &points {
         let dir = point_dir(out, p.index);
         let label = format!("point {}/{n}", p.index + 1);
         let mut pargs = point_args(args, p, false);
+        let mut start = None;
         if resume {
             if let Some(s) = finished(&dir, &pargs, shard)? {
                 if !quiet {
                     eprintln!("{label}: finished earlier, kept");
                 }
                 if let Some(s) = s {
-                    summaries.push(s);
+                    summaries.push((p.index, s));
                 }
                 continue;
             }
-            if dir.join(CHECKPOINT_FILE).is_file() {
+            let cp = dir.join(CHECKPOINT_FILE);
+            if cp.is_file() {
+                start = Some(
+                    vixhedge::report::partial::PartialResult::read(&cp)
+                        .with_context(|| format!("{}", cp.display()))?
+                        .next_path,
+                );
                 pargs = point_args(args, p, true);
             }
         }
@@ -155,18 +165,56 @@ fn sweep(args: &SweepArgs, resume: bool) -> Result<i32> {
             let what: Vec<String> = p.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
             eprintln!("{label}: {}", what.join(" "));
         }
-        match execute(&pargs, &label, false)? {
-            Outcome::Done(Some(s)) => summaries.push(serde_json::to_value(&*s)?),
-            Outcome::Done(None) => {}
-            Outcome::Interrupted => {
-                eprintln!(
-                    "interrupted at {label}; continue the sweep with `vixhedge sweep --resume --out {}`",
-                    out.display()
-                );
-                return Ok(INTERRUPTED);
+        let (config, _) = super::load_config(&point_args(args, p, false).layers())?;
+        let spec = BookSpec::from_config(&config, &programs_of(&pargs.hedges))
+            .context("building the books")?;
+        let key = (pack_key(&config), start);
+        if !packs
+            .iter_mut()
+            .any(|k| k.add(&key, p.index, &pargs, &spec))
+        {
+            let mut pack = Pack {
+                key: key.clone(),
+                books: PackBooks::new(),
+                points: Vec::new(),
+                args: Vec::new(),
+            };
+            if !pack.add(&key, p.index, &pargs, &spec) {
+                bail!("point {}: its books do not fit one study", p.index);
+            }
+            packs.push(pack);
+        }
+    }
+    for pack in &packs {
+        let names: Vec<String> = pack.points.iter().map(|i| (i + 1).to_string()).collect();
+        let label = match names.as_slice() {
+            [one] => format!("point {one}/{n}"),
+            many => format!("points {} of {n}", many.join(", ")),
+        };
+        if !quiet && pack.points.len() > 1 {
+            eprintln!(
+                "{label}: {} points differ only in their hedge programs; running them as one study ({} programs on the same paths)",
+                pack.points.len(),
+                pack.books.programs()
+            );
+        }
+        let outcomes = execute_pack(&pack.args, &label)?;
+        for (&i, outcome) in pack.points.iter().zip(outcomes) {
+            match outcome {
+                Outcome::Done(Some(s)) => summaries.push((i, serde_json::to_value(&*s)?)),
+                Outcome::Done(None) => {}
+                Outcome::Interrupted => {
+                    eprintln!(
+                        "interrupted at {label}; continue the sweep with `vixhedge sweep --resume --out {}`",
+                        out.display()
+                    );
+                    return Ok(INTERRUPTED);
+                }
             }
         }
     }
+    summaries.sort_by_key(|(i, _)| *i);
+    let summaries: Vec<serde_json::Value> = summaries.into_iter().map(|(_, s)| s).collect();
     if shard {
         if !quiet {
             eprintln!(
@@ -178,6 +226,34 @@ fn sweep(args: &SweepArgs, resume: bool) -> Result<i32> {
     }
     write_sweep(out, &base, &points, &summaries, args.run.json)?;
     Ok(0)
+}
+
+/// Points of a sweep that run as one study: the same paths and everything
+/// but their hedge programs (the same [`pack_key`] and the same first path
+/// to run), with the programs they need within the kernel's capacity.
+struct Pack {
+    key: (String, Option<u64>),
+    books: PackBooks,
+    points: Vec<usize>,
+    args: Vec<RunArgs>,
+}
+
+impl Pack {
+    /// Adds point `point` if it fits; false (the pack unchanged) if not.
+    fn add(
+        &mut self,
+        key: &(String, Option<u64>),
+        point: usize,
+        args: &RunArgs,
+        spec: &BookSpec,
+    ) -> bool {
+        if &self.key != key || self.books.add(spec).is_err() {
+            return false;
+        }
+        self.points.push(point);
+        self.args.push(args.clone());
+        true
+    }
 }
 
 /// The summary of a point that finished earlier with the same study, if

@@ -100,6 +100,27 @@ impl ProgramSpec {
         ProgramKind::of(self.program)
     }
 
+    /// Whether `self` and `other` have the same own line on every path,
+    /// whatever their names and ladders: the same kind and layers, and for
+    /// layered programs the same units (`none` and `vxth` do not read
+    /// `units`).
+    #[must_use]
+    pub fn same_line(&self, other: &ProgramSpec) -> bool {
+        let kind = self.kind();
+        kind == other.kind()
+            && self.layers == other.layers
+            && (!matches!(kind, ProgramKind::Layers { .. }) || self.units == other.units)
+    }
+
+    /// Whether `self` and `other` have the same ladder lines on every path:
+    /// the same kind, layers and ladder, whatever their units (a rung is the
+    /// condor's equity plus k times the one-unit ledger, which no program's
+    /// own size changes).
+    #[must_use]
+    pub fn same_rungs(&self, other: &ProgramSpec) -> bool {
+        self.kind() == other.kind() && self.layers == other.layers && self.ladder == other.ladder
+    }
+
     /// `program` as `config` defines it: layered programs take the config's
     /// `[hedge]` layers, or for a named reading (`alvh-seed`, ...) the layers of
     /// that preset; all take the config's `hedge.units` (so `--set hedge.units=2`

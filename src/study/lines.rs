@@ -7,6 +7,7 @@ use crate::report::{LineOutcome, LineSet, PathBatch};
 use crate::strategy::book::PathOutcome;
 use crate::strategy::spec::BookSpec;
 use crate::strategy::stats::EquityStats;
+use crate::study::pack::PackIndex;
 
 /// Where each report line comes from in a [`PathOutcome`].
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -60,6 +61,34 @@ impl LineMap {
             }
         }
         Ok(Self(out))
+    }
+
+    /// The same lines, read from other books: this map's program `j` has
+    /// its own line in program `at.lines[j]` of the books the outcomes come
+    /// from, and its ladder rungs in program `at.rungs[j]` (a study that runs
+    /// the programs of several points at once, `crate::study::pack`).
+    ///
+    /// # Panics
+    /// A program of this map without an entry in `at`.
+    #[must_use]
+    pub fn through(&self, at: &PackIndex) -> Self {
+        Self(
+            self.0
+                .iter()
+                .map(|s| match *s {
+                    Source::Program(i) => Source::Program(at.lines[i]),
+                    Source::Rung {
+                        program,
+                        rung,
+                        units,
+                    } => Source::Rung {
+                        program: at.rungs[program],
+                        rung,
+                        units,
+                    },
+                })
+                .collect(),
+        )
     }
 
     /// Number of lines.
