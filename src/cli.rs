@@ -359,6 +359,10 @@ pub struct BenchArgs {
     /// condor book and every hedge program).
     #[arg(long, value_enum, default_value_t = BenchKernel::Path)]
     pub kernel: BenchKernel,
+    /// With `--kernel study`: also time the f64 reference books on the same
+    /// paths and compare the first backend with them path by path.
+    #[arg(long)]
+    pub reference: bool,
     /// Print one JSON document on stdout and nothing else there.
     #[arg(long)]
     pub json: bool,

@@ -217,6 +217,59 @@ fn bench_json_has_the_design_shape() {
     }
 }
 
+/// `bench --kernel study --reference`: the f64 books time on the same paths
+/// as a last result, and the CPU kernel agrees with them path by path; the
+/// path kernel has no reference books.
+#[test]
+fn bench_reference_compares_the_cpu_kernel_with_the_f64_books() {
+    let out = vixhedge()
+        .args([
+            "bench",
+            "--kernel",
+            "study",
+            "--reference",
+            "--paths",
+            "256",
+            "--horizon-days",
+            "21",
+            "--backends",
+            "cpu",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let backends: Vec<&str> = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["backend"].as_str().unwrap())
+        .collect();
+    assert_eq!(backends, ["cpu", "reference"]);
+    let a = &v["reference_agreement"];
+    assert_eq!(a["paths"], 256, "{v}");
+    // At least 99% of paths within the per-path tolerances (docs/statistics.md).
+    assert!(a["within_tolerance"].as_u64().unwrap() >= 254, "{a}");
+    assert!(a["max_drawdown_diff"].as_f64().unwrap() < 1e-3, "{a}");
+    assert!(v["agreement"].is_null(), "one kernel backend: {v}");
+
+    let out = vixhedge()
+        .args(["bench", "--reference", "--paths", "16", "--backends", "cpu"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--reference") && err.contains("--kernel study"),
+        "{err}"
+    );
+}
+
 /// Value stability of the random numbers: the first normals (Box-Muller of
 /// a Philox block) and exponentials of seed 7, path 0, step 0, as f32 bits.
 #[test]

@@ -168,11 +168,17 @@ pub struct StudyBenchReport {
     /// two backends (null with one backend).
     #[serde(default)]
     pub bit_identical_paths: Option<u64>,
+    /// Per-path agreement of the first backend with the f64 reference books
+    /// (`bench --reference`; null without).
+    #[serde(default)]
+    pub reference_agreement: Option<Agreement>,
 }
 
 /// Times the study kernel of `setup` on each backend over paths `0..paths`,
 /// batch by batch (every backend runs a batch, then the next batch), and
-/// compares the first two backends path by path. `batch` paths a batch, or
+/// compares the first two backends path by path; with `reference`, also the
+/// f64 reference books (a last result, backend `reference`), which the first
+/// backend is compared with path by path. `batch` paths a batch, or
 /// (None) the largest default batch of the devices ([`Device::default_batch`]).
 /// `progress(done)` is called
 /// after each batch. A warm-up batch of 64 paths per backend (pipeline
@@ -186,16 +192,21 @@ pub fn run_study(
     paths: usize,
     backends: &[Backend],
     batch: Option<usize>,
+    reference: bool,
     mut progress: impl FnMut(usize),
 ) -> Result<StudyBenchReport, GpuError> {
     let devices = backends
         .iter()
         .map(|&b| Device::new(b))
         .collect::<Result<Vec<_>, _>>()?;
-    let engines = devices
+    let mut engines = devices
         .iter()
         .map(|d| StudyEngine::new(d, setup))
         .collect::<Result<Vec<_>, _>>()?;
+    let kernels = engines.len();
+    if reference {
+        engines.push(StudyEngine::reference(setup));
+    }
     let batch = batch
         .unwrap_or_else(|| devices.iter().map(Device::default_batch).max().unwrap_or(1))
         .max(1);
@@ -225,25 +236,32 @@ pub fn run_study(
     // The warm-up's phases, taken off the timed ones.
     let warm: Vec<Option<StudyPhases>> = engines.iter().map(StudyEngine::gpu_phases).collect();
     let mut seconds = vec![0.0f64; engines.len()];
-    let mut agreement = (engines.len() >= 2).then(Agreement::default);
-    let mut identical = (engines.len() >= 2).then_some(0u64);
+    let mut agreement = (kernels >= 2).then(Agreement::default);
+    let mut reference_agreement = (reference && kernels >= 1).then(Agreement::default);
+    let mut identical = (kernels >= 2).then_some(0u64);
     let capital = setup.spec.condor.capital;
     let mut done = 0;
     while done < paths {
         let n = batch.min(paths - done);
         let mut outs = Vec::with_capacity(2);
         let mut recs = Vec::with_capacity(2);
+        let mut reference_outs = None;
         for (i, e) in engines.iter().enumerate() {
             let t = Instant::now();
             let (rec, out) = run(e, done, n)?;
             seconds[i] += t.elapsed().as_secs_f64();
-            if i < 2 {
+            if i >= kernels {
+                reference_outs = Some(out);
+            } else if i < 2 {
                 outs.push(out);
                 recs.push(rec);
             }
         }
         if let Some(a) = agreement.as_mut() {
             a.add(&outs[0], &outs[1], capital);
+        }
+        if let (Some(a), Some(r)) = (reference_agreement.as_mut(), &reference_outs) {
+            a.add(&outs[0], r, capital);
         }
         if let (Some(count), [Some(a), Some(b)]) = (identical.as_mut(), &recs[..]) {
             let words = a.len() / n.max(1);
@@ -259,13 +277,23 @@ pub fn run_study(
         progress(done);
     }
     let steps = u64::from(setup.params.n_steps);
+    let cpu = Device::Cpu;
     let results = devices
         .iter()
+        .chain(reference.then_some(&cpu))
         .zip(&seconds)
         .zip(engines.iter().zip(&warm))
         .map(|((d, &s), (e, w))| StudyBenchResult {
-            backend: d.name().to_string(),
-            adapter: d.adapter(),
+            backend: if e.is_reference() {
+                "reference".to_string()
+            } else {
+                d.name().to_string()
+            },
+            adapter: if e.is_reference() {
+                format!("f64 books on {}", d.adapter())
+            } else {
+                d.adapter()
+            },
             seconds: s,
             path_steps_per_s: paths as f64 * steps as f64 / s,
             path_days_per_s: paths as f64 * f64::from(setup.horizon_days) / s,
@@ -295,5 +323,6 @@ pub fn run_study(
         results,
         agreement,
         bit_identical_paths: identical,
+        reference_agreement,
     })
 }

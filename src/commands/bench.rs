@@ -21,6 +21,9 @@ pub fn run(args: &BenchArgs) -> Result<i32> {
     if args.backends.is_empty() {
         bail!("--backends: name at least one of cpu, gpu");
     }
+    if args.reference && args.kernel != BenchKernel::Study {
+        bail!("--reference: the f64 reference books run with --kernel study only");
+    }
     if args.kernel == BenchKernel::Study {
         return study(args, &config);
     }
@@ -86,12 +89,19 @@ fn study(args: &BenchArgs, config: &Config) -> Result<i32> {
     let t = std::time::Instant::now();
     let quiet = args.json;
     let identity = config_identity(config);
-    let report =
-        vixhedge::bench::run_study(&setup, &identity, paths, &args.backends, batch, |done| {
+    let report = vixhedge::bench::run_study(
+        &setup,
+        &identity,
+        paths,
+        &args.backends,
+        batch,
+        args.reference,
+        |done| {
             if !quiet {
                 eprintln!("  {done}/{paths} paths, {:.0} s", t.elapsed().as_secs_f64());
             }
-        })?;
+        },
+    )?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(0);
@@ -139,6 +149,19 @@ fn study(args: &BenchArgs, config: &Config) -> Result<i32> {
             "per path: {}/{} paths agree within tolerance (largest drawdown difference {:.2e}, \
              USD difference {:.2e} of capital); largest max-VIX difference {:.2e} relative",
             a.within_tolerance, a.paths, a.max_drawdown_diff, a.max_usd_diff, a.max_vix_diff
+        );
+    }
+    if let Some(a) = report.reference_agreement {
+        println!(
+            "{} against the f64 reference books: {}/{} paths agree within tolerance (largest \
+             drawdown difference {:.2e}, USD difference {:.2e} of capital); largest max-VIX \
+             difference {:.2e} relative",
+            report.results[0].backend,
+            a.within_tolerance,
+            a.paths,
+            a.max_drawdown_diff,
+            a.max_usd_diff,
+            a.max_vix_diff
         );
     }
     Ok(0)
