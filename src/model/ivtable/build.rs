@@ -132,7 +132,12 @@ impl TauSlice {
         let mut first = 0.0;
         for n in 0..self.len() {
             let u = self.u[n];
-            let event = (-0.5 * event_var * (u * u + 0.25)).exp();
+            // exp(-0) = 1 exactly: no event, no exponential.
+            let event = if event_var == 0.0 {
+                1.0
+            } else {
+                (-0.5 * event_var * (u * u + 0.25)).exp()
+            };
             let z = self.weight[n] * event * (self.a[n] + self.b[n] * v).exp();
             let size = z.norm();
             if n == 0 {
@@ -165,22 +170,64 @@ impl TauSlice {
             (rre[c][l], rim[c][l]) = (rot.re, rot.im);
             (cre[c][l], cim[c][l]) = (cur.re, cur.im);
         }
-        for (j, slot) in out.iter_mut().enumerate() {
-            let mut acc = [0.0f64; LANES];
-            for c in 0..pad / LANES {
-                let (gr, gi, rr, ri) = (&gre[c], &gim[c], &rre[c], &rim[c]);
-                let (cr, ci) = (&mut cre[c], &mut cim[c]);
-                for l in 0..LANES {
-                    // Re[c g], then c <- c rot
-                    acc[l] += cr[l] * gr[l] - ci[l] * gi[l];
-                    let re = cr[l] * rr[l] - ci[l] * ri[l];
-                    ci[l] = cr[l] * ri[l] + ci[l] * rr[l];
-                    cr[l] = re;
-                }
-            }
+        // Node blocks outermost, strikes inside: a block's factors stay in
+        // registers across the strikes and only the strikes' partial sums
+        // travel. Every partial sum still adds the blocks in node order, so
+        // the sums are those of a strike-by-strike loop.
+        let mut acc = vec![[0.0f64; LANES]; out.len()];
+        let chunks = pad / LANES;
+        let mut c = 0;
+        while c + BLOCK <= chunks {
+            node_block::<BLOCK>(c, &gre, &gim, &rre, &rim, &cre, &cim, &mut acc);
+            c += BLOCK;
+        }
+        while c < chunks {
+            node_block::<1>(c, &gre, &gim, &rre, &rim, &cre, &cim, &mut acc);
+            c += 1;
+        }
+        for (j, (slot, acc)) in out.iter_mut().zip(&acc).enumerate() {
             let integral: f64 = acc.iter().sum();
             let x = x0 + dx * j as f64;
             *slot = implied_from_integral(x, integral, self.tau).unwrap_or(f64::NAN);
+        }
+    }
+}
+
+/// Lane chunks of nodes held in registers together by [`node_block`].
+const BLOCK: usize = 4;
+
+/// Adds the nodes of lane chunks `c..c + B` to every strike's partial sums
+/// `acc[j]`, strike by strike: `acc[j] += Re[cur g]`, then `cur <- cur rot`.
+#[inline(always)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the row's arrays, split for the vectoriser"
+)]
+fn node_block<const B: usize>(
+    c: usize,
+    gre: &[[f64; LANES]],
+    gim: &[[f64; LANES]],
+    rre: &[[f64; LANES]],
+    rim: &[[f64; LANES]],
+    cre: &[[f64; LANES]],
+    cim: &[[f64; LANES]],
+    acc: &mut [[f64; LANES]],
+) {
+    let gr: [[f64; LANES]; B] = std::array::from_fn(|b| gre[c + b]);
+    let gi: [[f64; LANES]; B] = std::array::from_fn(|b| gim[c + b]);
+    let rr: [[f64; LANES]; B] = std::array::from_fn(|b| rre[c + b]);
+    let ri: [[f64; LANES]; B] = std::array::from_fn(|b| rim[c + b]);
+    let mut cr: [[f64; LANES]; B] = std::array::from_fn(|b| cre[c + b]);
+    let mut ci: [[f64; LANES]; B] = std::array::from_fn(|b| cim[c + b]);
+    for a in acc.iter_mut() {
+        for b in 0..B {
+            for l in 0..LANES {
+                // Re[c g], then c <- c rot
+                a[l] += cr[b][l] * gr[b][l] - ci[b][l] * gi[b][l];
+                let re = cr[b][l] * rr[b][l] - ci[b][l] * ri[b][l];
+                ci[b][l] = cr[b][l] * ri[b][l] + ci[b][l] * rr[b][l];
+                cr[b][l] = re;
+            }
         }
     }
 }

@@ -160,11 +160,15 @@ impl VixTables {
                 for l in 0..nc {
                     let c = option_c.node(l);
                     let f = means[l as usize];
-                    let mut row: Vec<f64> = (0..nm)
-                        .map(|q| {
-                            let m = (m_axis.node(q) * tau.sqrt()).exp();
-                            implied_vol_at(&dist, k.a, c, f, m, tau) * tau.sqrt()
-                        })
+                    let ms: Vec<f64> = (0..nm)
+                        .map(|q| (m_axis.node(q) * tau.sqrt()).exp())
+                        .collect();
+                    let strikes: Vec<f64> = ms.iter().map(|&m| m * f).collect();
+                    let prices = dist.put_call_sqrt_many(k.a, c, &strikes, f);
+                    let mut row: Vec<f64> = ms
+                        .iter()
+                        .zip(&prices)
+                        .map(|(&m, &pc)| implied_vol_at(pc, f, m, tau) * tau.sqrt())
                         .collect();
                     fill_gaps(&mut row);
                     out.extend(row);
@@ -264,10 +268,10 @@ impl VixTables {
 }
 
 /// Implied vol of the out-of-the-money option at moneyness `m` (NaN when the
-/// price is too small to carry one).
-fn implied_vol_at(dist: &VarianceDistribution, a: f64, c: f64, f: f64, m: f64, tau: f64) -> f64 {
+/// price is too small to carry one), from `(put, call)`, the undiscounted
+/// prices of [`VarianceDistribution::put_call_sqrt`] at the strike `m f`.
+fn implied_vol_at((put, call): (f64, f64), f: f64, m: f64, tau: f64) -> f64 {
     let strike = m * f;
-    let (put, call) = dist.put_call_sqrt(a, c, strike, f);
     let (kind, price) = if m >= 1.0 {
         (OptionKind::Call, call)
     } else {
