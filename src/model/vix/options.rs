@@ -11,8 +11,10 @@
 //! upper tail to `1e-12` by a Chernoff bound; the number of terms `N = 6 R / w`
 //! (`w` the diffusive width of the law, so the series resolves its peak), at
 //! least 512 and at most [`MAX_TERMS`]. `G` is tabulated on a uniform grid of
-//! `2N + 1` points and integrated by Simpson's rule, with the last partial
-//! panel up to `x*` evaluated from the series. The puts of many strikes on one law and one `c`
+//! `2N + 1` points (all at once by a fast sine transform, `super::sine`:
+//! `O(N log N)` operations where the sum at each point costs `O(N^2)`) and
+//! integrated by Simpson's rule, with the last partial panel up to `x*`
+//! evaluated from the series. The puts of many strikes on one law and one `c`
 //! ([`VarianceDistribution::put_call_sqrt_many`]) share one running Simpson
 //! sum over the grid.
 
@@ -111,24 +113,11 @@ impl VarianceDistribution {
             let k = (x_max.max(0.0) / range * m as f64).ceil() as usize + 2;
             k.min(m)
         };
-        // sin(j pi i / (2N)) = SIN[(j i) mod 4N]
-        let period = 4 * n;
-        let table: Vec<f64> = (0..period)
-            .map(|m| (std::f64::consts::PI * m as f64 / (2 * n) as f64).sin())
-            .collect();
-        let grid = (0..=used)
-            .map(|i| {
-                let mut idx = 0usize;
-                let mut sum = i as f64 / m as f64;
-                for &w in &coeffs {
-                    idx += i;
-                    if idx >= period {
-                        idx %= period;
-                    }
-                    sum += w * table[idx];
-                }
-                sum
-            })
+        // G(x_i) = i / (2N) + sum_j w_j sin(j pi i / (2N)), all i at once.
+        let grid = super::sine::sine_sums(&coeffs, used)
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| i as f64 / m as f64 + s)
             .collect();
         Self {
             range,

@@ -110,10 +110,14 @@ mod tests {
 
     #[test]
     fn sine_sums_match_the_direct_sums() {
-        for &(n, used) in &[(2usize, 4usize), (5, 10), (513, 1026), (700, 300), (1000, 2000)] {
-            let coeffs: Vec<f64> = (1..n)
-                .map(|j| (0.37 * j as f64).cos() / j as f64)
-                .collect();
+        for &(n, used) in &[
+            (2usize, 4usize),
+            (5, 10),
+            (513, 1026),
+            (700, 300),
+            (1000, 2000),
+        ] {
+            let coeffs: Vec<f64> = (1..n).map(|j| (0.37 * j as f64).cos() / j as f64).collect();
             let fast = sine_sums(&coeffs, used);
             assert_eq!(fast.len(), used + 1);
             for (i, &f) in fast.iter().enumerate() {
@@ -125,10 +129,7 @@ mod tests {
                         w * arg.sin()
                     })
                     .sum();
-                assert!(
-                    (f - direct).abs() < 1e-13,
-                    "n {n} i {i}: {f} vs {direct}"
-                );
+                assert!((f - direct).abs() < 1e-13, "n {n} i {i}: {f} vs {direct}");
             }
         }
     }
