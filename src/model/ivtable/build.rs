@@ -27,7 +27,7 @@ use num_complex::Complex64;
 
 use super::super::analytic::cf::{JumpTransform, LogReturnCf};
 use super::super::analytic::quadrature::gauss_legendre;
-use super::super::analytic::{implied_vol_black76, OptionKind};
+use super::super::analytic::{implied_vol_black76_near, OptionKind};
 use super::super::MarketModel;
 
 /// Gauss-Legendre nodes per panel of the `u` grid.
@@ -185,10 +185,13 @@ impl TauSlice {
             node_block::<1>(c, &gre, &gim, &rre, &rim, &cre, &cim, &mut acc);
             c += 1;
         }
+        // Each strike's implied vol solved from its neighbour's.
+        let mut near = f64::NAN;
         for (j, (slot, acc)) in out.iter_mut().zip(&acc).enumerate() {
             let integral: f64 = acc.iter().sum();
             let x = x0 + dx * j as f64;
-            *slot = implied_from_integral(x, integral, self.tau).unwrap_or(f64::NAN);
+            *slot = implied_from_integral(x, integral, self.tau, near).unwrap_or(f64::NAN);
+            near = *slot;
         }
     }
 }
@@ -236,8 +239,8 @@ fn node_block<const B: usize>(
 const LANES: usize = 8;
 
 /// Implied vol of the out-of-the-money option at `x = ln(K/F)` from the Lewis
-/// integral `I(x)`.
-fn implied_from_integral(x: f64, integral: f64, tau: f64) -> Option<f64> {
+/// integral `I(x)`, the solver started at the vol `near` (`NaN`: no start).
+fn implied_from_integral(x: f64, integral: f64, tau: f64, near: f64) -> Option<f64> {
     let (kind, norm) = if x >= 0.0 {
         (
             OptionKind::Call,
@@ -252,5 +255,5 @@ fn implied_from_integral(x: f64, integral: f64, tau: f64) -> Option<f64> {
     let strike = x.exp();
     // Price on a unit forward with unit discount: sqrt(F K) times the normalised one.
     let price = (0.5 * x).exp() * norm;
-    implied_vol_black76(kind, 1.0, strike, tau, 1.0, price).filter(|s| *s > 0.0)
+    implied_vol_black76_near(kind, 1.0, strike, tau, 1.0, price, near).filter(|s| *s > 0.0)
 }
