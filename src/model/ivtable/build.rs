@@ -118,16 +118,21 @@ impl TauSlice {
         self.u.len()
     }
 
+    /// The row of variance `v` (annualised) and a scheduled-event jump of
+    /// log-price variance `event_var` before expiry (0 for none), whose
     /// Black-76 implied vols (annualised) at `x_j = x0 + j dx`, `j < out.len()`,
-    /// for variance `v` (annualised) and a scheduled-event jump of log-price
-    /// variance `event_var` before expiry (0 for none). A node whose price has
-    /// no implied vol (time value lost to rounding far in a wing) is `NaN`.
+    /// [`TauSlice::implied_vols_of`] computes. A node whose price has no
+    /// implied vol (time value lost to rounding far in a wing) is `NaN`.
     ///
     /// The event is an independent Normal(-e/2, e) log-price jump, so the
     /// characteristic function at `u - i/2` gains the real factor
     /// `exp(-e (u^2 + 1/4) / 2)`: the price with the event is exact, not a
     /// mixture over table prices.
-    pub(super) fn implied_vols(&self, v: f64, event_var: f64, x0: f64, dx: f64, out: &mut [f64]) {
+    ///
+    /// This is the first half, [`TauSlice::implied_vols_of`] the second: the
+    /// weighted characteristic-function values `g_n` of the row, up to its
+    /// cut-off, which one row's strikes of every `z` axis share.
+    pub(super) fn row_weights(&self, v: f64, event_var: f64) -> Vec<Complex64> {
         let mut g: Vec<Complex64> = Vec::with_capacity(self.len());
         let mut first = 0.0;
         for n in 0..self.len() {
@@ -139,16 +144,23 @@ impl TauSlice {
                 (-0.5 * event_var * (u * u + 0.25)).exp()
             };
             let z = self.weight[n] * event * (self.a[n] + self.b[n] * v).exp();
-            let size = z.norm();
+            // |z|^2 against (NEGLIGIBLE |z_0|)^2: no square root per node.
+            let size = z.norm_sqr();
             if n == 0 {
                 first = size;
             }
             // Beyond the cut-off of this row the remaining terms are negligible.
-            if size <= NEGLIGIBLE * first && n > 0 {
+            if size <= NEGLIGIBLE * NEGLIGIBLE * first && n > 0 {
                 break;
             }
             g.push(z);
         }
+        g
+    }
+
+    /// The implied vols at `x_j = x0 + j dx`, `j < out.len()`, of the row
+    /// whose [`TauSlice::row_weights`] are `g`.
+    pub(super) fn implied_vols_of(&self, g: &[Complex64], x0: f64, dx: f64, out: &mut [f64]) {
         let m = g.len();
         // Structure of arrays and LANES partial sums, so the compiler
         // vectorises the m x n_z inner loop (a single running sum is a chain
