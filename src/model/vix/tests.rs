@@ -190,3 +190,27 @@ fn fast_sine_sums_are_as_accurate_as_the_direct_sums() {
         );
     }
 }
+
+/// The real-arithmetic transform of the futures integrand agrees with the
+/// complex one on the positive axis, with and without variance bumps.
+#[test]
+fn real_laplace_transform_matches_the_complex_one() {
+    let m = dps();
+    for &tau in &[0.0, 1.0 / 252.0, 0.1, 0.6, 3.0] {
+        let mut tr = VarianceTransform::new(m.params, tau);
+        for bumps in [vec![], vec![(0.5 * tau, 0.01)]] {
+            tr.bumps = bumps;
+            let k = tr.constants();
+            for &s in &[0.0, 1e-12, 1e-6, 0.3, 7.0, 1e3, 1e7, 1e12] {
+                for &v0 in &[0.0, 0.004, 0.3] {
+                    let complex = tr.log_laplace(v0, Complex64::new(s, 0.0)).re;
+                    let real = tr.log_laplace_real_with(&k, v0, s);
+                    assert!(
+                        (real - complex).abs() <= 1e-14 * complex.abs().max(1e-300),
+                        "tau {tau} s {s} v0 {v0}: {real} vs {complex}"
+                    );
+                }
+            }
+        }
+    }
+}
