@@ -30,8 +30,9 @@ fn main() {
         .unwrap_or_else(|| "hist-1990-2018".into());
     let config = Config::preset(&name).expect("preset");
     let m = config.market_model(Measure::Q).risk_neutral();
+    // The run's event window (src/study/setup.rs): its days and the condor's tenor.
     let days = config.simulation.horizon_days + 1;
-    let dte = 63;
+    let dte = config.condor.dte_days.max(1);
     println!("preset {name}, threads {}", rayon::current_num_threads());
     let t = Instant::now();
     let events = event_vars(&m, days, dte);
