@@ -20,7 +20,7 @@ pub(crate) mod quadrature;
 
 pub use black::{black76_delta, black76_price, bs_delta, bs_price};
 pub use cf::{log_return_cf, JumpTransform};
-pub use implied::{implied_vol_black76, implied_vol_bs};
+pub use implied::{implied_vol_black76, implied_vol_black76_near, implied_vol_bs};
 pub use lewis::{european_price, european_price_with, LewisSettings};
 pub use normal::{norm_cdf, norm_cdf_fast, norm_pdf};
 /// Complex numbers of the characteristic function (`num_complex::Complex64`).

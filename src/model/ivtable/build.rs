@@ -27,7 +27,7 @@ use num_complex::Complex64;
 
 use super::super::analytic::cf::{JumpTransform, LogReturnCf};
 use super::super::analytic::quadrature::gauss_legendre;
-use super::super::analytic::{implied_vol_black76, OptionKind};
+use super::super::analytic::{implied_vol_black76_near, OptionKind};
 use super::super::MarketModel;
 
 /// Gauss-Legendre nodes per panel of the `u` grid.
@@ -118,32 +118,49 @@ impl TauSlice {
         self.u.len()
     }
 
+    /// The row of variance `v` (annualised) and a scheduled-event jump of
+    /// log-price variance `event_var` before expiry (0 for none), whose
     /// Black-76 implied vols (annualised) at `x_j = x0 + j dx`, `j < out.len()`,
-    /// for variance `v` (annualised) and a scheduled-event jump of log-price
-    /// variance `event_var` before expiry (0 for none). A node whose price has
-    /// no implied vol (time value lost to rounding far in a wing) is `NaN`.
+    /// [`TauSlice::implied_vols_of`] computes. A node whose price has no
+    /// implied vol (time value lost to rounding far in a wing) is `NaN`.
     ///
     /// The event is an independent Normal(-e/2, e) log-price jump, so the
     /// characteristic function at `u - i/2` gains the real factor
     /// `exp(-e (u^2 + 1/4) / 2)`: the price with the event is exact, not a
     /// mixture over table prices.
-    pub(super) fn implied_vols(&self, v: f64, event_var: f64, x0: f64, dx: f64, out: &mut [f64]) {
+    ///
+    /// This is the first half, [`TauSlice::implied_vols_of`] the second: the
+    /// weighted characteristic-function values `g_n` of the row, up to its
+    /// cut-off, which one row's strikes of every `z` axis share.
+    pub(super) fn row_weights(&self, v: f64, event_var: f64) -> Vec<Complex64> {
         let mut g: Vec<Complex64> = Vec::with_capacity(self.len());
         let mut first = 0.0;
         for n in 0..self.len() {
             let u = self.u[n];
-            let event = (-0.5 * event_var * (u * u + 0.25)).exp();
+            // exp(-0) = 1 exactly: no event, no exponential.
+            let event = if event_var == 0.0 {
+                1.0
+            } else {
+                (-0.5 * event_var * (u * u + 0.25)).exp()
+            };
             let z = self.weight[n] * event * (self.a[n] + self.b[n] * v).exp();
-            let size = z.norm();
+            // |z|^2 against (NEGLIGIBLE |z_0|)^2: no square root per node.
+            let size = z.norm_sqr();
             if n == 0 {
                 first = size;
             }
             // Beyond the cut-off of this row the remaining terms are negligible.
-            if size <= NEGLIGIBLE * first && n > 0 {
+            if size <= NEGLIGIBLE * NEGLIGIBLE * first && n > 0 {
                 break;
             }
             g.push(z);
         }
+        g
+    }
+
+    /// The implied vols at `x_j = x0 + j dx`, `j < out.len()`, of the row
+    /// whose [`TauSlice::row_weights`] are `g`.
+    pub(super) fn implied_vols_of(&self, g: &[Complex64], x0: f64, dx: f64, out: &mut [f64]) {
         let m = g.len();
         // Structure of arrays and LANES partial sums, so the compiler
         // vectorises the m x n_z inner loop (a single running sum is a chain
@@ -165,22 +182,67 @@ impl TauSlice {
             (rre[c][l], rim[c][l]) = (rot.re, rot.im);
             (cre[c][l], cim[c][l]) = (cur.re, cur.im);
         }
-        for (j, slot) in out.iter_mut().enumerate() {
-            let mut acc = [0.0f64; LANES];
-            for c in 0..pad / LANES {
-                let (gr, gi, rr, ri) = (&gre[c], &gim[c], &rre[c], &rim[c]);
-                let (cr, ci) = (&mut cre[c], &mut cim[c]);
-                for l in 0..LANES {
-                    // Re[c g], then c <- c rot
-                    acc[l] += cr[l] * gr[l] - ci[l] * gi[l];
-                    let re = cr[l] * rr[l] - ci[l] * ri[l];
-                    ci[l] = cr[l] * ri[l] + ci[l] * rr[l];
-                    cr[l] = re;
-                }
-            }
+        // Node blocks outermost, strikes inside: a block's factors stay in
+        // registers across the strikes and only the strikes' partial sums
+        // travel. Every partial sum still adds the blocks in node order, so
+        // the sums are those of a strike-by-strike loop.
+        let mut acc = vec![[0.0f64; LANES]; out.len()];
+        let chunks = pad / LANES;
+        let mut c = 0;
+        while c + BLOCK <= chunks {
+            node_block::<BLOCK>(c, &gre, &gim, &rre, &rim, &cre, &cim, &mut acc);
+            c += BLOCK;
+        }
+        while c < chunks {
+            node_block::<1>(c, &gre, &gim, &rre, &rim, &cre, &cim, &mut acc);
+            c += 1;
+        }
+        // Each strike's implied vol solved from its neighbour's.
+        let mut near = f64::NAN;
+        for (j, (slot, acc)) in out.iter_mut().zip(&acc).enumerate() {
             let integral: f64 = acc.iter().sum();
             let x = x0 + dx * j as f64;
-            *slot = implied_from_integral(x, integral, self.tau).unwrap_or(f64::NAN);
+            *slot = implied_from_integral(x, integral, self.tau, near).unwrap_or(f64::NAN);
+            near = *slot;
+        }
+    }
+}
+
+/// Lane chunks of nodes held in registers together by [`node_block`].
+const BLOCK: usize = 4;
+
+/// Adds the nodes of lane chunks `c..c + B` to every strike's partial sums
+/// `acc[j]`, strike by strike: `acc[j] += Re[cur g]`, then `cur <- cur rot`.
+#[inline(always)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the row's arrays, split for the vectoriser"
+)]
+fn node_block<const B: usize>(
+    c: usize,
+    gre: &[[f64; LANES]],
+    gim: &[[f64; LANES]],
+    rre: &[[f64; LANES]],
+    rim: &[[f64; LANES]],
+    cre: &[[f64; LANES]],
+    cim: &[[f64; LANES]],
+    acc: &mut [[f64; LANES]],
+) {
+    let gr: [[f64; LANES]; B] = std::array::from_fn(|b| gre[c + b]);
+    let gi: [[f64; LANES]; B] = std::array::from_fn(|b| gim[c + b]);
+    let rr: [[f64; LANES]; B] = std::array::from_fn(|b| rre[c + b]);
+    let ri: [[f64; LANES]; B] = std::array::from_fn(|b| rim[c + b]);
+    let mut cr: [[f64; LANES]; B] = std::array::from_fn(|b| cre[c + b]);
+    let mut ci: [[f64; LANES]; B] = std::array::from_fn(|b| cim[c + b]);
+    for a in acc.iter_mut() {
+        for b in 0..B {
+            for l in 0..LANES {
+                // Re[c g], then c <- c rot
+                a[l] += cr[b][l] * gr[b][l] - ci[b][l] * gi[b][l];
+                let re = cr[b][l] * rr[b][l] - ci[b][l] * ri[b][l];
+                ci[b][l] = cr[b][l] * ri[b][l] + ci[b][l] * rr[b][l];
+                cr[b][l] = re;
+            }
         }
     }
 }
@@ -189,8 +251,8 @@ impl TauSlice {
 const LANES: usize = 8;
 
 /// Implied vol of the out-of-the-money option at `x = ln(K/F)` from the Lewis
-/// integral `I(x)`.
-fn implied_from_integral(x: f64, integral: f64, tau: f64) -> Option<f64> {
+/// integral `I(x)`, the solver started at the vol `near` (`NaN`: no start).
+fn implied_from_integral(x: f64, integral: f64, tau: f64, near: f64) -> Option<f64> {
     let (kind, norm) = if x >= 0.0 {
         (
             OptionKind::Call,
@@ -205,5 +267,5 @@ fn implied_from_integral(x: f64, integral: f64, tau: f64) -> Option<f64> {
     let strike = x.exp();
     // Price on a unit forward with unit discount: sqrt(F K) times the normalised one.
     let price = (0.5 * x).exp() * norm;
-    implied_vol_black76(kind, 1.0, strike, tau, 1.0, price).filter(|s| *s > 0.0)
+    implied_vol_black76_near(kind, 1.0, strike, tau, 1.0, price, near).filter(|s| *s > 0.0)
 }

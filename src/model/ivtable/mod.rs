@@ -66,6 +66,7 @@ pub use lookup::{event_variance, norm_quantile, round_to_grid, EVENT_NODES, EVEN
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use num_complex::Complex64;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -221,27 +222,49 @@ impl SpxVolSurface {
             .map(|j| TauSlice::new(model, tau_axis.node(j).powi(2), v_min))
             .collect();
         // Rows of expiry index j <= last_j are computed, the others copied.
-        let rows = |z_axis: Axis, e: f64, last_j: usize| -> Vec<f64> {
+        // A row's characteristic-function weights are taken from `weights`
+        // when given, else computed and, with `keep`, returned (the
+        // event-free rows of the probe serve the event-free table).
+        let rows = |z_axis: Axis,
+                    e: f64,
+                    last_j: usize,
+                    weights: Option<&[Vec<Complex64>]>,
+                    keep: bool|
+         -> (Vec<f64>, Vec<Vec<Complex64>>) {
             let n_z = z_axis.n as usize;
             let n_tau = tau_axis.n as usize;
             let mut out = vec![0.0; (sv_axis.n * tau_axis.n) as usize * n_z];
-            out.par_chunks_mut(n_z).enumerate().for_each(|(r, row)| {
-                let (i, j) = (r / n_tau, (r % n_tau).min(last_j));
-                let v = v_of_coord(sv_axis.node(i as u32));
-                let sqrt_tau = tau_axis.node(j as u32);
-                let tau = sqrt_tau * sqrt_tau;
-                let atm_vol = (atm.at(v, tau) + e / tau).sqrt();
-                let unit = sqrt_tau * atm_vol;
-                let dz = (z_axis.node(1) - z_axis.node(0)) * unit;
-                slices[j].implied_vols(v, e, z_axis.node(0) * unit, dz, row);
-                row.iter_mut().for_each(|s| *s /= atm_vol);
-            });
-            out
+            let kept = out
+                .par_chunks_mut(n_z)
+                .enumerate()
+                .map(|(r, row)| {
+                    let (i, j) = (r / n_tau, (r % n_tau).min(last_j));
+                    let v = v_of_coord(sv_axis.node(i as u32));
+                    let sqrt_tau = tau_axis.node(j as u32);
+                    let tau = sqrt_tau * sqrt_tau;
+                    let atm_vol = (atm.at(v, tau) + e / tau).sqrt();
+                    let unit = sqrt_tau * atm_vol;
+                    let dz = (z_axis.node(1) - z_axis.node(0)) * unit;
+                    let fresh = match weights {
+                        Some(_) => Vec::new(),
+                        None => slices[j].row_weights(v, e),
+                    };
+                    let g = weights.map_or(fresh.as_slice(), |w| w[r].as_slice());
+                    slices[j].implied_vols_of(g, z_axis.node(0) * unit, dz, row);
+                    row.iter_mut().for_each(|s| *s /= atm_vol);
+                    if keep {
+                        fresh
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect();
+            (out, kept)
         };
         let all = tau_axis.n as usize - 1;
 
         let probe = Axis::new(PROBE_Z.0, PROBE_Z.1, PROBE_Z.2);
-        let probe_ivs = rows(probe, 0.0, all);
+        let (probe_ivs, probe_weights) = rows(probe, 0.0, all, None, true);
         let (mut z_lo, mut z_hi, mut uncovered) = (0.0f64, 0.0f64, 0);
         for (r, row) in probe_ivs.chunks(probe.n as usize).enumerate() {
             let v = v_of_coord(sv_axis.node((r / tau_axis.n as usize) as u32));
@@ -268,25 +291,28 @@ impl SpxVolSurface {
             spec.n_z,
         );
         let mut filled = 0;
-        let mut table_of = |e: f64, last_j: usize, name: String| {
-            let mut ivs = rows(z_axis, e, last_j);
-            filled += ivs
-                .chunks_mut(z_axis.n as usize)
-                .map(fill_gaps)
-                .sum::<usize>();
-            #[expect(clippy::cast_possible_truncation, reason = "tables are f32 by design")]
-            let data = ivs.iter().map(|&s| s as f32).collect();
-            Table {
-                name,
-                axes: vec![sv_axis, tau_axis, z_axis],
-                data,
-            }
-        };
+        let mut table_of =
+            |e: f64, last_j: usize, weights: Option<&[Vec<Complex64>]>, name: String| {
+                let (mut ivs, _) = rows(z_axis, e, last_j, weights, false);
+                filled += ivs
+                    .chunks_mut(z_axis.n as usize)
+                    .map(fill_gaps)
+                    .sum::<usize>();
+                #[expect(clippy::cast_possible_truncation, reason = "tables are f32 by design")]
+                let data = ivs.iter().map(|&s| s as f32).collect();
+                Table {
+                    name,
+                    axes: vec![sv_axis, tau_axis, z_axis],
+                    data,
+                }
+            };
         let table = table_of(
             0.0,
             all,
+            Some(&probe_weights),
             "SPX Black-76 implied vol (annualised) on (sqrt v, sqrt tau, z)".to_string(),
         );
+        drop(probe_weights);
         let mut event_vars: Vec<f64> = event_vars.iter().copied().filter(|&e| e > 0.0).collect();
         event_vars.sort_by(f64::total_cmp);
         event_vars.dedup_by(|a, b| (*a - *b).abs() <= 1e-12 * b.abs());
@@ -306,6 +332,7 @@ impl SpxVolSurface {
                 table: table_of(
                     e,
                     last_j,
+                    None,
                     format!(
                         "SPX Black-76 implied vol with an event of variance {e:.6e}, \
                          normalised by sqrt(vbar + e / tau), on (ln(v + shift), sqrt tau, z)"

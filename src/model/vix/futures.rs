@@ -10,8 +10,6 @@
 //! (`2 E[X] sqrt(s_lo)` and `2 / sqrt(s_hi)`, exact to `1e-10` relative and
 //! `e^{-50}`).
 
-use num_complex::Complex64;
-
 use super::transform::VarianceTransform;
 use super::VixCoefficients;
 use crate::model::analytic::quadrature::adaptive_integral;
@@ -40,9 +38,10 @@ pub(crate) fn expected_sqrt_counted(
     }
     let s_lo = 1e-10 / mean;
     let s_hi = if c > 0.0 { 50.0 / c } else { 1e16 / mean };
+    let k = tr.constants();
     let integrand = |y: f64| {
         let s = y.exp();
-        let log_l = -s * c + tr.log_laplace(v0, Complex64::new(a * s, 0.0)).re;
+        let log_l = -s * c + tr.log_laplace_real_with(&k, v0, a * s);
         -log_l.exp_m1() * (-0.5 * y).exp()
     };
     let tol = REL_TOL * mean.sqrt();

@@ -37,6 +37,7 @@
 
 mod futures;
 mod options;
+mod sine;
 mod tables;
 pub mod transform;
 

@@ -11,8 +11,12 @@
 //! upper tail to `1e-12` by a Chernoff bound; the number of terms `N = 6 R / w`
 //! (`w` the diffusive width of the law, so the series resolves its peak), at
 //! least 512 and at most [`MAX_TERMS`]. `G` is tabulated on a uniform grid of
-//! `2N + 1` points and integrated by Simpson's rule, with the last partial
-//! panel up to `x*` evaluated from the series.
+//! `2N + 1` points (all at once by a fast sine transform, `super::sine`:
+//! `O(N log N)` operations where the sum at each point costs `O(N^2)`) and
+//! integrated by Simpson's rule, with the last partial panel up to `x*`
+//! evaluated from the series. The puts of many strikes on one law and one `c`
+//! ([`VarianceDistribution::put_call_sqrt_many`]) share one running Simpson
+//! sum over the grid.
 
 use super::futures::expected_sqrt;
 use super::transform::VarianceTransform;
@@ -22,6 +26,9 @@ use crate::model::MarketModel;
 
 /// Most cosine terms of the CDF series.
 pub const MAX_TERMS: usize = 8192;
+
+/// Points evaluated side by side by [`VarianceDistribution::cdf_many`].
+const CDF_LANES: usize = 32;
 
 /// Fewest cosine terms.
 const MIN_TERMS: usize = 512;
@@ -87,16 +94,12 @@ impl VarianceDistribution {
     #[must_use]
     pub fn with_terms(tr: &VarianceTransform, v0: f64, range: f64, n: usize, x_max: f64) -> Self {
         let n = n.max(2);
+        let k = tr.constants();
         let coeffs: Vec<f64> = (1..n)
             .map(|j| {
                 let u = j as f64 * std::f64::consts::PI / range;
-                2.0 / (j as f64 * std::f64::consts::PI) * tr.cf(v0, u).re
+                2.0 / (j as f64 * std::f64::consts::PI) * tr.cf_with(&k, v0, u).re
             })
-            .collect();
-        // sin(j pi i / (2N)) = SIN[(j i) mod 4N]
-        let period = 4 * n;
-        let table: Vec<f64> = (0..period)
-            .map(|m| (std::f64::consts::PI * m as f64 / (2 * n) as f64).sin())
             .collect();
         let m = 2 * n;
         let used = if x_max >= range {
@@ -110,19 +113,11 @@ impl VarianceDistribution {
             let k = (x_max.max(0.0) / range * m as f64).ceil() as usize + 2;
             k.min(m)
         };
-        let grid = (0..=used)
-            .map(|i| {
-                let mut idx = 0usize;
-                let mut sum = i as f64 / m as f64;
-                for &w in &coeffs {
-                    idx += i;
-                    if idx >= period {
-                        idx %= period;
-                    }
-                    sum += w * table[idx];
-                }
-                sum
-            })
+        // G(x_i) = i / (2N) + sum_j w_j sin(j pi i / (2N)), all i at once.
+        let grid = super::sine::sine_sums(&coeffs, used)
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| i as f64 / m as f64 + s)
             .collect();
         Self {
             range,
@@ -219,6 +214,131 @@ impl VarianceDistribution {
         let beyond = (a * x_star + c).sqrt() - (a * inside + c).sqrt();
         let put = self.integrate(inside, |cdf, x| cdf * g(x)) + beyond;
         (put, (put + mean - k).max(0.0))
+    }
+
+    /// [`VarianceDistribution::put_call_sqrt`] at each strike of `ks`, the
+    /// same numbers (the Simpson sum over the grid is the same running sum,
+    /// kept at every panel instead of restarted per strike).
+    #[must_use]
+    pub fn put_call_sqrt_many(&self, a: f64, c: f64, ks: &[f64], mean: f64) -> Vec<(f64, f64)> {
+        let g = |x: f64| a / (2.0 * (a * x + c).sqrt());
+        let h = |cdf: f64, x: f64| cdf * g(x);
+        let step = self.step();
+        let x = |i: usize| i as f64 * step;
+        // prefix[p]: the Simpson sum of the first p panels, before the step / 3.
+        let panels = (self.grid.len() - 1) / 2;
+        let mut prefix = Vec::with_capacity(panels + 1);
+        let mut sum = 0.0;
+        prefix.push(sum);
+        for p in 0..panels {
+            let i = 2 * p;
+            sum += h(self.grid[i], x(i))
+                + 4.0 * h(self.grid[i + 1], x(i + 1))
+                + h(self.grid[i + 2], x(i + 2));
+            prefix.push(sum);
+        }
+        // First the Simpson body and the partial panel's ends of every
+        // strike, then the series at all those ends at once.
+        struct Partial {
+            body: f64,
+            x0: f64,
+            x_end: f64,
+            last: usize,
+        }
+        let mut parts = Vec::with_capacity(ks.len());
+        let mut at = Vec::with_capacity(2 * ks.len());
+        for &k in ks {
+            let x_star = (k * k - c) / a;
+            if x_star <= 0.0 {
+                parts.push(None);
+                continue;
+            }
+            // integrate(min(x*, R), h), from the prefix sums
+            let x_end = x_star.min(self.range).clamp(0.0, self.range);
+            assert!(
+                x_end <= self.grid_end() * (1.0 + 1e-12),
+                "integral to {x_end} beyond the grid end {}",
+                self.grid_end()
+            );
+            #[expect(
+                clippy::cast_possible_truncation,
+                clippy::cast_sign_loss,
+                reason = "in range"
+            )]
+            let mut last = ((x_end / step).floor() as usize).min(self.grid.len() - 1);
+            last -= last % 2;
+            let x0 = x(last);
+            if x_end > x0 {
+                at.push(0.5 * (x0 + x_end));
+                at.push(x_end);
+            }
+            parts.push(Some(Partial {
+                body: prefix[last / 2] * (step / 3.0),
+                x0,
+                x_end,
+                last,
+            }));
+        }
+        let cdfs = self.cdf_many(&at);
+        let mut next = cdfs.chunks_exact(2);
+        ks.iter()
+            .zip(parts)
+            .map(|(&k, part)| {
+                let Some(p) = part else {
+                    return (0.0, mean - k);
+                };
+                let x_star = (k * k - c) / a;
+                let inside = x_star.min(self.range);
+                let beyond = (a * x_star + c).sqrt() - (a * inside + c).sqrt();
+                let mut body = p.body;
+                if p.x_end > p.x0 {
+                    let pair = next.next().expect("two series values per partial panel");
+                    let xm = 0.5 * (p.x0 + p.x_end);
+                    body += (p.x_end - p.x0) / 6.0
+                        * (h(self.grid[p.last], p.x0) + 4.0 * h(pair[0], xm) + h(pair[1], p.x_end));
+                }
+                let put = body + beyond;
+                (put, (put + mean - k).max(0.0))
+            })
+            .collect()
+    }
+
+    /// [`VarianceDistribution::cdf`] at every point of `xs`, the same numbers:
+    /// the same recurrence per point, [`CDF_LANES`] points side by side.
+    #[must_use]
+    pub fn cdf_many(&self, xs: &[f64]) -> Vec<f64> {
+        let mut out = Vec::with_capacity(xs.len());
+        for chunk in xs.chunks(CDF_LANES) {
+            let mut s = [0.0; CDF_LANES];
+            let mut c = [0.0; CDF_LANES];
+            let mut s1 = [0.0; CDF_LANES];
+            let mut c1 = [0.0; CDF_LANES];
+            let mut sum = [0.0; CDF_LANES];
+            for (l, &x) in chunk.iter().enumerate() {
+                let theta = std::f64::consts::PI * x / self.range;
+                (s1[l], c1[l]) = theta.sin_cos();
+                (s[l], c[l]) = (s1[l], c1[l]);
+                sum[l] = x / self.range;
+            }
+            for &w in &self.coeffs {
+                for l in 0..CDF_LANES {
+                    sum[l] += w * s[l];
+                    let next_s = s[l] * c1[l] + c[l] * s1[l];
+                    c[l] = c[l] * c1[l] - s[l] * s1[l];
+                    s[l] = next_s;
+                }
+            }
+            for (l, &x) in chunk.iter().enumerate() {
+                out.push(if x <= 0.0 {
+                    0.0
+                } else if x >= self.range {
+                    1.0
+                } else {
+                    sum[l]
+                });
+            }
+        }
+        out
     }
 
     /// `E[(sqrt(a v_T + c) - k)^+]` from the distribution alone (needs the full

@@ -37,7 +37,9 @@ use super::futures::expected_sqrt;
 use super::options::VarianceDistribution;
 use super::transform::VarianceTransform;
 use super::{expiry_constant, VixCoefficients};
-use crate::model::analytic::{black76_price, implied_vol_black76, OptionKind};
+use crate::model::analytic::{
+    black76_price, implied_vol_black76, implied_vol_black76_near, OptionKind,
+};
 use crate::model::{MarketModel, TRADING_DAYS_PER_YEAR};
 use crate::shared::tables::{Axis, Table};
 
@@ -160,10 +162,19 @@ impl VixTables {
                 for l in 0..nc {
                     let c = option_c.node(l);
                     let f = means[l as usize];
-                    let mut row: Vec<f64> = (0..nm)
-                        .map(|q| {
-                            let m = (m_axis.node(q) * tau.sqrt()).exp();
-                            implied_vol_at(&dist, k.a, c, f, m, tau) * tau.sqrt()
+                    let ms: Vec<f64> = (0..nm)
+                        .map(|q| (m_axis.node(q) * tau.sqrt()).exp())
+                        .collect();
+                    let strikes: Vec<f64> = ms.iter().map(|&m| m * f).collect();
+                    let prices = dist.put_call_sqrt_many(k.a, c, &strikes, f);
+                    // Each strike's implied vol solved from its neighbour's.
+                    let mut near = f64::NAN;
+                    let mut row: Vec<f64> = ms
+                        .iter()
+                        .zip(&prices)
+                        .map(|(&m, &pc)| {
+                            near = implied_vol_at(pc, f, m, tau, near);
+                            near * tau.sqrt()
                         })
                         .collect();
                     fill_gaps(&mut row);
@@ -264,10 +275,11 @@ impl VixTables {
 }
 
 /// Implied vol of the out-of-the-money option at moneyness `m` (NaN when the
-/// price is too small to carry one).
-fn implied_vol_at(dist: &VarianceDistribution, a: f64, c: f64, f: f64, m: f64, tau: f64) -> f64 {
+/// price is too small to carry one), from `(put, call)`, the undiscounted
+/// prices of [`VarianceDistribution::put_call_sqrt`] at the strike `m f`, the
+/// solver started at the vol `near` (`NaN`: no start).
+fn implied_vol_at((put, call): (f64, f64), f: f64, m: f64, tau: f64, near: f64) -> f64 {
     let strike = m * f;
-    let (put, call) = dist.put_call_sqrt(a, c, strike, f);
     let (kind, price) = if m >= 1.0 {
         (OptionKind::Call, call)
     } else {
@@ -276,7 +288,7 @@ fn implied_vol_at(dist: &VarianceDistribution, a: f64, c: f64, f: f64, m: f64, t
     if price <= 1e-10 * f {
         return f64::NAN;
     }
-    implied_vol_black76(kind, f, strike, tau, 1.0, price).unwrap_or(f64::NAN)
+    implied_vol_black76_near(kind, f, strike, tau, 1.0, price, near).unwrap_or(f64::NAN)
 }
 
 /// Replaces NaNs by the nearest valid value along the row (0 if none).

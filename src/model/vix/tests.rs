@@ -136,3 +136,81 @@ fn future_at_zero_tenor_is_the_index() {
         assert!((f - spot).abs() < 1e-8 * spot, "{f} vs {spot}");
     }
 }
+
+/// The fast sine sums of the COS grid (`super::sine`) against the direct sums
+/// the grid was first computed by, both against a compensated sum of the same
+/// terms, on the coefficient series of laws with many terms (a short tenor
+/// from a low variance, where the build uses the most terms) and few: the
+/// fast sums are at least as close to the reference.
+#[test]
+fn fast_sine_sums_are_as_accurate_as_the_direct_sums() {
+    let m = dps();
+    for &(v0, tau, n) in &[
+        (1e-4, 1.0 / 252.0, 8192usize),
+        (0.04, 0.25, 700),
+        (0.2, 0.6, 513),
+    ] {
+        let tr = VarianceTransform::new(m.params, tau);
+        let range = tr.upper_quantile_bound(v0, 1e-12).unwrap();
+        let coeffs: Vec<f64> = (1..n)
+            .map(|j| {
+                let u = j as f64 * std::f64::consts::PI / range;
+                2.0 / (j as f64 * std::f64::consts::PI) * tr.cf(v0, u).re
+            })
+            .collect();
+        let used = 2 * n;
+        let fast = super::sine::sine_sums(&coeffs, used);
+        let period = 4 * n;
+        let table: Vec<f64> = (0..period)
+            .map(|k| (std::f64::consts::PI * k as f64 / (2 * n) as f64).sin())
+            .collect();
+        let (mut err_fast, mut err_direct) = (0.0f64, 0.0f64);
+        for (i, &f) in fast.iter().enumerate() {
+            // the direct sum (the old grid) and a Neumaier-compensated one
+            let (mut direct, mut sum, mut comp) = (0.0, 0.0f64, 0.0);
+            for (j, &w) in coeffs.iter().enumerate() {
+                let t = w * table[((j + 1) * i) % period];
+                direct += t;
+                let s = sum + t;
+                comp += if sum.abs() >= t.abs() {
+                    (sum - s) + t
+                } else {
+                    (t - s) + sum
+                };
+                sum = s;
+            }
+            let reference = sum + comp;
+            err_fast = err_fast.max((f - reference).abs());
+            err_direct = err_direct.max((direct - reference).abs());
+        }
+        eprintln!("v0 {v0} tau {tau} n {n}: fast {err_fast:.2e}, direct {err_direct:.2e}");
+        assert!(
+            err_fast <= err_direct.max(1e-15),
+            "v0 {v0} tau {tau} n {n}: fast sums off by {err_fast:e}, direct by {err_direct:e}"
+        );
+    }
+}
+
+/// The real-arithmetic transform of the futures integrand agrees with the
+/// complex one on the positive axis, with and without variance bumps.
+#[test]
+fn real_laplace_transform_matches_the_complex_one() {
+    let m = dps();
+    for &tau in &[0.0, 1.0 / 252.0, 0.1, 0.6, 3.0] {
+        let mut tr = VarianceTransform::new(m.params, tau);
+        for bumps in [vec![], vec![(0.5 * tau, 0.01)]] {
+            tr.bumps = bumps;
+            let k = tr.constants();
+            for &s in &[0.0, 1e-12, 1e-6, 0.3, 7.0, 1e3, 1e7, 1e12] {
+                for &v0 in &[0.0, 0.004, 0.3] {
+                    let complex = tr.log_laplace(v0, Complex64::new(s, 0.0)).re;
+                    let real = tr.log_laplace_real_with(&k, v0, s);
+                    assert!(
+                        (real - complex).abs() <= 1e-14 * complex.abs().max(1e-300),
+                        "tau {tau} s {s} v0 {v0}: {real} vs {complex}"
+                    );
+                }
+            }
+        }
+    }
+}

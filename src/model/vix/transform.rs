@@ -27,6 +27,29 @@ use super::decay_integral;
 use crate::model::analytic::cf::log1p_over;
 use crate::model::{MarketModel, SvcjParams};
 
+/// `ln(1 + z) / z` for real `z > -1`, with the series near 0 (the real twin
+/// of `analytic::cf::log1p_over`).
+fn log1p_over_real(z: f64) -> f64 {
+    if z * z < 1e-10 {
+        return 1.0 - z * (0.5 - z * (1.0 / 3.0 - 0.25 * z));
+    }
+    z.ln_1p() / z
+}
+
+/// The argument-free parts of [`VarianceTransform::log_laplace`] for one
+/// transform ([`VarianceTransform::constants`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LaplaceConstants {
+    /// `e^{-kappa T}`.
+    e: f64,
+    /// `(1 - e^{-kappa T}) / kappa`.
+    one_minus_e_over_kappa: f64,
+    /// `c_T = sigma_v^2 (1 - e^{-kappa T}) / (2 kappa)`.
+    c_t: f64,
+    /// `sigma_v^2 / (2 kappa)` (0 when `kappa <= 0`).
+    half_s2k: f64,
+}
+
 /// The law of `v_T` given `v_0` over a horizon, with the bumps resolved.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VarianceTransform {
@@ -75,22 +98,44 @@ impl VarianceTransform {
     /// `ln E[e^{-s v_T} | v_0 = v0]` (see the module documentation).
     #[must_use]
     pub fn log_laplace(&self, v0: f64, s: Complex64) -> Complex64 {
+        self.log_laplace_with(&self.constants(), v0, s)
+    }
+
+    /// The parts of [`VarianceTransform::log_laplace`] that do not depend on
+    /// `s` or `v0`, for evaluating it at many arguments.
+    #[must_use]
+    pub fn constants(&self) -> LaplaceConstants {
         let p = &self.params;
         let t = self.tau;
         let e = (-p.kappa * t).exp();
         let one_minus_e_over_kappa = decay_integral(p.kappa, t);
         let c_t = 0.5 * p.sigma_v * p.sigma_v * one_minus_e_over_kappa;
+        let half_s2k = if p.kappa > 0.0 {
+            0.5 * p.sigma_v * p.sigma_v / p.kappa
+        } else {
+            0.0
+        };
+        LaplaceConstants {
+            e,
+            one_minus_e_over_kappa,
+            c_t,
+            half_s2k,
+        }
+    }
+
+    /// [`VarianceTransform::log_laplace`] with its constants `k` (from
+    /// [`VarianceTransform::constants`] of this transform): the same numbers.
+    #[must_use]
+    pub fn log_laplace_with(&self, k: &LaplaceConstants, v0: f64, s: Complex64) -> Complex64 {
+        let p = &self.params;
+        let (e, one_minus_e_over_kappa, c_t) = (k.e, k.one_minus_e_over_kappa, k.c_t);
         let sc = s * c_t;
         let d = 1.0 + sc;
         let mut out = -s * e / d * v0;
         // -(2 kappa theta/sigma_v^2) ln(1 + s c_T) = -kappa theta s (1-e)/kappa * log1p(sc)/sc
         out -= p.kappa * p.theta * one_minus_e_over_kappa * s * log1p_over(sc);
         if p.lambda != 0.0 && p.mu_v != 0.0 {
-            let half_s2k = if p.kappa > 0.0 {
-                0.5 * p.sigma_v * p.sigma_v / p.kappa
-            } else {
-                0.0
-            };
+            let half_s2k = k.half_s2k;
             let big_p = 1.0 + s * half_s2k;
             let big_q = s * (p.mu_v - half_s2k);
             let denom = big_p + big_q * e;
@@ -105,6 +150,33 @@ impl VarianceTransform {
         out
     }
 
+    /// [`VarianceTransform::log_laplace_with`] for real `s >= 0` in real
+    /// arithmetic (every factor is positive there): the same value up to
+    /// rounding, at a fraction of the complex cost (the VIX futures
+    /// integrand).
+    #[must_use]
+    pub fn log_laplace_real_with(&self, k: &LaplaceConstants, v0: f64, s: f64) -> f64 {
+        let p = &self.params;
+        let (e, one_minus_e_over_kappa, c_t) = (k.e, k.one_minus_e_over_kappa, k.c_t);
+        let sc = s * c_t;
+        let d = 1.0 + sc;
+        let mut out = -s * e / d * v0;
+        out -= p.kappa * p.theta * one_minus_e_over_kappa * s * log1p_over_real(sc);
+        if p.lambda != 0.0 && p.mu_v != 0.0 {
+            let half_s2k = k.half_s2k;
+            let big_p = 1.0 + s * half_s2k;
+            let big_q = s * (p.mu_v - half_s2k);
+            let denom = big_p + big_q * e;
+            let z = big_q * (1.0 - e) / denom;
+            let integral = one_minus_e_over_kappa / denom * log1p_over_real(z);
+            out -= p.lambda * p.mu_v * s * integral;
+        }
+        for &(h, beta) in &self.bumps {
+            out += -s * (-p.kappa * h).exp() / (1.0 + s * self.scale(h)) * beta;
+        }
+        out
+    }
+
     /// `ln E[e^{-s v_T}]` for real `s` (see [`VarianceTransform::log_laplace`]).
     #[must_use]
     pub fn log_laplace_real(&self, v0: f64, s: f64) -> f64 {
@@ -115,6 +187,12 @@ impl VarianceTransform {
     #[must_use]
     pub fn cf(&self, v0: f64, u: f64) -> Complex64 {
         self.log_laplace(v0, Complex64::new(0.0, -u)).exp()
+    }
+
+    /// [`VarianceTransform::cf`] with the constants `k` of this transform.
+    #[must_use]
+    pub fn cf_with(&self, k: &LaplaceConstants, v0: f64, u: f64) -> Complex64 {
+        self.log_laplace_with(k, v0, Complex64::new(0.0, -u)).exp()
     }
 
     /// `E[v_T]`, annualised variance: `v0 e + theta* (1 - e) + sum beta e^{-kappa h}`.
