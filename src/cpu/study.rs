@@ -66,9 +66,11 @@ const SPX_MULT: f32 = 100.0;
 const VIX_OPT_MULT: f32 = 100.0;
 const VIX_FUT_MULT: f32 = 1000.0;
 
-/// Paths per parallel task: enough blocks to amortise scheduling, few enough
-/// to balance two to sixty-four threads.
-const TASK_PATHS: usize = 16 * LANES;
+/// Paths per parallel task: enough blocks to amortise scheduling (a block
+/// takes about a millisecond), few enough to balance two to sixty-four
+/// threads on a batch of a few thousand paths (a batch's last tasks keep
+/// some threads idle).
+const TASK_PATHS: usize = 4 * LANES;
 
 /// The study kernel of one run on the CPU: the run's inputs, prepared for
 /// the lanes.
