@@ -11,13 +11,23 @@
 //! A block of [`LANES`] consecutive paths advances one trading day at a time:
 //! the market step of all lanes ([`LaneBlock`], the path kernel's twin), the
 //! close's market of every lane, then the books in the shader's order of
-//! operations (`process_close`). The books branch per lane and run lane by
-//! lane; the marks, which are most of the work, are evaluated for the whole
-//! block at once ([`marks`]): the legs of every lane's condors in one batch,
-//! the candidate condor's strike searches in another, every lane's hedge
-//! positions in a third (once per group of programs with identical layers,
-//! whose positions are identical). Evaluating a mark early or once for
-//! several programs does not change it: marks depend on the market only.
+//! operations (`process_close`). Every lane's operations are the shader's,
+//! in the shader's order; only the grouping across lanes differs:
+//!
+//! - the marks, which are most of the work, are evaluated sixteen at a time
+//!   in loops that the compiler vectorises ([`marks`]): each live condor's
+//!   legs in one batch per leg and expiry day (the condors of one entry day,
+//!   at most one per lane), the candidate's strike searches and legs for
+//!   every lane at once, every hedge slot of the programs that lead a group
+//!   with identical layers (whose positions are identical) for every lane at
+//!   once;
+//! - the hedge programs and the equity lines are kept as structure of
+//!   arrays over the lanes and advanced for every lane at once, their
+//!   branches evaluated as selects ([`hedge`], [`stats`]);
+//! - the condor book branches per lane and runs lane by lane ([`condor`]).
+//!
+//! Evaluating a mark early, once for several programs or for a lane that
+//! does not read it does not change it: marks depend on the market only.
 //!
 //! The kernel's fixed capacities ([`CAPACITY`]) size the per-lane state, as
 //! the shader's private arrays; the loops run to the run's slot counts.
@@ -32,19 +42,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use self::condor::{Condor, SpxRequests};
-use self::hedge::{n_programs, Ledgers, Position, Programs, VixRequests};
-use self::marks::{DayInputs, LaneInputs, MarksData};
+use self::condor::Condor;
+use self::hedge::{n_programs, Hedges, Programs};
+use self::marks::{exp_lane, Fv, LaneInputs, MarksData, W};
 use self::signals::Signals;
-use self::stats::Line;
+use self::stats::Lines;
 use super::path_step::{LaneBlock, LANES};
 use crate::shared::bootstrap::{filtered_variance_f32, BootstrapPath, BootstrapSeries};
 use crate::shared::marks::max_wgsl;
 use crate::shared::params::SimParams;
-use crate::shared::pricing::{exp_portable, vix_from_affine};
+use crate::shared::pricing::vix_from_affine;
 use crate::strategy::book::PathOutcome;
 use crate::strategy::condor::MAX_CONDORS;
-use crate::strategy::hedge::MAX_HEDGE_POSITIONS;
+use crate::strategy::hedge::MAX_LAYERS;
 use crate::strategy::spec::{MAX_PROGRAMS, MAX_RUNGS};
 use crate::study::kernel::{KernelError, KernelInputs, RecordLayout, StudyParams, HEADER_WORDS};
 use crate::study::StudySetup;
@@ -56,9 +66,11 @@ const SPX_MULT: f32 = 100.0;
 const VIX_OPT_MULT: f32 = 100.0;
 const VIX_FUT_MULT: f32 = 1000.0;
 
-/// Paths per parallel task: enough blocks to amortise scheduling, few enough
-/// to balance two to sixty-four threads.
-const TASK_PATHS: usize = 16 * LANES;
+/// Paths per parallel task: enough blocks to amortise scheduling (a block
+/// takes about a millisecond), few enough to balance two to sixty-four
+/// threads on a batch of a few thousand paths (a batch's last tasks keep
+/// some threads idle).
+const TASK_PATHS: usize = 4 * LANES;
 
 /// The study kernel of one run on the CPU: the run's inputs, prepared for
 /// the lanes.
@@ -92,13 +104,6 @@ struct Lane {
     tally: [f32; 9],
     leg_price: [f32; 4 * (MAX_CONDORS + 1)],
     candidate: [f32; 4],
-    // The hedge programs.
-    positions: [[Position; MAX_HEDGE_POSITIONS]; MAX_PROGRAMS],
-    ledgers: [Ledgers; MAX_PROGRAMS],
-    // The lines.
-    condor_line: Line,
-    lines: [Line; MAX_PROGRAMS],
-    rungs: [[Line; MAX_RUNGS]; MAX_PROGRAMS],
 }
 
 impl Lane {
@@ -118,11 +123,6 @@ impl Lane {
             tally: [0.0; 9],
             leg_price: [0.0; 4 * (MAX_CONDORS + 1)],
             candidate: [0.0; 4],
-            positions: [[Position::default(); MAX_HEDGE_POSITIONS]; MAX_PROGRAMS],
-            ledgers: [Ledgers::default(); MAX_PROGRAMS],
-            condor_line: Line::default(),
-            lines: [Line::default(); MAX_PROGRAMS],
-            rungs: [[Line::default(); MAX_RUNGS]; MAX_PROGRAMS],
         }
     }
 }
@@ -133,12 +133,18 @@ struct Block {
     /// The lanes' bootstrap paths (bootstrap runs only).
     boot: [BootstrapPath; LANES],
     lanes: Box<[Lane; LANES]>,
+    /// The close's market of every lane (as in `lanes`).
+    market: Market,
+    /// The hedge programs and their lines.
+    hedges: Box<Hedges>,
+    /// The condor book's line.
+    condor_line: Lines,
     signals: Signals,
-    day_inputs: DayInputs,
-    lane_inputs: [LaneInputs; LANES],
-    spx_requests: SpxRequests,
-    spx_prices: Vec<f32>,
-    vix_requests: VixRequests,
+    /// The lanes' inputs to the marks of the day.
+    lane_inputs: LaneInputs,
+    /// The day's entry quotes (strike, mark) of every lane by (leading
+    /// program, layer).
+    quotes: [[(Fv, Fv); MAX_LAYERS]; MAX_PROGRAMS],
 }
 
 impl CpuStudy {
@@ -167,7 +173,12 @@ impl CpuStudy {
             },
             vix_b: inputs.vix_b.clone(),
             bootstrap: inputs.bootstrap.clone(),
-            marks: MarksData::new(inputs.marks, inputs.tables.clone(), max_days),
+            marks: MarksData::new(
+                inputs.marks,
+                inputs.tables.clone(),
+                max_days,
+                p.horizon_days,
+            ),
             layout: inputs.layout.clone(),
         }
     }
@@ -196,8 +207,16 @@ impl CpuStudy {
                         block = self.block(start.wrapping_add((b * LANES) as u32));
                     }
                     self.run_block(&mut block);
+                    let n_prog = n_programs(&self.study);
+                    let pnl: [(Fv, Fv); MAX_PROGRAMS] = std::array::from_fn(|prog| {
+                        if prog < n_prog {
+                            block.hedges.pnl(&self.study, prog)
+                        } else {
+                            ([0.0; W], [0.0; W])
+                        }
+                    });
                     for (l, rec) in recs.chunks_mut(words).enumerate() {
-                        self.write_record(&block.lanes[l], &block.path, l, rec);
+                        self.write_record(&block, &pnl, l, rec);
                     }
                 }
                 done.fetch_add(paths, Ordering::Relaxed);
@@ -233,12 +252,12 @@ impl CpuStudy {
             path,
             boot,
             lanes: Box::new(std::array::from_fn(|_| Lane::new())),
+            market: Market::default(),
+            hedges: Box::new(Hedges::new()),
+            condor_line: Lines::default(),
             signals: Signals::new(),
-            day_inputs: DayInputs::default(),
-            lane_inputs: [LaneInputs::default(); LANES],
-            spx_requests: SpxRequests::default(),
-            spx_prices: Vec::new(),
-            vix_requests: VixRequests::default(),
+            lane_inputs: LaneInputs::default(),
+            quotes: [[([0.0; W], [0.0; W]); MAX_LAYERS]; MAX_PROGRAMS],
         }
     }
 
@@ -256,7 +275,6 @@ impl CpuStudy {
         }
         self.process_close(block, 0, true);
         let spd = sim.steps_per_day;
-        let n_prog = n_programs(p);
         for d in 1..=p.horizon_days {
             if let Some(series) = &self.bootstrap {
                 for l in 0..LANES {
@@ -272,11 +290,8 @@ impl CpuStudy {
             // Interest, before anything else on the day.
             for lane in block.lanes.iter_mut() {
                 lane.condor_cash = lane.condor_cash * p.growth + p.capital_growth;
-                for l in &mut lane.ledgers[..n_prog] {
-                    l.main[0] *= p.growth;
-                    l.unit[0] *= p.growth;
-                }
             }
+            block.hedges.interest(p);
             self.set_market(block, d);
             self.process_close(block, d, false);
         }
@@ -284,35 +299,44 @@ impl CpuStudy {
 
     /// Twin of `set_market` on every lane (of `set_market_history` on
     /// bootstrap paths: the day's VIX close and the variance filtered from it).
+    #[inline(never)]
     fn set_market(&self, block: &mut Block, d: u32) {
         let p = &self.study;
         let m = &self.marks;
-        m.day_inputs(d, &mut block.day_inputs);
         let b = self.vix_b[d as usize];
-        for l in 0..LANES {
-            let lane = &mut block.lanes[l];
-            lane.spx = p.spot * exp_portable(block.path.y[l]);
-            if let Some(series) = &self.bootstrap {
+        let spx: Fv = block.path.y.map(|y| p.spot * exp_lane(y));
+        let mut var_now = [0.0f32; W];
+        let mut vix = [0.0f32; W];
+        if let Some(series) = &self.bootstrap {
+            for l in 0..W {
                 let close = series.vix(block.boot[l].day);
-                lane.vix = close;
-                lane.var_now = filtered_variance_f32(close, p.vix_a, b);
-            } else {
-                lane.var_now = if block.path.v[l] > 0.0 {
-                    block.path.v[l]
-                } else {
-                    0.0
-                };
-                lane.vix = vix_from_affine(p.vix_a, lane.var_now, b);
+                vix[l] = close;
+                var_now[l] = filtered_variance_f32(close, p.vix_a, b);
             }
-            block.lane_inputs[l] = m.lane_inputs(lane.var_now);
-            lane.vix_f1m = m.vix_future(&block.day_inputs, &block.lane_inputs[l], 21);
+        } else {
+            for l in 0..W {
+                let v = block.path.v[l];
+                var_now[l] = if v > 0.0 { v } else { 0.0 };
+                vix[l] = vix_from_affine(p.vix_a, var_now[l], b);
+            }
         }
+        m.lane_inputs(&var_now, &mut block.lane_inputs);
+        let f1m = m.vix_futures(m.day(d), &block.lane_inputs, 21);
+        for (l, lane) in block.lanes.iter_mut().enumerate() {
+            lane.spx = spx[l];
+            lane.var_now = var_now[l];
+            lane.vix = vix[l];
+            lane.vix_f1m = f1m[l];
+        }
+        block.market = Market { vix, vix_f1m: f1m };
     }
 
     /// Twin of `process_close` on every lane.
+    #[inline(never)]
     fn process_close(&self, block: &mut Block, day: u32, first: bool) {
         let p = &self.study;
         let m = &self.marks;
+        let day_in = m.day(day);
         let progs = &self.programs;
         let n_prog = n_programs(p);
         let spx: [f32; LANES] = std::array::from_fn(|l| block.lanes[l].spx);
@@ -328,49 +352,73 @@ impl CpuStudy {
         }
         let entry_day = day.is_multiple_of(p.entry_every_days.max(1));
         if entry_day {
-            block.condor_candidate(m, p);
+            block.condor_candidate(m, p, day_in);
         }
-        block.condor_price_legs(m, p, day, entry_day);
+        block.condor_price_legs(m, p, day, entry_day, day_in);
         for lane in block.lanes.iter_mut() {
             lane.condor_settle_mark_exit(p, day);
         }
-        block.hedge_mark_all(m, p, progs, day);
-        for lane in block.lanes.iter_mut() {
-            for prog in 0..n_prog {
-                lane.hedge_settle_close(p, prog, day);
-            }
-            if entry_day {
+        block.hedge_mark_all(m, p, progs, day, day_in);
+        for prog in 0..n_prog {
+            block.hedges.settle_close(p, prog, day, &block.market.vix);
+        }
+        if entry_day {
+            for lane in block.lanes.iter_mut() {
                 lane.condor_enter(p, day);
             }
         }
-        for l in 0..LANES {
-            let lane = &block.lanes[l];
-            let condor_eq = lane.condor_cash + lane.condor_value(p);
-            let scale = block.signals.scale(p, l, lane.vix, lane.vix_f1m);
-            block.enter_hedges(m, p, progs, day, l, scale, condor_eq);
-            let lane = &mut block.lanes[l];
-            lane.condor_line.push(condor_eq, p.capital);
-            if lane.condor_line.ruined(p.capital) {
+        let mut condor_eq = [0.0f32; W];
+        let mut scale = [0.0f32; W];
+        for (l, lane) in block.lanes.iter().enumerate() {
+            condor_eq[l] = lane.condor_cash + lane.condor_value(p);
+            scale[l] = block.signals.scale(p, l, lane.vix, lane.vix_f1m);
+        }
+        block.enter_hedges(m, p, progs, day, day_in, &scale, &condor_eq);
+        block.condor_line.push(&condor_eq, p.capital);
+        let ruined = block.condor_line.ruined(p.capital);
+        for (lane, &r) in block.lanes.iter_mut().zip(&ruined) {
+            if r != 0 {
                 lane.condor_ruined = true;
             }
-            for prog in 0..n_prog {
-                let (h_main, h_unit) = lane.hedge_pnl(p, prog);
-                lane.lines[prog].push(condor_eq + h_main, p.capital);
-                let desc = &progs.desc[prog];
-                for r in 0..(desc.n_rungs as usize).min(MAX_RUNGS) {
-                    lane.rungs[prog][r].push(condor_eq + desc.ladder[r] * h_unit, p.capital);
+        }
+        let h = &mut *block.hedges;
+        for prog in 0..n_prog {
+            let (h_main, h_unit) = h.pnl(p, prog);
+            let mut e = [0.0f32; W];
+            for l in 0..W {
+                e[l] = condor_eq[l] + h_main[l];
+            }
+            h.lines[prog].push(&e, p.capital);
+            let desc = &progs.desc[prog];
+            for r in 0..(desc.n_rungs as usize).min(MAX_RUNGS) {
+                let k = desc.ladder[r];
+                for l in 0..W {
+                    e[l] = condor_eq[l] + k * h_unit[l];
                 }
+                h.rungs[prog][r].push(&e, p.capital);
             }
         }
     }
 
-    /// Twin of `write_record` for lane `l`.
-    fn write_record(&self, lane: &Lane, path: &LaneBlock, l: usize, rec: &mut [f32]) {
+    /// Twin of `write_record` for lane `l` of `block`, with the programs'
+    /// hedge P&L `pnl`.
+    #[expect(
+        clippy::needless_range_loop,
+        reason = "prog indexes the lines, ledgers and P&L"
+    )]
+    fn write_record(
+        &self,
+        block: &Block,
+        pnl: &[(Fv, Fv); MAX_PROGRAMS],
+        l: usize,
+        rec: &mut [f32],
+    ) {
         let p = &self.study;
-        let _ = (path, l);
+        let lane = &block.lanes[l];
+        let h = &block.hedges;
         rec[0] = lane.max_vix;
         rec[1] = lane.spx / p.spot - 1.0;
-        rec[2..6].copy_from_slice(&lane.condor_line.words());
+        rec[2..6].copy_from_slice(&block.condor_line.words(l));
         rec[6..15].copy_from_slice(&lane.tally);
         rec[15] = lane.first_vix;
         rec[16] = lane.spx_max_dd;
@@ -378,17 +426,25 @@ impl CpuStudy {
         let n_rec = (p.record_programs as usize).min(MAX_PROGRAMS);
         for prog in 0..n_rec {
             let b = HEADER_WORDS + prog * (14 + 4 * n_rungs);
-            rec[b..b + 4].copy_from_slice(&lane.lines[prog].words());
-            let led = &lane.ledgers[prog];
-            rec[b + 4..b + 8].copy_from_slice(&led.main);
-            rec[b + 8..b + 12].copy_from_slice(&led.unit);
-            let (h_main, h_unit) = lane.hedge_pnl(p, prog);
-            rec[b + 12] = h_main;
-            rec[b + 13] = h_unit;
+            rec[b..b + 4].copy_from_slice(&h.lines[prog].words(l));
+            let led = &h.ledgers[prog];
+            for k in 0..4 {
+                rec[b + 4 + k] = led.main[k][l];
+                rec[b + 8 + k] = led.unit[k][l];
+            }
+            rec[b + 12] = pnl[prog].0[l];
+            rec[b + 13] = pnl[prog].1[l];
             for r in 0..n_rungs {
                 let o = b + 14 + 4 * r;
-                rec[o..o + 4].copy_from_slice(&lane.rungs[prog][r].words());
+                rec[o..o + 4].copy_from_slice(&h.rungs[prog][r].words(l));
             }
         }
     }
+}
+
+/// The close's market of every lane of a block.
+#[derive(Debug, Clone, Copy, Default)]
+struct Market {
+    vix: Fv,
+    vix_f1m: Fv,
 }

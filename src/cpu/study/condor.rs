@@ -4,10 +4,9 @@
 //! evaluated for the whole block at once.
 
 use super::super::path_step::LANES;
-use super::marks::MarksData;
+use super::marks::{DayInputs, Fv, MarksData, SpxBatch, IDENTITY, W};
 use super::{Block, Lane, SPX_MULT};
 use crate::shared::marks::{max_wgsl, min_wgsl};
-use crate::shared::pricing::OptionKind;
 use crate::strategy::condor::MAX_CONDORS;
 use crate::study::kernel::StudyParams;
 
@@ -66,26 +65,6 @@ fn net(x: &[f32; 4]) -> f32 {
     (((0.0 - x[0]) + x[1]) + x[2]) - x[3]
 }
 
-/// The requests of one batch of SPX marks, structure of arrays.
-#[derive(Debug, Default)]
-pub(super) struct SpxRequests {
-    lane: Vec<u8>,
-    slot: Vec<u8>,
-    kind: Vec<OptionKind>,
-    strike: Vec<f32>,
-    days: Vec<u32>,
-}
-
-impl SpxRequests {
-    fn clear(&mut self) {
-        self.lane.clear();
-        self.slot.clear();
-        self.kind.clear();
-        self.strike.clear();
-        self.days.clear();
-    }
-}
-
 impl Lane {
     /// Marked value of the open condors (`condor_value`), USD offset.
     pub fn condor_value(&self, p: &StudyParams) -> f32 {
@@ -99,6 +78,7 @@ impl Lane {
     }
 
     /// Twin of `condor_settle_mark_exit`, from the day's leg prices.
+    #[inline(never)]
     pub fn condor_settle_mark_exit(&mut self, p: &StudyParams, day: u32) {
         let spx = self.spx;
         for i in 0..slots(p) {
@@ -148,6 +128,7 @@ impl Lane {
     }
 
     /// Twin of `condor_enter` (an entry day: the candidate is priced).
+    #[inline(never)]
     pub fn condor_enter(&mut self, p: &StudyParams, day: u32) {
         // No capital, no new risk.
         if self.condor_ruined || p.capital + (self.condor_cash + self.condor_value(p)) <= 0.0 {
@@ -207,39 +188,35 @@ fn slots(p: &StudyParams) -> usize {
 
 impl Block {
     /// Twin of `condor_candidate` on every lane: the strike searches of the
-    /// candidate (all lanes and targets at once), then its strikes.
-    pub fn condor_candidate(&mut self, m: &MarksData, p: &StudyParams) {
-        if MarksData::interpolates(&self.day_inputs) {
-            self.candidate_strikes::<true>(m, p);
+    /// candidate (all lanes at once, target by target), then its strikes.
+    pub fn condor_candidate(&mut self, m: &MarksData, p: &StudyParams, day: &DayInputs) {
+        if day.interpolates {
+            self.candidate_strikes::<true>(m, p, day);
         } else {
-            self.candidate_strikes::<false>(m, p);
+            self.candidate_strikes::<false>(m, p, day);
         }
     }
 
-    fn candidate_strikes<const INTERP: bool>(&mut self, m: &MarksData, p: &StudyParams) {
+    #[inline(never)]
+    fn candidate_strikes<const INTERP: bool>(
+        &mut self,
+        m: &MarksData,
+        p: &StudyParams,
+        day: &DayInputs,
+    ) {
         let n = p.dte_days as usize;
         let tau = m.tenors.tau[n];
         let targets = if p.wing_width > 0.0 { 2 } else { 4 };
-        let day = &self.day_inputs;
-        let lanes = &self.lane_inputs;
         let mut strikes = [[f32::NAN; LANES]; 4];
-        for (j, row) in strikes.iter_mut().enumerate().take(targets) {
-            let d_star = p.d_star[j];
-            let searchable = tau > 0.0 && !d_star.is_nan();
-            if !searchable {
-                continue;
-            }
-            let mut x = [0.0f32; LANES];
-            for l in 0..LANES {
-                x[l] = m.spx_newton_start::<INTERP>(day, &lanes[l], n, d_star);
-            }
-            for _ in 0..12 {
-                for l in 0..LANES {
-                    x[l] = m.spx_newton_step::<INTERP>(day, &lanes[l], n, d_star, x[l]);
+        if tau > 0.0 {
+            let mut x = [[0.0f32; W]; 4];
+            let d_star = &p.d_star[..targets];
+            m.spx_strike_searches::<INTERP>(day, &self.lane_inputs, n, d_star, &mut x[..targets]);
+            let spx: Fv = std::array::from_fn(|l| self.lanes[l].spx);
+            for j in 0..targets {
+                if !d_star[j].is_nan() {
+                    strikes[j] = m.spx_strikes_at(&x[j], &spx, n);
                 }
-            }
-            for l in 0..LANES {
-                row[l] = m.spx_strike_at(x[l], self.lanes[l].spx, n);
             }
         }
         for (l, lane) in self.lanes.iter_mut().enumerate() {
@@ -258,66 +235,118 @@ impl Block {
     }
 
     /// Twin of `condor_price_legs` on every lane: the legs of the live
-    /// condors with days left and, on entry days, of the candidate.
-    pub fn condor_price_legs(&mut self, m: &MarksData, p: &StudyParams, day: u32, entry_day: bool) {
-        let r = &mut self.spx_requests;
-        r.clear();
+    /// condors with days left and, on entry days, of the candidate. The legs
+    /// are priced a batch per leg and expiry day (the condors of one entry
+    /// day, at most one per lane), so each batch has one remaining life.
+    #[inline(never)]
+    pub fn condor_price_legs(
+        &mut self,
+        m: &MarksData,
+        p: &StudyParams,
+        day: u32,
+        entry_day: bool,
+        day_in: &DayInputs,
+    ) {
         let n_slots = slots(p);
+        let spx: Fv = std::array::from_fn(|l| self.lanes[l].spx);
+        // The live condors with days left (lane, slot) and their expiry days.
+        let mut held = [(0u8, 0u8); LANES * MAX_CONDORS];
+        let mut expiry_of = [0u32; LANES * MAX_CONDORS];
+        let mut count = 0;
+        let mut expiries = [0u32; LANES * MAX_CONDORS];
+        let mut n_exp = 0;
+        // Written unconditionally and kept by advancing the count, without
+        // branches on the data (`count` stays below the entries visited).
         for (l, lane) in self.lanes.iter().enumerate() {
             for (s, c) in lane.condors[..n_slots].iter().enumerate() {
-                if !c.live || c.expiry_day <= day {
-                    continue;
+                #[expect(clippy::cast_possible_truncation, reason = "16 lanes, 16 slots")]
+                {
+                    held[count] = (l as u8, s as u8);
                 }
-                let strikes = [c.long_put, c.short_put, c.short_call, c.long_call];
-                push_legs(r, l, s, &strikes, c.expiry_day - day);
-            }
-            if entry_day {
-                push_legs(r, l, CANDIDATE, &lane.candidate, p.dte_days);
+                expiry_of[count] = c.expiry_day;
+                count += usize::from(c.live && c.expiry_day > day);
             }
         }
-        let n = r.lane.len();
-        self.spx_prices.clear();
-        self.spx_prices.resize(n, 0.0);
-        if MarksData::interpolates(&self.day_inputs) {
-            self.price_requests::<true>(m);
-        } else {
-            self.price_requests::<false>(m);
+        for &e in &expiry_of[..count] {
+            if !expiries[..n_exp].contains(&e) {
+                expiries[n_exp] = e;
+                n_exp += 1;
+            }
         }
-        let r = &self.spx_requests;
-        for (i, &price) in self.spx_prices.iter().enumerate() {
-            let leg = i % 4;
-            let lane = &mut self.lanes[r.lane[i] as usize];
-            lane.leg_price[4 * r.slot[i] as usize + leg] = price;
+        for &expiry in &expiries[..n_exp] {
+            let mut group = [(0u8, 0u8); LANES * MAX_CONDORS];
+            let mut g = 0;
+            for k in 0..count {
+                group[g] = held[k];
+                g += usize::from(expiry_of[k] == expiry);
+            }
+            let n = [expiry - day; W];
+            for chunk in group[..g].chunks(W) {
+                let mut lane = [0u32; W];
+                for (j, &(l, _)) in chunk.iter().enumerate() {
+                    lane[j] = u32::from(l);
+                }
+                for j in chunk.len()..W {
+                    lane[j] = lane[0];
+                }
+                for leg in 0..4 {
+                    let mut strike = [0.0f32; W];
+                    for (j, &(l, s)) in chunk.iter().enumerate() {
+                        let c = &self.lanes[l as usize].condors[s as usize];
+                        strike[j] = [c.long_put, c.short_put, c.short_call, c.long_call][leg];
+                    }
+                    for j in chunk.len()..W {
+                        strike[j] = strike[0];
+                    }
+                    let call = [u32::from(leg >= 2); W];
+                    let batch = SpxBatch {
+                        lane: &lane,
+                        call: &call,
+                        strike: &strike,
+                        n: &n,
+                    };
+                    let mut out = [0.0f32; W];
+                    self.spx_batch(m, day_in, &spx, &batch, &mut out);
+                    for (j, &(l, s)) in chunk.iter().enumerate() {
+                        self.lanes[l as usize].leg_price[4 * s as usize + leg] = out[j];
+                    }
+                }
+            }
+        }
+        if entry_day {
+            let n = [p.dte_days; W];
+            for leg in 0..4 {
+                let strike: Fv = std::array::from_fn(|l| self.lanes[l].candidate[leg]);
+                let call = [u32::from(leg >= 2); W];
+                let batch = SpxBatch {
+                    lane: &IDENTITY,
+                    call: &call,
+                    strike: &strike,
+                    n: &n,
+                };
+                let mut out = [0.0f32; W];
+                self.spx_batch(m, day_in, &spx, &batch, &mut out);
+                for (lane, &price) in self.lanes.iter_mut().zip(&out) {
+                    lane.leg_price[4 * CANDIDATE + leg] = price;
+                }
+            }
         }
     }
 
-    /// Prices the SPX requests into `spx_prices`.
-    fn price_requests<const INTERP: bool>(&mut self, m: &MarksData) {
-        let day_in = &self.day_inputs;
-        let lanes_in = &self.lane_inputs;
-        let spx: [f32; LANES] = std::array::from_fn(|l| self.lanes[l].spx);
-        let r = &self.spx_requests;
-        let reqs = r.lane.iter().zip(&r.kind).zip(r.strike.iter().zip(&r.days));
-        for (out, ((&l, &kind), (&strike, &days))) in self.spx_prices.iter_mut().zip(reqs) {
-            let l = l as usize & (LANES - 1);
-            *out = m.spx_price::<INTERP>(day_in, &lanes_in[l], kind, spx[l], strike, days as usize);
-        }
-    }
-}
-
-fn push_legs(r: &mut SpxRequests, lane: usize, slot: usize, strikes: &[f32; 4], days: u32) {
-    for (leg, &k) in strikes.iter().enumerate() {
-        #[expect(clippy::cast_possible_truncation, reason = "16 lanes, 17 slots")]
-        {
-            r.lane.push(lane as u8);
-            r.slot.push(slot as u8);
-        }
-        r.kind.push(if leg < 2 {
-            OptionKind::Put
+    /// One batch of SPX prices of the day.
+    #[inline(always)]
+    fn spx_batch(
+        &self,
+        m: &MarksData,
+        day_in: &DayInputs,
+        spx: &Fv,
+        b: &SpxBatch<'_>,
+        out: &mut Fv,
+    ) {
+        if day_in.interpolates {
+            m.spx_prices::<true>(day_in, &self.lane_inputs, spx, b, out);
         } else {
-            OptionKind::Call
-        });
-        r.strike.push(k);
-        r.days.push(days);
+            m.spx_prices::<false>(day_in, &self.lane_inputs, spx, b, out);
+        }
     }
 }

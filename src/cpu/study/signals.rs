@@ -77,6 +77,7 @@ impl Signals {
 
     /// Twin of `signals_update`: adds the closes `close`; the first close
     /// only seeds the RSI.
+    #[inline(never)]
     pub fn update(&mut self, p: &StudyParams, close: &[f32; LANES], first: bool) {
         let n = p.rsi_period.max(1);
         if !first {
