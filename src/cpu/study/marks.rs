@@ -11,12 +11,17 @@
 //! vectorise ([`exp_lane`], [`locate_lane`], `ln_lane`: the same values as
 //! `exp_portable`, `table_locate` and `ln_portable` for every input), so the
 //! compiler turns it into vector instructions (the table reads into
-//! gathers). Shortcuts that keep the bits and skip work:
+//! gathers). The option marks run in passes over the batch (the table
+//! cells, the table reads, the interpolation and Black-76's first
+//! operations, the `2 W` normal tails, the prices): short loops, each of
+//! which the compiler vectorises, and the tails' long chains of dependent
+//! operations side by side instead of one after the other. Shortcuts that
+//! keep the bits and skip work:
 //!
 //! - the normal tail's continued fraction (`z >= 5 sqrt 2`, rare) is
-//!   evaluated only for a batch in which some input needs it: the batch is
-//!   first evaluated with the rational function alone, and again with both
-//!   and the shader's select when one of its inputs lies beyond;
+//!   evaluated only for a batch in which some input needs it: the batch's
+//!   tails are first evaluated with the rational function alone, and again
+//!   with both and the shader's select when one of its inputs lies beyond;
 //! - a batch whose requests share one remaining life reads that life's
 //!   inputs once, and one whose request `j` is lane `j`'s reads the lanes'
 //!   inputs without gathers (the condor legs of one expiry day, the hedge
@@ -289,53 +294,102 @@ fn tail<const FULL: bool>(z: f32) -> f32 {
     }
 }
 
-/// The price of `black76_f32` (its arithmetic, its selects), and whether an
-/// argument of its normal tails lies beyond the rational function.
+/// `W` options for `black76_f32`: its arguments (`call` 1 for a call, 0 for
+/// a put) and, from [`Black76::set`], `x = ln(F/K)` and the two arguments
+/// `d1`, `d2` of its normal tails.
+#[derive(Debug, Clone, Copy, Default)]
+struct Black76 {
+    call: Uv,
+    forward: Fv,
+    strike: Fv,
+    tau: Fv,
+    df: Fv,
+    vol: Fv,
+    x: Fv,
+    d: [f32; 2 * W],
+}
+
+impl Black76 {
+    /// Option `j`'s forward, life, discount factor and vol (its call flag
+    /// and strike are in place), and the first operations of
+    /// `black76_f32`: `x`, `d1`, `d2`.
+    #[inline(always)]
+    fn set(&mut self, j: usize, forward: f32, tau: f32, df: f32, vol: f32) {
+        let s = vol * tau.sqrt();
+        let x = ln_lane(forward / self.strike[j]);
+        let d1 = x / s + 0.5 * s;
+        self.forward[j] = forward;
+        self.tau[j] = tau;
+        self.df[j] = df;
+        self.vol[j] = vol;
+        self.x[j] = x;
+        self.d[j] = d1;
+        self.d[W + j] = d1 - s;
+    }
+}
+
+/// The prices of `black76_f32` (its arithmetic, its selects) of `b` (after
+/// [`Black76::set`]); `false` when `FULL` is not set and an argument of a
+/// normal tail lies beyond the rational function (then `out` is not the
+/// prices). The `2 W` tails in a pass of their own, so their long chains of
+/// dependent operations run side by side.
 #[inline(always)]
-fn black76_price<const FULL: bool>(
-    call: bool,
-    forward: f32,
-    strike: f32,
-    tau: f32,
-    df: f32,
-    vol: f32,
-) -> (f32, bool) {
-    let degenerate = !((tau > 0.0) & (vol > 0.0) & (strike > 0.0) & (forward > 0.0));
-    let intrinsic = if call {
-        (forward - strike).max(0.0)
-    } else {
-        (strike - forward).max(0.0)
-    };
-    let s = vol * tau.sqrt();
-    let x = ln_lane(forward / strike);
-    let d1 = x / s + 0.5 * s;
-    let d2 = d1 - s;
-    let (z1, z2) = (d1.abs(), d2.abs());
-    let q1 = tail::<FULL>(z1);
-    let q2 = tail::<FULL>(z2);
-    let (n1, m1) = if d1 > 0.0 {
-        (1.0 - q1, q1)
-    } else {
-        (q1, 1.0 - q1)
-    };
-    let (n2, m2) = if d2 > 0.0 {
-        (1.0 - q2, q2)
-    } else {
-        (q2, 1.0 - q2)
-    };
-    let c_otm = (forward * n1 - strike * n2).max(0.0);
-    let p_otm = (strike * m2 - forward * m1).max(0.0);
-    let (c, p) = if x <= 0.0 {
-        (c_otm, c_otm + (strike - forward))
-    } else {
-        (p_otm + (forward - strike), p_otm)
-    };
-    let price = if degenerate {
-        df * intrinsic
-    } else {
-        df * if call { c } else { p }
-    };
-    (price, beyond(z1) | beyond(z2))
+fn black76_prices<const FULL: bool>(b: &Black76, out: &mut Fv) -> bool {
+    let mut q = [0.0f32; 2 * W];
+    let mut far = false;
+    for i in 0..2 * W {
+        let z = b.d[i].abs();
+        q[i] = tail::<FULL>(z);
+        far |= beyond(z);
+    }
+    if !FULL && far {
+        return false;
+    }
+    // A local array, so the compiler sees that it aliases nothing.
+    let mut price = [0.0f32; W];
+    for j in 0..W {
+        let (forward, strike) = (b.forward[j], b.strike[j]);
+        let call = b.call[j] != 0;
+        let degenerate = !((b.tau[j] > 0.0) & (b.vol[j] > 0.0) & (strike > 0.0) & (forward > 0.0));
+        let intrinsic = if call {
+            (forward - strike).max(0.0)
+        } else {
+            (strike - forward).max(0.0)
+        };
+        let (d1, d2, q1, q2) = (b.d[j], b.d[W + j], q[j], q[W + j]);
+        let (n1, m1) = if d1 > 0.0 {
+            (1.0 - q1, q1)
+        } else {
+            (q1, 1.0 - q1)
+        };
+        let (n2, m2) = if d2 > 0.0 {
+            (1.0 - q2, q2)
+        } else {
+            (q2, 1.0 - q2)
+        };
+        let c_otm = (forward * n1 - strike * n2).max(0.0);
+        let p_otm = (strike * m2 - forward * m1).max(0.0);
+        let (c, p) = if b.x[j] <= 0.0 {
+            (c_otm, c_otm + (strike - forward))
+        } else {
+            (p_otm + (forward - strike), p_otm)
+        };
+        price[j] = if degenerate {
+            b.df[j] * intrinsic
+        } else {
+            b.df[j] * if call { c } else { p }
+        };
+    }
+    *out = price;
+    true
+}
+
+/// [`black76_prices`], with the continued fraction only when a tail needs it.
+#[inline(always)]
+fn black76_batch(b: &Black76, out: &mut Fv) {
+    if !black76_prices::<false>(b, out) {
+        black76_prices::<true>(b, out);
+    }
 }
 
 /// `norm_cdf_f32` by [`tail`], and whether its argument lies beyond the
@@ -360,6 +414,43 @@ fn corners(t: &PackedTables, n1: u32, n2: u32, base: u32, wi: f32, wj: f32, ck: 
     let c01 = lerp(value(t, a01), value(t, a01 + 1), ck.w);
     let c10 = lerp(value(t, a10), value(t, a10 + 1), ck.w);
     let c11 = lerp(value(t, a11), value(t, a11 + 1), ck.w);
+    let c0 = lerp(c00, c01, wj);
+    let c1 = lerp(c10, c11, wj);
+    lerp(c0, c1, wi)
+}
+
+/// The eight values around the cells at `a00` of `W` lookups in a table
+/// whose axes have `n1`, `n2` nodes, corner by corner (`[c00, c00 + 1, c01,
+/// c01 + 1, c10, ..]`): the reads of `table_lookup3`, in a pass of their
+/// own (gathers or loads, whichever the compiler picks).
+#[inline(always)]
+fn corner_values(t: &PackedTables, n1: u32, n2: u32, a00: &Uv) -> [Fv; 8] {
+    let mut v = [[0.0f32; W]; 8];
+    for j in 0..W {
+        let a = a00[j];
+        let a01 = a + n2;
+        let a10 = a + n1 * n2;
+        let a11 = a10 + n2;
+        v[0][j] = value(t, a);
+        v[1][j] = value(t, a + 1);
+        v[2][j] = value(t, a01);
+        v[3][j] = value(t, a01 + 1);
+        v[4][j] = value(t, a10);
+        v[5][j] = value(t, a10 + 1);
+        v[6][j] = value(t, a11);
+        v[7][j] = value(t, a11 + 1);
+    }
+    v
+}
+
+/// Lookup `j`'s trilinear value from [`corner_values`] with the weights of
+/// its three axes: the arithmetic of [`corners`].
+#[inline(always)]
+fn trilinear(v: &[Fv; 8], j: usize, wi: f32, wj: f32, wk: f32) -> f32 {
+    let c00 = lerp(v[0][j], v[1][j], wk);
+    let c01 = lerp(v[2][j], v[3][j], wk);
+    let c10 = lerp(v[4][j], v[5][j], wk);
+    let c11 = lerp(v[6][j], v[7][j], wk);
     let c0 = lerp(c00, c01, wj);
     let c1 = lerp(c10, c11, wj);
     lerp(c0, c1, wi)
@@ -547,44 +638,44 @@ impl MarksData {
         b: &SpxBatch<'_>,
         out: &mut Fv,
     ) {
-        let done = match (uniform(b.n), *b.lane == IDENTITY) {
-            (true, true) => {
-                self.spx_prices_in::<INTERP, false, true, true>(day, lanes, spot, b, out)
-            }
-            (true, false) => {
-                self.spx_prices_in::<INTERP, false, true, false>(day, lanes, spot, b, out)
-            }
-            _ => self.spx_prices_in::<INTERP, false, false, false>(day, lanes, spot, b, out),
+        let opt = match (uniform(b.n), *b.lane == IDENTITY) {
+            (true, true) => self.spx_options::<INTERP, true, true>(day, lanes, spot, b),
+            (true, false) => self.spx_options::<INTERP, true, false>(day, lanes, spot, b),
+            _ => self.spx_options::<INTERP, false, false>(day, lanes, spot, b),
         };
-        if !done {
-            self.spx_prices_in::<INTERP, true, false, false>(day, lanes, spot, b, out);
-        }
+        black76_batch(&opt, out);
     }
 
-    /// [`Self::spx_prices`] with or without the tails' continued fraction;
-    /// `false` if it was needed and left out. `UNIFORM`: every request has
-    /// the remaining life of the first (its per-life inputs are read once);
-    /// `IDENT`: request `j` is lane `j`'s.
+    /// The Black-76 inputs of [`Self::spx_prices`]: forward, the surfaces'
+    /// implied vol, and the degenerate case's zero life and vol. `UNIFORM`:
+    /// every request has the remaining life of the first (its per-life
+    /// inputs are read once); `IDENT`: request `j` is lane `j`'s. In passes
+    /// (the cells, the table reads, the interpolation), each a loop the
+    /// compiler vectorises.
     #[inline(always)]
-    fn spx_prices_in<
-        const INTERP: bool,
-        const FULL: bool,
-        const UNIFORM: bool,
-        const IDENT: bool,
-    >(
+    fn spx_options<const INTERP: bool, const UNIFORM: bool, const IDENT: bool>(
         &self,
         day: &DayInputs,
         lanes: &LaneInputs,
         spot: &Fv,
         b: &SpxBatch<'_>,
-        out: &mut Fv,
-    ) -> bool {
+    ) -> Black76 {
+        // Built locally, so the compiler sees that it aliases nothing.
+        let mut opt = Black76 {
+            call: *b.call,
+            strike: *b.strike,
+            ..Black76::default()
+        };
         let t = &self.tenors;
         let h = &self.spx;
         let (n1, n2) = (h.n[1], h.n[2]);
         let last = self.spx_offsets.len().max(1) - 1;
-        let mut far = false;
         let n0 = b.n[0] as usize;
+        let mut forward = [0.0f32; W];
+        let (mut wi, mut wj) = ([0.0f32; W], [0.0f32; W]);
+        let (mut atm_lo, mut atm_hi) = ([0.0f32; W], [0.0f32; W]);
+        let (mut a_lo, mut a_hi) = ([0u32; W], [0u32; W]);
+        let (mut wk_lo, mut wk_hi) = ([0.0f32; W], [0.0f32; W]);
         for j in 0..W {
             let l = if IDENT {
                 j
@@ -592,26 +683,41 @@ impl MarksData {
                 b.lane[j] as usize & (W - 1)
             };
             let n = if UNIFORM { n0 } else { b.n[j] as usize };
-            let strike = b.strike[j];
-            let tau = at(&t.tau, n);
-            let forward = at(spot, l) * at(&t.fwd, n);
-            let x = ln_lane(strike / forward);
+            forward[j] = at(spot, l) * at(&t.fwd, n);
+            let x = ln_lane(b.strike[j] / forward[j]);
             let k = x / at(&t.sqrt_tau, n);
             let vv = at(&lanes.vv, l);
-            let (ci, wi) = (at(&lanes.spx_ci.i, l), at(&lanes.spx_ci.w, l));
+            let ci = at(&lanes.spx_ci.i, l);
+            wi[j] = at(&lanes.spx_ci.w, l);
             let vbar = (at(&t.decay, n) * vv + at(&t.theta_part, n)) + self.p.jump_var;
             let cj = at(&t.spx_cj, n);
+            wj[j] = cj.w;
             let i = at(&day.spx_i, n) as usize;
-            let atm = (vbar + at(&day.add_lo, n)).sqrt();
-            let ck = locate(h, 2, k / atm);
-            let b_lo = base(h, at(&self.spx_offsets, i), ci, cj.i);
-            let lo = corners(&self.tables, n1, n2, b_lo, wi, cj.w, ck) * atm;
+            atm_lo[j] = (vbar + at(&day.add_lo, n)).sqrt();
+            let ck = locate(h, 2, k / atm_lo[j]);
+            a_lo[j] = base(h, at(&self.spx_offsets, i), ci, cj.i) + ck.i;
+            wk_lo[j] = ck.w;
+            if INTERP {
+                atm_hi[j] = (vbar + at(&day.add_hi, n)).sqrt();
+                let ck = locate(h, 2, k / atm_hi[j]);
+                a_hi[j] = base(h, at(&self.spx_offsets, (i + 1).min(last)), ci, cj.i) + ck.i;
+                wk_hi[j] = ck.w;
+            }
+        }
+        let v_lo = corner_values(&self.tables, n1, n2, &a_lo);
+        let v_hi = if INTERP {
+            corner_values(&self.tables, n1, n2, &a_hi)
+        } else {
+            [[0.0; W]; 8]
+        };
+        for j in 0..W {
+            let n = if UNIFORM { n0 } else { b.n[j] as usize };
+            let strike = b.strike[j];
+            let tau = at(&t.tau, n);
+            let lo = trilinear(&v_lo, j, wi[j], wj[j], wk_lo[j]) * atm_lo[j];
             let iv = if INTERP {
                 let w = at(&day.spx_w, n);
-                let atm = (vbar + at(&day.add_hi, n)).sqrt();
-                let ck = locate(h, 2, k / atm);
-                let b_hi = base(h, at(&self.spx_offsets, (i + 1).min(last)), ci, cj.i);
-                let hi = corners(&self.tables, n1, n2, b_hi, wi, cj.w, ck) * atm;
+                let hi = trilinear(&v_hi, j, wi[j], wj[j], wk_hi[j]) * atm_hi[j];
                 let mixed = lo + (hi - lo) * w;
                 if w > 0.0 {
                     mixed
@@ -623,12 +729,9 @@ impl MarksData {
             };
             let valid = (tau > 0.0) & (strike > 0.0);
             let (tau, iv) = if valid { (tau, iv) } else { (0.0, 0.0) };
-            let (price, beyond) =
-                black76_price::<FULL>(b.call[j] != 0, forward, strike, tau, at(&t.df, n), iv);
-            out[j] = price;
-            far |= beyond;
+            opt.set(j, forward[j], tau, at(&t.df, n), iv);
         }
-        FULL || !far
+        opt
     }
 
     /// The SPX log-strikes of the strike searches (`spx_strike_x`) of every
@@ -792,31 +895,45 @@ impl MarksData {
     /// A batch of VIX marks: the future, or the call on it (`vix_call`).
     #[inline(never)]
     pub fn vix_marks(&self, day: &DayInputs, lanes: &LaneInputs, b: &VixBatch<'_>, out: &mut Fv) {
-        let done = match (uniform(b.n), *b.lane == IDENTITY) {
-            (true, true) => self.vix_marks_in::<false, true, true>(day, lanes, b, out),
-            (true, false) => self.vix_marks_in::<false, true, false>(day, lanes, b, out),
-            _ => self.vix_marks_in::<false, false, false>(day, lanes, b, out),
+        let opt = match (uniform(b.n), *b.lane == IDENTITY) {
+            (true, true) => self.vix_options::<true, true>(day, lanes, b),
+            (true, false) => self.vix_options::<true, false>(day, lanes, b),
+            _ => self.vix_options::<false, false>(day, lanes, b),
         };
-        if !done {
-            self.vix_marks_in::<true, false, false>(day, lanes, b, out);
+        let mut call = [0.0f32; W];
+        black76_batch(&opt, &mut call);
+        let mut mark = [0.0f32; W];
+        for j in 0..W {
+            mark[j] = if b.call[j] != 0 {
+                call[j]
+            } else {
+                opt.forward[j]
+            };
         }
+        *out = mark;
     }
 
-    /// [`Self::vix_marks`] with or without the tails' continued fraction;
-    /// `false` if it was needed and left out (`UNIFORM`, `IDENT` as in
-    /// [`Self::spx_prices_in`]).
+    /// The Black-76 inputs of [`Self::vix_marks`]' calls: the future, the
+    /// tables' implied vol (`UNIFORM`, `IDENT` as in [`Self::spx_options`]),
+    /// in passes as there.
     #[inline(always)]
-    fn vix_marks_in<const FULL: bool, const UNIFORM: bool, const IDENT: bool>(
+    fn vix_options<const UNIFORM: bool, const IDENT: bool>(
         &self,
         day: &DayInputs,
         lanes: &LaneInputs,
         b: &VixBatch<'_>,
-        out: &mut Fv,
-    ) -> bool {
+    ) -> Black76 {
+        // Built locally, so the compiler sees that it aliases nothing.
+        let mut opt = Black76 {
+            call: [1; W],
+            strike: *b.strike,
+            ..Black76::default()
+        };
         let t = &self.tenors;
         let (hf, ho) = (&self.fut, &self.opt);
-        let mut far = false;
         let n0 = b.n[0] as usize;
+        let mut a = [0u32; W];
+        let (mut wi, mut wj, mut wk) = ([0.0f32; W], [0.0f32; W], [0.0f32; W]);
         for j in 0..W {
             let l = if IDENT {
                 j
@@ -824,54 +941,46 @@ impl MarksData {
                 b.lane[j] as usize & (W - 1)
             };
             let n = if UNIFORM { n0 } else { b.n[j] as usize };
-            let strike = b.strike[j];
-            let call = b.call[j] != 0;
             let cj = at(&t.fut_cj, n);
-            let bf = base(hf, hf.offset, at(&lanes.fut_ci.i, l), cj.i);
             let ck = at(&day.fut_ck, n);
-            let f = corners(
-                &self.tables,
-                hf.n[1],
-                hf.n[2],
-                bf,
-                at(&lanes.fut_ci.w, l),
-                cj.w,
-                ck,
-            );
+            a[j] = base(hf, hf.offset, at(&lanes.fut_ci.i, l), cj.i) + ck.i;
+            (wi[j], wj[j], wk[j]) = (at(&lanes.fut_ci.w, l), cj.w, ck.w);
+        }
+        let v = corner_values(&self.tables, hf.n[1], hf.n[2], &a);
+        let mut f = [0.0f32; W];
+        let (mut a_lo, mut a_hi) = ([0u32; W], [0u32; W]);
+        let mut wo = [0.0f32; W];
+        for j in 0..W {
+            let l = if IDENT {
+                j
+            } else {
+                b.lane[j] as usize & (W - 1)
+            };
+            let n = if UNIFORM { n0 } else { b.n[j] as usize };
+            f[j] = trilinear(&v, j, wi[j], wj[j], wk[j]);
             let st = at(&t.vix_sqrt_t, n);
-            let mny = ln_lane(strike / f) / st;
+            let mny = ln_lane(b.strike[j] / f[j]) / st;
             let cell = at(&day.opt_cell, n);
             let cj = at(&t.opt_cj, n);
             let ck = locate(ho, 2, mny);
             let ci = at(&lanes.opt_ci.i, l);
-            let wi = at(&lanes.opt_ci.w, l);
-            let ci_lo = at(&self.opt_offsets, cell.i as usize);
-            let ci_hi = at(&self.opt_offsets, cell.i as usize + 1);
-            let lo = corners(
-                &self.tables,
-                ho.n[1],
-                ho.n[2],
-                base(ho, ci_lo, ci, cj.i),
-                wi,
-                cj.w,
-                ck,
-            );
-            let hi = corners(
-                &self.tables,
-                ho.n[1],
-                ho.n[2],
-                base(ho, ci_hi, ci, cj.i),
-                wi,
-                cj.w,
-                ck,
-            );
-            let sd = lo + (hi - lo) * cell.w;
-            let tt = n as f32 / DAYS_PER_YEAR;
-            let (c, beyond) = black76_price::<FULL>(true, f, strike, tt, at(&t.vix_df, n), sd / st);
-            out[j] = if call { c } else { f };
-            far |= beyond & call;
+            let off_lo = at(&self.opt_offsets, cell.i as usize);
+            let off_hi = at(&self.opt_offsets, cell.i as usize + 1);
+            a_lo[j] = base(ho, off_lo, ci, cj.i) + ck.i;
+            a_hi[j] = base(ho, off_hi, ci, cj.i) + ck.i;
+            (wi[j], wj[j], wk[j], wo[j]) = (at(&lanes.opt_ci.w, l), cj.w, ck.w, cell.w);
         }
-        FULL || !far
+        let v_lo = corner_values(&self.tables, ho.n[1], ho.n[2], &a_lo);
+        let v_hi = corner_values(&self.tables, ho.n[1], ho.n[2], &a_hi);
+        for j in 0..W {
+            let n = if UNIFORM { n0 } else { b.n[j] as usize };
+            let lo = trilinear(&v_lo, j, wi[j], wj[j], wk[j]);
+            let hi = trilinear(&v_hi, j, wi[j], wj[j], wk[j]);
+            let sd = lo + (hi - lo) * wo[j];
+            let st = at(&t.vix_sqrt_t, n);
+            opt.set(j, f[j], n as f32 / DAYS_PER_YEAR, at(&t.vix_df, n), sd / st);
+        }
+        opt
     }
 
     /// The VIX call strikes of delta `delta` (`vix_call_strike_f`) of every
