@@ -11,6 +11,7 @@ use clap::Parser;
 use cli::{usage_error_line, Cli};
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err)
@@ -41,5 +42,18 @@ fn main() -> ExitCode {
             );
             ExitCode::from(2)
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so printing into a closed pipe (`vixhedge bench |
+/// head`) would panic; with the default action the process ends quietly, as
+/// filters do. Output files are written atomically, so none is left half
+/// written.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first in main, before any thread starts; SIG_DFL is a
+    // valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -211,7 +211,10 @@ fn bench_json_has_the_design_shape() {
         assert!(r["seconds"].as_f64().unwrap() > 0.0);
         assert!(r["path_steps_per_s"].as_f64().unwrap() > 0.0);
         assert!(r["adapter"].is_string() && r["backend"].is_string());
+        // A driver string on the GPU, null on the CPU.
+        assert_eq!(r["driver"].is_string(), r["backend"] == "gpu", "{r}");
     }
+    assert!(v["machine"]["cores"].as_u64().unwrap() >= 1, "{v}");
     if results.len() == 2 {
         assert!(v["max_abs_diff"].as_f64().unwrap() <= 1e-4, "{v}");
     }
@@ -257,6 +260,49 @@ fn bench_reference_compares_the_cpu_kernel_with_the_f64_books() {
     assert!(a["within_tolerance"].as_u64().unwrap() >= 254, "{a}");
     assert!(a["max_drawdown_diff"].as_f64().unwrap() < 1e-3, "{a}");
     assert!(v["agreement"].is_null(), "one kernel backend: {v}");
+    // The machine block: this machine's cores and a compiler version.
+    let m = &v["machine"];
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    assert_eq!(m["cores"].as_u64(), Some(cores as u64), "{m}");
+    assert!(m["rustc"].as_str().unwrap().starts_with("rustc "), "{m}");
+    for k in ["cpu", "os", "commit"] {
+        assert!(!m[k].as_str().unwrap().is_empty(), "{k}: {m}");
+    }
+    assert!(
+        v["results"][0]["driver"].is_null(),
+        "the CPU has no driver: {v}"
+    );
+
+    // Two kernel backends: the agreement block counts the bit-identical paths
+    // (the CPU twin against itself: every path).
+    let out = vixhedge()
+        .args([
+            "bench",
+            "--kernel",
+            "study",
+            "--paths",
+            "96",
+            "--horizon-days",
+            "10",
+            "--backends",
+            "cpu,cpu",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let a = &v["agreement"];
+    assert_eq!(
+        (&a["paths"], &a["bit_identical"], &a["within_tolerance"]),
+        (&96.into(), &96.into(), &96.into()),
+        "{v}"
+    );
+    assert_eq!(v["bit_identical_paths"], 96);
 
     let out = vixhedge()
         .args(["bench", "--reference", "--paths", "16", "--backends", "cpu"])

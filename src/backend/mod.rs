@@ -124,6 +124,15 @@ impl Device {
         }
     }
 
+    /// The GPU's driver and its version (null on the CPU).
+    #[must_use]
+    pub fn driver(&self) -> Option<String> {
+        match self {
+            Self::Cpu => None,
+            Self::Gpu(ctx) => Some(ctx.driver()),
+        }
+    }
+
     /// The GPU context, if this is a GPU.
     #[must_use]
     pub fn gpu(&self) -> Option<&GpuContext> {

@@ -7,7 +7,9 @@
 //! and backend: seconds, the throughput (path-days per second for the study
 //! kernel, path-steps per second for the path kernel), the cost per path, the
 //! ratio to the record's first backend (same run, same machine load) and the
-//! ratio to the same backend in the first record.
+//! ratio to the same backend in the first record; and each record's
+//! machine (CPU, cores, OS, compiler, commit) and each backend's adapter, so
+//! that figures from different machines are never read as one machine's.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -19,8 +21,10 @@ pub struct CompareRow {
     pub record: String,
     /// Paths the record timed.
     pub paths: u64,
-    /// `"cpu"` or `"gpu"`.
+    /// `"cpu"`, `"gpu"` or `"reference"`.
     pub backend: String,
+    /// The backend's device description (empty when the record has none).
+    pub adapter: String,
     /// Seconds of the record's timed runs.
     pub seconds: f64,
     /// Path-days (study) or path-steps (path kernel) per second.
@@ -45,6 +49,29 @@ pub struct Comparison {
     pub rate: &'static str,
     /// One row per record and backend, in the records' order.
     pub rows: Vec<CompareRow>,
+    /// Each record's name and `machine` block (null for records written
+    /// before the block was added).
+    pub machines: Vec<(String, Option<Value>)>,
+}
+
+impl Comparison {
+    /// One line describing a machine block: "cpu, N cores, os, rustc,
+    /// commit C", or that the record has none.
+    #[must_use]
+    pub fn describe_machine(m: Option<&Value>) -> String {
+        let Some(m) = m.filter(|m| m.is_object()) else {
+            return "machine not recorded".into();
+        };
+        let t = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or("?");
+        let cores = m.get("cores").and_then(Value::as_u64).unwrap_or(0);
+        format!(
+            "{}, {cores} cores, {}, {}, commit {}",
+            t("cpu"),
+            t("os"),
+            t("rustc"),
+            t("commit")
+        )
+    }
 }
 
 fn text<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
@@ -95,7 +122,7 @@ pub fn compare(records: &[(String, Value)]) -> Result<Comparison, String> {
         "path_steps_per_s"
     };
     let num = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
-    let backends = |v: &Value| -> Vec<(String, f64, f64)> {
+    let backends = |v: &Value| -> Vec<(String, String, f64, f64)> {
         v["results"]
             .as_array()
             .map(|rs| {
@@ -103,6 +130,7 @@ pub fn compare(records: &[(String, Value)]) -> Result<Comparison, String> {
                     .map(|r| {
                         (
                             text(r, "backend").unwrap_or("?").to_string(),
+                            text(r, "adapter").unwrap_or_default().to_string(),
                             num(r, "seconds"),
                             num(r, rate),
                         )
@@ -116,14 +144,15 @@ pub fn compare(records: &[(String, Value)]) -> Result<Comparison, String> {
     for (name, v) in records {
         let paths = v.get("paths").and_then(Value::as_u64).unwrap_or(0);
         let bs = backends(v);
-        let run_base = bs.first().map_or(f64::NAN, |b| b.2);
-        for (backend, seconds, r) in bs {
-            let vs_first = base.iter().find(|b| b.0 == backend).map(|b| r / b.2);
+        let run_base = bs.first().map_or(f64::NAN, |b| b.3);
+        for (backend, adapter, seconds, r) in bs {
+            let vs_first = base.iter().find(|b| b.0 == backend).map(|b| r / b.3);
             rows.push(CompareRow {
                 record: name.clone(),
                 paths,
                 us_per_path: seconds / paths.max(1) as f64 * 1e6,
                 backend,
+                adapter,
                 seconds,
                 rate: r,
                 same_run_ratio: r / run_base,
@@ -131,11 +160,21 @@ pub fn compare(records: &[(String, Value)]) -> Result<Comparison, String> {
             });
         }
     }
+    let machines = records
+        .iter()
+        .map(|(name, v)| {
+            (
+                name.clone(),
+                v.get("machine").filter(|m| !m.is_null()).cloned(),
+            )
+        })
+        .collect();
     Ok(Comparison {
         kernel,
         config,
         rate,
         rows,
+        machines,
     })
 }
 
@@ -147,6 +186,7 @@ mod tests {
     fn record(kernel: &str, config: &str, paths: u64, cpu: f64, gpu: f64) -> Value {
         json!({
             "kernel": kernel, "config": config, "paths": paths,
+            "machine": {"cpu": "Example CPU", "cores": 2, "os": "Linux", "rustc": "rustc 1.0.0", "commit": "0123456789ab"},
             "results": [
                 {"backend": "cpu", "seconds": 1.0, "path_days_per_s": cpu, "path_steps_per_s": cpu},
                 {"backend": "gpu", "seconds": 2.0, "path_days_per_s": gpu, "path_steps_per_s": gpu},
@@ -167,6 +207,11 @@ mod tests {
         assert_eq!(c.rows[2].vs_first, Some(2.0));
         assert_eq!(c.rows[3].vs_first, Some(1.0));
         assert_eq!(c.rows[2].us_per_path, 1e3);
+        assert_eq!(
+            Comparison::describe_machine(c.machines[1].1.as_ref()),
+            "Example CPU, 2 cores, Linux, rustc 1.0.0, commit 0123456789ab"
+        );
+        assert_eq!(Comparison::describe_machine(None), "machine not recorded");
     }
 
     #[test]

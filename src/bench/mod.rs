@@ -15,6 +15,9 @@ use crate::study::compare::Agreement;
 use crate::study::StudySetup;
 
 pub mod compare;
+pub mod machine;
+
+pub use machine::Machine;
 
 /// One backend's timing.
 #[derive(Debug, Clone, Serialize)]
@@ -23,6 +26,8 @@ pub struct BenchResult {
     pub backend: String,
     /// Device description.
     pub adapter: String,
+    /// The GPU's driver and version (null on the CPU).
+    pub driver: Option<String>,
     /// Wall time of the best of the timed repetitions, seconds (simulation plus
     /// readback of the terminal states; device start-up and pipeline compilation
     /// excluded by a warm-up run).
@@ -36,6 +41,8 @@ pub struct BenchResult {
 pub struct BenchReport {
     /// `"path"`.
     pub kernel: String,
+    /// The machine and build the figures were measured on.
+    pub machine: Machine,
     /// The configuration's identity without its path count (see
     /// [`StudyBenchReport::config`]); set by the command.
     pub config: String,
@@ -83,6 +90,7 @@ pub fn run(
         results.push(BenchResult {
             backend: engine.name().to_string(),
             adapter: engine.adapter(),
+            driver: device.driver(),
             seconds: best,
             path_steps_per_s: paths as f64 * steps / best,
         });
@@ -95,6 +103,7 @@ pub fn run(
     };
     Ok(BenchReport {
         kernel: "path".into(),
+        machine: Machine::this(),
         config: String::new(),
         threads: rayon::current_num_threads(),
         paths: paths as u64,
@@ -120,6 +129,10 @@ pub struct StudyBenchResult {
     pub backend: String,
     /// Device description.
     pub adapter: String,
+    /// The GPU's driver and version (null on the CPU and for the reference
+    /// books).
+    #[serde(default)]
+    pub driver: Option<String>,
     /// Wall time over all batches, seconds: simulation, books and the
     /// outcomes back in host memory (pricing tables, pipeline compilation and
     /// the reductions excluded).
@@ -139,6 +152,10 @@ pub struct StudyBenchResult {
 pub struct StudyBenchReport {
     /// `"study"`.
     pub kernel: String,
+    /// The machine and build the figures were measured on (null in records
+    /// written before it was added).
+    #[serde(default)]
+    pub machine: Option<Machine>,
     /// The configuration's identity without its path count
     /// ([`crate::config::Config::study_hash`] with `simulation.paths = 0`):
     /// `bench compare` refuses records of different configurations.
@@ -162,10 +179,12 @@ pub struct StudyBenchReport {
     pub batch_paths: usize,
     /// One entry per backend, in the order asked.
     pub results: Vec<StudyBenchResult>,
-    /// Per-path agreement of the first two backends (null with one backend).
+    /// Per-path agreement of the first two backends (null with one backend):
+    /// `paths`, `bit_identical` (every record word the same bits),
+    /// `within_tolerance` and the largest differences.
     pub agreement: Option<Agreement>,
-    /// Paths whose records (every `f32` word) are the same bits on the first
-    /// two backends (null with one backend).
+    /// The same count as `agreement.bit_identical`, kept for records and
+    /// tools from before it moved there (null with one backend).
     #[serde(default)]
     pub bit_identical_paths: Option<u64>,
     /// Per-path agreement of the first backend with the f64 reference books
@@ -294,6 +313,7 @@ pub fn run_study(
             } else {
                 d.adapter()
             },
+            driver: if e.is_reference() { None } else { d.driver() },
             seconds: s,
             path_steps_per_s: paths as f64 * steps as f64 / s,
             path_days_per_s: paths as f64 * f64::from(setup.horizon_days) / s,
@@ -305,8 +325,12 @@ pub fn run_study(
         })
         .collect();
     let lines = setup.spec.programs.iter().map(|p| 1 + p.ladder.len()).sum();
+    if let Some(a) = agreement.as_mut() {
+        a.bit_identical = identical;
+    }
     Ok(StudyBenchReport {
         kernel: "study".into(),
+        machine: Some(Machine::this()),
         config: config.to_string(),
         threads: rayon::current_num_threads(),
         paths: paths as u64,

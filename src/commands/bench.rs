@@ -106,6 +106,12 @@ fn study(args: &BenchArgs, config: &Config) -> Result<i32> {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(0);
     }
+    if let Some(m) = &report.machine {
+        println!(
+            "machine: {}, {} cores, {}, {}, commit {}",
+            m.cpu, m.cores, m.os, m.rustc, m.commit
+        );
+    }
     println!(
         "study kernel: {} paths x {} days, {} programs, {} equity lines a path, batches of {} paths",
         report.paths,
@@ -200,12 +206,12 @@ fn compare(files: &[std::path::PathBuf], json: bool) -> Result<i32> {
         c.kernel, c.config, c.rate
     );
     println!(
-        "{:<40} {:>10} {:<4} {:>10} {:>12} {:>10} {:>9} {:>9}",
-        "record", "paths", "", "seconds", "rate", "us/path", "vs 1st bk", "vs 1st rec"
+        "{:<40} {:>10} {:<9} {:>10} {:>12} {:>10} {:>9} {:>9}  adapter",
+        "record", "paths", "backend", "seconds", "rate", "us/path", "vs 1st bk", "vs 1st rec"
     );
     for r in &c.rows {
         println!(
-            "{:<40} {:>10} {:<4} {:>10.3} {:>12.4e} {:>10.2} {:>9.2} {:>9}",
+            "{:<40} {:>10} {:<9} {:>10.3} {:>12.4e} {:>10.2} {:>9.2} {:>9}  {}",
             r.record,
             r.paths,
             r.backend,
@@ -213,7 +219,15 @@ fn compare(files: &[std::path::PathBuf], json: bool) -> Result<i32> {
             r.rate,
             r.us_per_path,
             r.same_run_ratio,
-            r.vs_first.map_or_else(|| "-".into(), |x| format!("{x:.2}"))
+            r.vs_first.map_or_else(|| "-".into(), |x| format!("{x:.2}")),
+            r.adapter
+        );
+    }
+    println!("machines:");
+    for (name, m) in &c.machines {
+        println!(
+            "  {name}: {}",
+            vixhedge::bench::compare::Comparison::describe_machine(m.as_ref())
         );
     }
     Ok(0)

@@ -184,6 +184,19 @@ impl GpuContext {
         format!("{} ({:?}, {:?})", i.name, i.backend, i.device_type)
     }
 
+    /// The adapter's driver and its version information, as the adapter
+    /// reports them (empty parts left out).
+    #[must_use]
+    pub fn driver(&self) -> String {
+        let i = &self.adapter_info;
+        [i.driver.trim(), i.driver_info.trim()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     /// The study kernel's pipeline on this device, built by `build` the first
     /// time and kept: every study of the process reuses it (one source serves
     /// every run), and callers that come while it compiles wait for it.

@@ -122,6 +122,11 @@ pub struct Agreement {
     pub max_vix_diff: f64,
     /// Largest SPX-return difference over all paths.
     pub max_spx_return_diff: f64,
+    /// Paths whose records (every `f32` word) are the same bits on both
+    /// sides: set by `bench --kernel study` for two kernel backends; null
+    /// where the sides are not records of the same kernel (the f64 books).
+    #[serde(default)]
+    pub bit_identical: Option<u64>,
 }
 
 impl Agreement {
