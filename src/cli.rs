@@ -134,6 +134,11 @@ pub struct RunArgs {
     /// Where to simulate.
     #[arg(long, value_enum, default_value_t = Backend::Auto)]
     pub backend: Backend,
+    /// Which books mark and trade the paths: the f32 study kernel on
+    /// --backend (default), or the f64 reference books on the CPU (about 17
+    /// times slower; for checking the kernel's summaries).
+    #[arg(long, value_enum, default_value_t = Books::Kernel)]
+    pub books: Books,
     /// Hedge programs to run, comma separated; `none` is always run as the baseline.
     #[arg(
         long,
@@ -159,7 +164,7 @@ pub struct RunArgs {
     /// Continue the interrupted run whose checkpoint.json is in --out, with the
     /// configuration, programs, backend and shard it was started with.
     #[arg(long, conflicts_with_all = [
-        "config", "preset", "paths", "horizon_days", "seed", "backend", "hedges", "set",
+        "config", "preset", "paths", "horizon_days", "seed", "backend", "books", "hedges", "set",
         "shard", "export_paths", "paths_from", "block_days", "spx", "vix", "from", "to",
     ])]
     pub resume: bool,
@@ -170,6 +175,16 @@ pub struct RunArgs {
     /// Where the paths come from: the model, or a bootstrap of history.
     #[command(flatten)]
     pub source: PathSourceArgs,
+}
+
+/// Which books a run uses (`run --books`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Books {
+    /// The f32 study kernel (CPU twin or GPU).
+    #[default]
+    Kernel,
+    /// The f64 reference books, on the CPU.
+    F64,
 }
 
 /// Parses `I/N` with N >= 1 and I < N.

@@ -10,7 +10,7 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use super::outdir;
 use super::progress::{self, INTERRUPTED};
-use crate::cli::RunArgs;
+use crate::cli::{Books, RunArgs};
 use vixhedge::backend::{Backend, Device, StudyEngine};
 use vixhedge::config::{Config, HedgeProgram, InForce, Layers, RegimeBy};
 use vixhedge::gpu::GpuError;
@@ -57,6 +57,8 @@ struct Plan {
     config: Config,
     programs: Vec<HedgeProgram>,
     backend: Backend,
+    /// The f64 reference books instead of the study kernel (`--books f64`).
+    f64_books: bool,
     shard: Option<Shard>,
     /// Global paths `[first, end)` of this run.
     range: [u64; 2],
@@ -84,6 +86,7 @@ impl Plan {
             config,
             programs,
             backend: args.backend,
+            f64_books: args.books == Books::F64,
             shard: args.shard,
             range,
             export: args.export_paths,
@@ -127,15 +130,17 @@ impl Plan {
                 cp.config_hash
             );
         }
-        let backend = match cp.backend.as_str() {
-            "cpu" => Backend::Cpu,
-            "gpu" => Backend::Gpu,
+        let (backend, f64_books) = match cp.backend.as_str() {
+            "cpu" => (Backend::Cpu, false),
+            "gpu" => (Backend::Gpu, false),
+            REFERENCE_BACKEND => (Backend::Cpu, true),
             other => bail!("{}: unknown backend {other:?}", path.display()),
         };
         Ok(Self {
             config,
             programs: cp.hedges.clone(),
             backend,
+            f64_books,
             shard: cp.shard,
             range: cp.range,
             export: cp.export_paths,
@@ -333,6 +338,7 @@ fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>>
         let (a, b) = (&lead.plan, &m.plan);
         if pack_key(&b.config) != key
             || b.backend != a.backend
+            || b.f64_books != a.f64_books
             || b.shard != a.shard
             || b.range != a.range
             || b.export != a.export
@@ -355,6 +361,12 @@ fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>>
     let lead = &members[0];
     let config = lead.plan.config.clone();
     let backend = lead.plan.backend;
+    let f64_books = lead.plan.f64_books;
+    if f64_books && backend == Backend::Gpu {
+        bail!("--books f64: the f64 reference books run on the CPU only; use --backend cpu");
+    }
+    // The reference books run on the CPU whatever --backend auto finds.
+    let backend = if f64_books { Backend::Cpu } else { backend };
     let boot = lead.plan.boot.clone();
     let [first, end] = lead.plan.range;
     let sim = &config.simulation;
@@ -400,6 +412,7 @@ fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>>
     let setup = StudySetup::with_spec(&config, spec)?;
     let setup = super::bootstrap::apply(setup, boot);
     let mut engine = match StudyEngine::new(device, &setup) {
+        Ok(_) if f64_books => StudyEngine::reference(&setup),
         Ok(engine) => engine,
         Err(e) if backend == Backend::Auto => {
             eprintln!(
@@ -418,6 +431,7 @@ fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>>
     };
     if !quiet {
         let what = match device {
+            Device::Cpu if f64_books => "tables (f64 reference books)",
             Device::Cpu => "tables",
             Device::Gpu(_) => "tables and the GPU study kernel",
         };
@@ -457,7 +471,7 @@ fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>>
                         spool.append(&batch, &m.layout)?;
                     }
                     let rows = m.spool.as_ref().map_or(0, PathSpool::rows);
-                    let cp = partial_result(&m.plan, device, &m.acc, reached, elapsed, rows);
+                    let cp = partial_result(&m.plan, &engine, &m.acc, reached, elapsed, rows);
                     report::write_atomic(&m.out.join(CHECKPOINT_FILE), &cp.to_json())?;
                 }
                 Ok(())
@@ -531,7 +545,7 @@ fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>>
     let elapsed = t.elapsed().as_secs_f64();
     let mut outcomes = Vec::with_capacity(members.len());
     for m in members {
-        outcomes.push(m.finish(device, &setup, first, end, elapsed, print)?);
+        outcomes.push(m.finish(&engine, &setup, first, end, elapsed, print)?);
     }
     Ok(outcomes)
 }
@@ -541,7 +555,7 @@ impl Member {
     /// prints what `print` asks for.
     fn finish(
         self,
-        device: &Device,
+        engine: &StudyEngine<'_>,
         setup: &StudySetup,
         first: u64,
         end: u64,
@@ -584,7 +598,7 @@ impl Member {
             exported.push(PATHS_FILE.into());
         }
         if let Some(shard) = plan.shard {
-            let partial = partial_result(&plan, device, &acc, end, elapsed, 0);
+            let partial = partial_result(&plan, engine, &acc, end, elapsed, 0);
             let files = vec![(PARTIAL_FILE.to_string(), partial.to_json())];
             finish(out, &files, &exported)?;
             if json && print {
@@ -608,8 +622,8 @@ impl Member {
         let steps = f64::from(setup.params.n_steps);
         let info = RunInfo {
             seed: sim.seed,
-            backend: device.name().into(),
-            adapter: device.adapter(),
+            backend: backend_name(engine).into(),
+            adapter: adapter_name(engine),
             elapsed_s: elapsed,
             path_steps_per_s: (end - first) as f64 * steps / elapsed.max(1e-9),
             config_hash: plan.hash.clone(),
@@ -660,10 +674,33 @@ pub(crate) fn finish(dir: &Path, files: &[(String, Vec<u8>)], also: &[String]) -
     outdir::remove_stale(dir, &names)
 }
 
+/// The `backend` of summaries and checkpoints of `run --books f64`: such a
+/// run resumes with the same books, and `merge` keeps its shards apart from
+/// the kernel's.
+const REFERENCE_BACKEND: &str = "reference";
+
+/// The backend name a run records: `cpu`, `gpu`, or [`REFERENCE_BACKEND`].
+fn backend_name(engine: &StudyEngine<'_>) -> &'static str {
+    if engine.is_reference() {
+        REFERENCE_BACKEND
+    } else {
+        engine.device().name()
+    }
+}
+
+/// The device description a run records.
+fn adapter_name(engine: &StudyEngine<'_>) -> String {
+    if engine.is_reference() {
+        format!("f64 reference books on {}", engine.device().adapter())
+    } else {
+        engine.device().adapter()
+    }
+}
+
 /// The partial result of `plan`'s paths `range[0]..next`.
 fn partial_result(
     plan: &Plan,
-    device: &Device,
+    engine: &StudyEngine<'_>,
     acc: &StudyAccumulator,
     next: u64,
     elapsed_s: f64,
@@ -676,8 +713,8 @@ fn partial_result(
         config_hash: plan.hash.clone(),
         config: plan.config.to_toml_string(),
         hedges: plan.programs.clone(),
-        backend: device.name().into(),
-        adapter: device.adapter(),
+        backend: backend_name(engine).into(),
+        adapter: adapter_name(engine),
         paths: plan.config.simulation.paths,
         shard: plan.shard,
         range: plan.range,
