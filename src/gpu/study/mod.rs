@@ -19,11 +19,13 @@
 //! more batch of records in host-visible memory (about 64 MiB at 2^16 paths),
 //! three batches in all against two before.
 //!
-//! On a hardware GPU a dispatch carries at most [`GpuStudy::set_dispatch_paths`]'s
-//! count, sized from measured dispatch times to stay near
-//! [`TARGET_DISPATCH_S`] (a long dispatch stalls a display on the same GPU
-//! and can trip the operating system's watchdog, 2 s by default on Windows:
-//! <https://learn.microsoft.com/en-us/windows-hardware/drivers/display/timeout-detection-and-recovery>): the first dispatch of a study carries
+//! On a hardware GPU a dispatch carries an adaptive count of paths (unless
+//! [`GpuStudy::set_dispatch_paths`] fixes one), sized from measured dispatch
+//! times to stay near [`TARGET_DISPATCH_S`] (a long dispatch stalls a
+//! display on the same GPU and can trip the operating system's watchdog,
+//! 2 s by default on Windows:
+//! <https://learn.microsoft.com/en-us/windows-hardware/drivers/display/timeout-detection-and-recovery>):
+//! the first dispatch of a study carries
 //! [`FIRST_DISPATCH_PATHS`], then each measured dispatch sets the next size
 //! to what would take [`TARGET_DISPATCH_S`] at the measured rate, growing at
 //! most 8-fold a step and never above the batch. The measured time runs from
@@ -32,8 +34,8 @@
 //! its copy): an upper bound, which settles dispatches between about half
 //! the target and the target when the device is the bottleneck. On a software
 //! adapter (lavapipe, which runs on the host's own cores and has no
-//! watchdog) a dispatch is the whole batch unless a count is set: splitting
-//! only adds the idle cores at the end of each dispatch.
+//! watchdog) a dispatch is the whole batch unless a count is set: nothing to
+//! guard there, and little to overlap with the host on the same cores.
 //!
 //! Every path's record depends only on its global path index (the kernel
 //! writes record `i` of a dispatch for path `path_offset + i`), so any split
