@@ -211,6 +211,55 @@ fn gpu_books_agree_with_the_cpu_books_path_by_path() {
     assert!(opened as usize > 5 * 4096 && premium > 0.0 && vxth > 0.0);
 }
 
+/// Records do not depend on how the paths are split into dispatches: every
+/// path's record depends only on its global path index. The same 300 paths
+/// (from path 37, 21 days) in one dispatch, in dispatches of 64 paths (five,
+/// the last one ragged, through both staging buffers in turn), in batches of
+/// 100 (three dispatches), and in the default split, every record word the
+/// same bits; `run_paths` reports each dispatch's paths and the same outcomes.
+#[test]
+#[cfg_attr(skip_gpu, ignore = "skip_gpu: VIXHEDGE_SKIP_GPU=1 at build time")]
+fn records_do_not_depend_on_the_dispatch_split() {
+    let ctx = gpu();
+    let mut config = Config::preset("default").expect("the default preset");
+    config.simulation.horizon_days = 21;
+    config.simulation.seed = 7;
+    let setup = StudySetup::from_config(&config, &HedgeProgram::ALL).expect("setup");
+    let study = GpuStudy::new(ctx, &setup).expect("building the study kernel");
+    let (first, n) = (37, 300);
+    let run = |dispatch: Option<usize>, batch: usize| {
+        study.set_dispatch_paths(dispatch);
+        study
+            .run_records(ctx, first, n, batch)
+            .expect("running the study kernel")
+    };
+    let whole = run(Some(n), n);
+    let words = study.layout().words();
+    assert_eq!(whole.len(), n * words);
+    let bits = |r: &[f32]| r.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for (dispatch, batch) in [
+        (Some(64), n),
+        (Some(64), 100),
+        (Some(128), 100),
+        (None, 128),
+    ] {
+        let split = run(dispatch, batch);
+        assert!(
+            bits(&split) == bits(&whole),
+            "dispatches of {dispatch:?} paths in batches of {batch} changed the records"
+        );
+    }
+    study.set_dispatch_paths(Some(64));
+    let mut seen = Vec::new();
+    let outcomes = study
+        .run_paths(ctx, first, n, n, |k| seen.push(k))
+        .expect("running the study kernel");
+    assert_eq!(seen, [64, 64, 64, 64, 44]);
+    for (i, (o, r)) in outcomes.iter().zip(whole.chunks_exact(words)).enumerate() {
+        assert_eq!(*o, study.layout().outcome(r), "path {}", first as usize + i);
+    }
+}
+
 /// Ruin on both backends: each condor sized to put the whole equity at risk
 /// (`risk_fraction = 1`), so about a tenth of the paths wipe the book out
 /// within 63 days. Ruined lines stop at zero with a drawdown of exactly 1 and

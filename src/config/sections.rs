@@ -32,7 +32,7 @@ section! {
         /// Philox key: the 64-bit seed. Path `i` is the same path for every batch
         /// size, thread count and backend.
         seed: u64 = 1, Bound::ANY, "";
-        /// Paths per GPU dispatch or CPU work unit; 0 chooses from the device limits.
+        /// Paths per batch (a CPU work unit, or a GPU call whose dispatches carry at most that many, fewer on a hardware GPU; see `docs/kernels.md`); 0 chooses from the device limits.
         batch_paths: u64 = 0, Bound::closed(0.0, MAX_PATHS as f64), "paths";
     }
 }

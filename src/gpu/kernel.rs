@@ -164,10 +164,7 @@ pub(crate) fn read_back<T: Pod>(
     read_buffer(ctx, staging, len, out)
 }
 
-/// One batch of a per-path kernel: writes `uploads` (buffer, bytes), then
-/// dispatches `pipeline` with `groups` bound (group index, bind group) over
-/// `n` invocations of `workgroup_size` (a 2D grid when one dimension cannot
-/// hold them; the kernel folds the y index back), and waits for the device.
+/// One batch of a per-path kernel: [`submit_paths`], then a wait for the device.
 ///
 /// # Errors
 /// Validation or out-of-memory errors of the dispatch, or a failed wait.
@@ -180,6 +177,31 @@ pub(crate) fn dispatch_paths(
     n: u64,
     workgroup_size: u32,
 ) -> Result<(), GpuError> {
+    submit_paths(ctx, label, pipeline, groups, uploads, n, workgroup_size)?;
+    ctx.device.poll(wgpu::PollType::wait_indefinitely())?;
+    Ok(())
+}
+
+/// Writes `uploads` (buffer, bytes), then submits one dispatch of `pipeline`
+/// with `groups` bound (group index, bind group) over `n` invocations of
+/// `workgroup_size` (a 2D grid when one dimension cannot hold them; the
+/// kernel folds the y index back), and returns without waiting. The writes
+/// land just before this submission's commands, after everything submitted
+/// earlier, so a uniform may be rewritten for the next submission while this
+/// one is still queued (wgpu's `Queue::write_buffer`,
+/// <https://docs.rs/wgpu/30.0.2/wgpu/struct.Queue.html#method.write_buffer>).
+///
+/// # Errors
+/// Validation or out-of-memory errors of the dispatch.
+pub(crate) fn submit_paths(
+    ctx: &GpuContext,
+    label: &'static str,
+    pipeline: &wgpu::ComputePipeline,
+    groups: &[(u32, &wgpu::BindGroup)],
+    uploads: &[(&wgpu::Buffer, &[u8])],
+    n: u64,
+    workgroup_size: u32,
+) -> Result<wgpu::SubmissionIndex, GpuError> {
     let device = &ctx.device;
     let max_dim = u64::from(device.limits().max_compute_workgroups_per_dimension);
     let wgs = n.div_ceil(u64::from(workgroup_size));
@@ -196,7 +218,7 @@ pub(crate) fn dispatch_paths(
             )))
         }
     };
-    let ((), err) = with_error_scopes(device, || {
+    let (index, err) = with_error_scopes(device, || {
         for (buf, bytes) in uploads {
             ctx.queue.write_buffer(buf, 0, bytes);
         }
@@ -213,13 +235,12 @@ pub(crate) fn dispatch_paths(
             }
             pass.dispatch_workgroups(gx, gy, 1);
         }
-        ctx.queue.submit([enc.finish()]);
+        ctx.queue.submit([enc.finish()])
     });
     if let Some(message) = err {
         return Err(GpuError::Dispatch { label, message });
     }
-    device.poll(wgpu::PollType::wait_indefinitely())?;
-    Ok(())
+    Ok(index)
 }
 
 /// Workgroup size of the test kernels.

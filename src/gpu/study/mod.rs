@@ -4,6 +4,49 @@
 //! tables once ([`GpuStudy::new`]), then dispatches batches of paths and
 //! turns each path's record into the [`PathOutcome`] the CPU books report.
 //!
+//! # Dispatches, overlap and memory
+//! [`GpuStudy::run_paths`] runs its paths in dispatches of at most `batch`
+//! paths, and each dispatch's records are copied into one of two mappable
+//! staging buffers in turn (double buffering): the next dispatch is
+//! submitted before the host maps the last one's records and converts them,
+//! so the device computes dispatch k + 1 while the host reads dispatch k.
+//! The records buffer is shared (the copy of dispatch k is queued ahead of
+//! dispatch k + 1, which overwrites it) and so is the small uniform of the
+//! path range (each submission sees what was written just before it). The
+//! buffers hold `batch` paths: the records on the device and the two staging
+//! buffers, each `batch` x the record's 4-byte words (about 1 KB a path with
+//! every program). The second staging buffer is what the overlap costs: one
+//! more batch of records in host-visible memory (about 64 MiB at 2^16 paths),
+//! three batches in all against two before.
+//!
+//! On a hardware GPU a dispatch carries an adaptive count of paths (unless
+//! [`GpuStudy::set_dispatch_paths`] fixes one), sized from measured dispatch
+//! times to stay near [`TARGET_DISPATCH_S`] (a long dispatch stalls a
+//! display on the same GPU and can trip the operating system's watchdog,
+//! 2 s by default on Windows:
+//! <https://learn.microsoft.com/en-us/windows-hardware/drivers/display/timeout-detection-and-recovery>):
+//! the first dispatch of a study carries
+//! [`FIRST_DISPATCH_PATHS`], then each measured dispatch sets the next size
+//! to what would take [`TARGET_DISPATCH_S`] at the measured rate, growing at
+//! most 8-fold a step and never above the batch. The measured time runs from
+//! the host's submission to the end of the host's wait for it, so it also
+//! counts any work queued ahead of it (the end of the previous dispatch and
+//! its copy): an upper bound, which settles dispatches between about half
+//! the target and the target when the device is the bottleneck. On a software
+//! adapter (lavapipe, which runs on the host's own cores and has no
+//! watchdog) a dispatch is the whole batch unless a count is set: nothing to
+//! guard there, and little to overlap with the host on the same cores.
+//!
+//! Every path's record depends only on its global path index (the kernel
+//! writes record `i` of a dispatch for path `path_offset + i`), so any split
+//! into dispatches gives the same bits (`tests/gpu_study.rs` checks it). A
+//! single path's horizon is never split: one dispatch lasts at least as long
+//! as one path takes to simulate its whole horizon, so a horizon long enough
+//! that one wave of paths passes 0.5 s on the device cannot be held under
+//! the cap by smaller dispatches (that would need segmenting the horizon
+//! into runs of days, with each path's state kept on the device between
+//! them, which is not done).
+//!
 //! # Precision
 //! The CPU books run in `f64`, the kernel in `f32` (WGSL has no portable
 //! `f64`), with every USD amount that starts at the capital (condor cash,
@@ -23,8 +66,7 @@ use serde::Serialize;
 
 use super::context::{with_error_scopes, GpuContext, GpuError};
 use super::kernel::{
-    bind_group, buffer, compute_pipeline, dispatch_paths, layout_entry, read_back, storage_entry,
-    Kernel,
+    bind_group, buffer, compute_pipeline, layout_entry, storage_entry, submit_paths, Kernel,
 };
 use super::path_step::event_calendar;
 use super::shaders;
@@ -49,6 +91,76 @@ const LABEL: &str = "vixhedge.study";
 /// Invocations per workgroup of the study kernel.
 pub const WORKGROUP_SIZE: u32 = 64;
 
+/// Seconds an adaptive dispatch aims at: half the 0.5 s a dispatch should
+/// stay under on a hardware GPU.
+pub const TARGET_DISPATCH_S: f64 = 0.25;
+
+/// Paths of a study's first adaptive dispatch (16 workgroups), before any
+/// dispatch was timed.
+pub const FIRST_DISPATCH_PATHS: usize = 16 * WORKGROUP_SIZE as usize;
+
+/// The most an adaptive dispatch grows after one timed dispatch.
+const MAX_GROWTH: usize = 8;
+
+/// How many paths a dispatch of the study carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DispatchSizer {
+    /// Paths of the next full dispatch, a multiple of [`WORKGROUP_SIZE`].
+    paths: usize,
+    /// Set by [`GpuStudy::set_dispatch_paths`]: no adapting, on every adapter.
+    fixed: bool,
+}
+
+impl DispatchSizer {
+    const fn adaptive() -> Self {
+        Self {
+            paths: FIRST_DISPATCH_PATHS,
+            fixed: false,
+        }
+    }
+
+    /// `paths` rounded up to whole workgroups, fixed.
+    fn fixed(paths: usize) -> Self {
+        let wg = WORKGROUP_SIZE as usize;
+        Self {
+            paths: paths.max(1).div_ceil(wg).saturating_mul(wg),
+            fixed: true,
+        }
+    }
+
+    /// Paths of the next dispatch of a batch of `batch` paths: the whole
+    /// batch on a software adapter unless fixed.
+    fn next(&self, batch: usize, hardware: bool) -> usize {
+        if self.fixed || hardware {
+            self.paths.min(batch).max(1)
+        } else {
+            batch.max(1)
+        }
+    }
+
+    /// Learns from a dispatch of `paths` paths that took at most `seconds`.
+    /// A dispatch smaller than the current size (the ragged end of a run)
+    /// within the target says nothing about a full one and is ignored; one
+    /// over the target shrinks the size whatever its paths.
+    fn observe(&mut self, paths: usize, seconds: f64) {
+        if self.fixed || paths == 0 || seconds.is_nan() || seconds <= 0.0 {
+            return;
+        }
+        if paths < self.paths && seconds <= TARGET_DISPATCH_S {
+            return;
+        }
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            clippy::cast_precision_loss,
+            reason = "a path count, positive and clamped below"
+        )]
+        let want = (TARGET_DISPATCH_S / seconds * paths as f64).min(usize::MAX as f64) as usize;
+        let wg = WORKGROUP_SIZE as usize;
+        self.paths = (want.min(paths.saturating_mul(MAX_GROWTH)) / wg).max(1) * wg;
+    }
+}
+
 /// The study kernel of one run: pipeline, tables and constant buffers.
 #[derive(Debug)]
 pub struct GpuStudy {
@@ -63,29 +175,51 @@ pub struct GpuStudy {
     /// (allocating 2 x 75 MB a batch cost an H100 run about a fifth of its
     /// time).
     batch_buffers: Mutex<Option<BatchBuffers>>,
+    /// The size of the next dispatch, kept across calls.
+    dispatch: Mutex<DispatchSizer>,
 }
 
-/// The buffers one batch of the study kernel writes and reads back.
+/// The buffers the dispatches of a batch write and read back.
 #[derive(Debug)]
 struct BatchBuffers {
     /// Paths they hold.
     paths: usize,
     sim_buf: wgpu::Buffer,
     rec_buf: wgpu::Buffer,
-    staging: wgpu::Buffer,
+    /// Mappable copies of the records, used in turn by successive dispatches.
+    staging: [wgpu::Buffer; 2],
     group: wgpu::BindGroup,
-    /// The records of a batch in host memory.
-    host: Vec<f32>,
 }
 
-/// Where a GPU study's time went, seconds summed over its batches.
+/// A dispatch submitted and not yet read back.
+struct InFlight {
+    /// Paths it runs.
+    paths: u64,
+    /// The staging buffer its records are copied to.
+    slot: usize,
+    /// When the host began submitting it.
+    submitted: Instant,
+    /// The dispatch's submission.
+    dispatch: wgpu::SubmissionIndex,
+    /// The submission of the copy of its records to `slot`.
+    copy: wgpu::SubmissionIndex,
+}
+
+/// Where a GPU study's time went, seconds of the host summed over its
+/// dispatches. The phases follow each other on the host and add up to the
+/// time of the calls; the device's work overlaps them (the next dispatch
+/// runs while the host maps and converts the last one), so `kernel_s` is
+/// the device time the host did not hide, not the device's total.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct StudyPhases {
-    /// Upload, dispatch and the wait for the device to finish.
+    /// Upload and submission of the dispatches and the wait for each to
+    /// finish on the device.
     pub kernel_s: f64,
-    /// Copy of the records to a mappable buffer, map and copy into host memory.
+    /// The wait for the copy of a dispatch's records to a mappable buffer
+    /// and their mapping (the records are read where they are mapped).
     pub readback_s: f64,
-    /// Records into outcomes (on the host, in parallel).
+    /// Records into outcomes (on the host, in parallel), read from the
+    /// mapped buffer.
     pub convert_s: f64,
 }
 
@@ -157,7 +291,21 @@ impl GpuStudy {
             bufs,
             phase_ns: Default::default(),
             batch_buffers: Mutex::new(None),
+            dispatch: Mutex::new(DispatchSizer::adaptive()),
         })
+    }
+
+    /// Sets the paths of every later dispatch, on every adapter: `Some(n)`
+    /// fixes them at `n` rounded up to whole workgroups (at most the batch);
+    /// `None` restores the default (sized from measured times on a hardware
+    /// GPU, starting again from [`FIRST_DISPATCH_PATHS`]; the whole batch
+    /// on a software adapter). The records do not depend on it.
+    pub fn set_dispatch_paths(&self, paths: Option<usize>) {
+        *self
+            .dispatch
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+            paths.map_or_else(DispatchSizer::adaptive, DispatchSizer::fixed);
     }
 
     /// The per-batch buffers and bind group for batches of up to `paths` paths.
@@ -176,12 +324,8 @@ impl GpuStudy {
             out_bytes,
             U::STORAGE | U::COPY_SRC,
         );
-        let staging = buffer(
-            ctx,
-            "vixhedge.study.staging",
-            out_bytes,
-            U::MAP_READ | U::COPY_DST,
-        );
+        let staging = ["vixhedge.study.staging.0", "vixhedge.study.staging.1"]
+            .map(|label| buffer(ctx, label, out_bytes, U::MAP_READ | U::COPY_DST));
         let b = &self.bufs;
         let group = bind_group(
             ctx,
@@ -197,7 +341,6 @@ impl GpuStudy {
             rec_buf,
             staging,
             group,
-            host: Vec::new(),
         }
     }
 
@@ -242,10 +385,11 @@ impl GpuStudy {
         usize::try_from(by_binding.min(by_grid).min(u64::from(u32::MAX))).unwrap_or(usize::MAX)
     }
 
-    /// Runs global paths `first_path .. first_path + n` in one dispatch per
-    /// `batch` paths (clamped to the device limits) and returns their
-    /// outcomes in path order; `on_batch` is called with the paths finished
-    /// after each dispatch.
+    /// Runs global paths `first_path .. first_path + n` in dispatches of at
+    /// most `batch` paths (clamped to the device limits; smaller on a
+    /// hardware GPU when the dispatch size says so, see the module docs) and
+    /// returns their outcomes in path order; `on_batch` is called with the
+    /// paths finished after each dispatch.
     ///
     /// # Errors
     /// A path index beyond `u32::MAX`, dispatch, poll or map failures.
@@ -296,8 +440,9 @@ impl GpuStudy {
         Ok(out)
     }
 
-    /// Dispatches the batches of paths `first_path .. first_path + n` and
-    /// hands each batch's records to `take` (timed as the conversion phase).
+    /// Dispatches paths `first_path .. first_path + n` and hands each
+    /// dispatch's records, in path order, to `take` (timed as the
+    /// conversion phase).
     fn run_batches(
         &self,
         ctx: &GpuContext,
@@ -319,7 +464,6 @@ impl GpuStudy {
                 ))
             })?;
         let batch = batch.clamp(1, self.max_batch_paths(ctx)).min(n);
-        let words = self.layout.words();
         let mut cached = self
             .batch_buffers
             .lock()
@@ -330,54 +474,149 @@ impl GpuStudy {
             if let Some(message) = err {
                 return Err(GpuError::Allocation {
                     what: "the study's batch buffers",
-                    bytes: 2 * (batch * self.layout.words() * 4) as u64,
+                    bytes: 3 * (batch * self.layout.words() * 4) as u64,
                     message,
                 });
             }
             *cached = Some(bufs);
         }
-        let BatchBuffers {
-            sim_buf,
-            rec_buf,
-            staging,
-            group,
-            host: words_out,
-            ..
-        } = cached.as_mut().expect("just set");
-        let mut start = first_path;
-        while start < end {
-            let m = (end - start).min(batch as u64);
-            #[expect(clippy::cast_possible_truncation, reason = "range checked above")]
-            let sim = self.sim.for_batch(start as u32, m as u32);
-            let mut t = Instant::now();
-            dispatch_paths(
-                ctx,
-                LABEL,
-                &self.kernel.pipeline,
-                &[(0, group), (TABLES_GROUP, self.tables.bind_group())],
-                &[(sim_buf, bytemuck::bytes_of(&sim))],
-                m,
-                WORKGROUP_SIZE,
-            )?;
-            self.lap(0, &mut t);
-            words_out.clear();
-            read_back(
-                ctx,
-                "vixhedge.study.readback",
-                rec_buf,
-                staging,
-                m * words as u64 * 4,
-                words_out,
-            )?;
-            self.lap(1, &mut t);
-            take(words_out);
-            self.lap(2, &mut t);
-            ctx.check()?;
-            on_batch(m as usize);
-            start += m;
+        let bufs = cached.as_ref().expect("just set");
+        let result = self.dispatches(ctx, bufs, first_path..end, batch, &mut on_batch, &mut take);
+        if let Err(e) = result {
+            // A staging buffer may be left mapped or a copy in flight: the
+            // next call starts from fresh buffers.
+            *cached = None;
+            // A lost device makes every later call fail: say so rather than
+            // how this one noticed.
+            return Err(ctx.check().err().unwrap_or(e));
         }
         Ok(())
     }
+
+    /// The loop of [`Self::run_batches`] on ready buffers.
+    fn dispatches(
+        &self,
+        ctx: &GpuContext,
+        bufs: &BatchBuffers,
+        paths: std::ops::Range<u64>,
+        batch: usize,
+        on_batch: &mut impl FnMut(usize),
+        take: &mut impl FnMut(&[f32]),
+    ) -> Result<(), GpuError> {
+        let hardware = ctx.is_hardware();
+        let mut sizer = self
+            .dispatch
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut t = Instant::now();
+        let mut next = paths.start;
+        let submit = |next: &mut u64, slot: usize, sizer: &DispatchSizer| {
+            let m = (paths.end - *next).min(sizer.next(batch, hardware) as u64);
+            let job = self.submit(ctx, bufs, *next, m, slot)?;
+            *next += m;
+            Ok::<_, GpuError>(job)
+        };
+        let mut pending = Some(submit(&mut next, 0, &sizer)?);
+        while let Some(job) = pending.take() {
+            // The next dispatch goes in before this one is read back, so the
+            // device works while the host maps and converts.
+            if next < paths.end {
+                pending = Some(submit(&mut next, 1 - job.slot, &sizer)?);
+            }
+            wait(ctx, &job.dispatch)?;
+            #[expect(clippy::cast_possible_truncation, reason = "at most a batch")]
+            sizer.observe(job.paths as usize, job.submitted.elapsed().as_secs_f64());
+            self.lap(0, &mut t);
+            let len = job.paths * self.layout.words() as u64 * 4;
+            let staging = &bufs.staging[job.slot];
+            let slice = staging.slice(..len);
+            let (tx, rx) = std::sync::mpsc::channel();
+            slice.map_async(wgpu::MapMode::Read, move |r| {
+                let _ = tx.send(r);
+            });
+            wait(ctx, &job.copy)?;
+            rx.recv()
+                .map_err(|e| GpuError::Map(e.to_string()))?
+                .map_err(|e| GpuError::Map(e.to_string()))?;
+            {
+                let view = slice
+                    .get_mapped_range()
+                    .map_err(|e| GpuError::Map(e.to_string()))?;
+                self.lap(1, &mut t);
+                take(bytemuck::cast_slice(&view));
+                self.lap(2, &mut t);
+            }
+            staging.unmap();
+            self.lap(1, &mut t);
+            ctx.check()?;
+            #[expect(clippy::cast_possible_truncation, reason = "at most a batch")]
+            on_batch(job.paths as usize);
+        }
+        Ok(())
+    }
+
+    /// Submits the dispatch of paths `start .. start + m` and the copy of
+    /// its records to staging buffer `slot`, without waiting.
+    fn submit(
+        &self,
+        ctx: &GpuContext,
+        bufs: &BatchBuffers,
+        start: u64,
+        m: u64,
+        slot: usize,
+    ) -> Result<InFlight, GpuError> {
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "range checked by the caller"
+        )]
+        let sim = self.sim.for_batch(start as u32, m as u32);
+        let submitted = Instant::now();
+        let dispatch = submit_paths(
+            ctx,
+            LABEL,
+            &self.kernel.pipeline,
+            &[(0, &bufs.group), (TABLES_GROUP, self.tables.bind_group())],
+            &[(&bufs.sim_buf, bytemuck::bytes_of(&sim))],
+            m,
+            WORKGROUP_SIZE,
+        )?;
+        let len = m * self.layout.words() as u64 * 4;
+        let (copy, err) = with_error_scopes(&ctx.device, || {
+            let mut enc = ctx
+                .device
+                .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                    label: Some(READBACK),
+                });
+            enc.copy_buffer_to_buffer(&bufs.rec_buf, 0, &bufs.staging[slot], 0, len);
+            ctx.queue.submit([enc.finish()])
+        });
+        if let Some(message) = err {
+            return Err(GpuError::Dispatch {
+                label: READBACK,
+                message,
+            });
+        }
+        Ok(InFlight {
+            paths: m,
+            slot,
+            submitted,
+            dispatch,
+            copy,
+        })
+    }
+}
+
+const READBACK: &str = "vixhedge.study.readback";
+
+/// Waits for `submission` (and the callbacks it completes) on the device
+/// (`PollType::Wait`,
+/// <https://docs.rs/wgpu-types/30.0.2/wgpu_types/enum.PollType.html>).
+fn wait(ctx: &GpuContext, submission: &wgpu::SubmissionIndex) -> Result<(), GpuError> {
+    ctx.device.poll(wgpu::PollType::Wait {
+        submission_index: Some(submission.clone()),
+        timeout: None,
+    })?;
+    Ok(())
 }
 
 fn wgpu_uniform(binding: u32, size: usize) -> wgpu::BindGroupLayoutEntry {
@@ -412,4 +651,59 @@ fn compile(ctx: &GpuContext) -> Result<&Kernel, GpuError> {
             },
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DispatchSizer, FIRST_DISPATCH_PATHS, TARGET_DISPATCH_S};
+
+    const WG: usize = super::WORKGROUP_SIZE as usize;
+
+    #[test]
+    fn an_adaptive_dispatch_grows_at_most_eightfold_and_aims_at_the_target() {
+        let mut s = DispatchSizer::adaptive();
+        assert_eq!(s.next(1 << 20, true), FIRST_DISPATCH_PATHS);
+        // Fast: growth is capped.
+        s.observe(FIRST_DISPATCH_PATHS, 1e-3);
+        assert_eq!(s.paths, 8 * FIRST_DISPATCH_PATHS);
+        // 1e5 paths a second: 25,000 paths, rounded down to workgroups.
+        s.observe(s.paths, s.paths as f64 / 1e5);
+        assert_eq!(s.paths, 25_000 / WG * WG);
+        // Never above the batch.
+        assert_eq!(s.next(1000, true), 1000);
+        // Slow: shrinks at once, to one workgroup at least.
+        s.observe(s.paths, 100.0);
+        assert_eq!(s.paths, WG);
+        const { assert!(TARGET_DISPATCH_S < 0.5) };
+    }
+
+    #[test]
+    fn a_ragged_dispatch_only_shrinks_the_size() {
+        let mut s = DispatchSizer::adaptive();
+        s.paths = 64 * WG;
+        // A small dispatch within the target is ignored...
+        s.observe(3 * WG, 0.2);
+        assert_eq!(s.paths, 64 * WG);
+        // ...one over it is not.
+        s.observe(3 * WG, 1.0);
+        assert_eq!(s.paths, WG);
+        // Nonsense timings change nothing.
+        let before = s;
+        s.observe(WG, 0.0);
+        s.observe(WG, f64::NAN);
+        assert_eq!(s, before);
+    }
+
+    #[test]
+    fn a_software_adapter_dispatches_whole_batches_unless_fixed() {
+        let s = DispatchSizer::adaptive();
+        assert_eq!(s.next(10_000, false), 10_000);
+        let f = DispatchSizer::fixed(100);
+        assert_eq!(f.paths, 2 * WG);
+        assert_eq!((f.next(10_000, false), f.next(10_000, true)), (128, 128));
+        assert_eq!(f.next(100, false), 100);
+        let mut g = f;
+        g.observe(128, 100.0);
+        assert_eq!(g, f);
+    }
 }
