@@ -15,6 +15,8 @@ use crate::cli::RunArgs;
 use vixhedge::config::{Config, RegimesConfig};
 use vixhedge::strategy::spec::BookSpec;
 use vixhedge::study::pack::PackBooks;
+use vixhedge::study::setup::TablesKey;
+use vixhedge::study::StudySetup;
 
 /// Runs that run as one study: the same paths and everything but their hedge
 /// programs and regimes (the same [`pack_key`] and the same first path to
@@ -22,6 +24,8 @@ use vixhedge::study::pack::PackBooks;
 pub(crate) struct Pack {
     key: (String, Option<u64>),
     books: PackBooks,
+    /// What its pricing tables depend on.
+    tables: TablesKey,
     /// The first run's `[regimes]`, and whether another run has others.
     regimes: RegimesConfig,
     other_regimes: bool,
@@ -104,6 +108,7 @@ impl Packs {
         let mut pack = Pack {
             key: key.clone(),
             books: PackBooks::new(),
+            tables: StudySetup::tables_key(config, &spec),
             regimes: config.regimes.clone(),
             other_regimes: false,
             ids: Vec::new(),
@@ -119,6 +124,20 @@ impl Packs {
     /// The packs, in the order of their first runs.
     pub(crate) fn iter(&self) -> std::slice::Iter<'_, Pack> {
         self.0.iter()
+    }
+
+    /// The packs with the same pricing tables next to each other, in the
+    /// order of the first pack of each: the process keeps the last tables it
+    /// built, so each set is built once (what runs when changes, no result).
+    pub(crate) fn by_tables(&self) -> Vec<&Pack> {
+        let mut out: Vec<&Pack> = Vec::with_capacity(self.0.len());
+        for p in &self.0 {
+            if out.iter().any(|q| q.tables == p.tables) {
+                continue;
+            }
+            out.extend(self.0.iter().filter(|q| q.tables == p.tables));
+        }
+        out
     }
 
     /// Number of packs (studies to run).

@@ -114,7 +114,7 @@ pub fn run(args: &SensitivityArgs) -> Result<i32> {
     if let Some(Some(Err(e))) = measured.first() {
         bail!("the base configuration: {e}");
     }
-    for pack in packs.iter() {
+    for pack in packs.by_tables() {
         let label = match pack.ids.as_slice() {
             [one] => names[*one].clone(),
             many => {
