@@ -210,6 +210,140 @@ fn sensitivity_bumps_are_plain_runs_and_bad_names_are_refused() {
     assert!(!bad.exists());
 }
 
+#[test]
+fn sensitivity_variants_that_differ_in_hedges_or_regimes_share_a_study_and_equal_plain_runs() {
+    // `alvh` alone: the strike and size bumps add one program each to the
+    // base's `none` and `alvh` (6 in all), the regime definitions none (they
+    // only classify the paths); the cost bumps change every program's books
+    // and run alone.
+    let d = tempfile::tempdir().unwrap();
+    // 24 batches, so the study is still running when it is stopped.
+    let study = [
+        "--paths",
+        "2400",
+        "--horizon-days",
+        "21",
+        "--seed",
+        "9",
+        "--backend",
+        "cpu",
+        "--hedges",
+        "none,alvh",
+        "--set",
+        "simulation.batch_paths=100",
+    ];
+    let sensitivity = |dir: &Path| {
+        let mut a = vec!["sensitivity"];
+        a.extend(study);
+        a.extend(["--max-step", "1"]);
+        for name in [
+            "hedge strike",
+            "hedge size",
+            "hedge costs",
+            "regime definition",
+        ] {
+            a.extend(["--only", name]);
+        }
+        a.extend(["--out", dir.to_str().unwrap()]);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let out = d.path().join("sens");
+    let argv = sensitivity(&out);
+    let o = vixhedge(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    ok(&o, "sensitivity");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("variants 0, 1, 2, 3, 4, 7, 8 of 9: 7 variants differ only in their hedge programs and regimes; running them as one study (6 programs on the same paths)"),
+        "{err}"
+    );
+    assert!(err.contains("9 variants in 3 studies"), "{err}");
+    let text = std::fs::read_to_string(out.join("sensitivity.json")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let bumps = doc["bumps"].as_array().unwrap();
+    let names: Vec<&str> = bumps
+        .iter()
+        .map(|b| b["assumption"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "hedge strike",
+            "hedge strike",
+            "hedge size",
+            "hedge size",
+            "hedge costs",
+            "hedge costs",
+            "regime definition",
+            "regime definition"
+        ]
+    );
+
+    // A variant, packed (the base, a strike, a size, a regime definition) or
+    // alone (a cost), is the plain run of its settings, bit for bit.
+    let mut sets: Vec<Vec<String>> = vec![Vec::new()];
+    sets.extend(bumps.iter().map(|b| {
+        b["sets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    }));
+    for i in [0, 1, 4, 5, 8] {
+        let sets = &sets[i];
+        let plain = d.path().join(format!("plain{i}"));
+        let mut a = vec!["run"];
+        a.extend(study);
+        for s in sets {
+            a.extend(["--set", s]);
+        }
+        a.extend(["--out", plain.to_str().unwrap()]);
+        ok(&vixhedge(&a), "a plain run");
+        let variant = statistics(summary(&out.join("variants").join(i.to_string())));
+        let want = statistics(summary(&plain));
+        for key in ["config_hash", "strategies", "regimes", "verdict"] {
+            assert_eq!(variant[key], want[key], "variant {i}: {key}");
+        }
+        if i > 0 {
+            let alvh = &want["regimes"]["moderate"]["strategies"]["alvh"];
+            let m = &bumps[i - 1]["measured"];
+            assert_eq!(m["cut"], alvh["drawdown_reduction"]["mean_ratio"], "{i}");
+            assert_eq!(m["drag"], alvh["annual_drag"], "{i}");
+        }
+    }
+    let by = |i: usize| statistics(summary(&out.join("variants").join(i.to_string())));
+    assert_eq!(by(0)["strategies"], by(7)["strategies"], "the same lines");
+    assert_ne!(by(0)["regimes"], by(7)["regimes"], "other regimes");
+
+    // Stopped in its first study, every variant of it keeps a checkpoint at
+    // the same path, and the command exits with status 130 as before.
+    let part = d.path().join("part");
+    let argv = sensitivity(&part);
+    let o = interrupted(
+        &argv.iter().map(String::as_str).collect::<Vec<_>>()[..],
+        &part.join("variants").join("8"),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    let next: Vec<u64> = [0, 1, 2, 3, 4, 7, 8]
+        .iter()
+        .map(|i| {
+            let text = std::fs::read_to_string(
+                part.join("variants")
+                    .join(i.to_string())
+                    .join("checkpoint.json"),
+            )
+            .unwrap();
+            let cp: serde_json::Value = serde_json::from_str(&text).unwrap();
+            cp["next_path"].as_u64().unwrap()
+        })
+        .collect();
+    assert!(next[0] > 0 && next[0] < 2400, "stopped part way: {next:?}");
+    assert!(next.iter().all(|&k| k == next[0]), "{next:?}");
+    assert!(!part.join("variants").join("5").exists(), "{err}");
+    assert!(!part.join("sensitivity.json").exists());
+}
+
 /// Starts `vixhedge` with `args`, waits for the first checkpoint in `dir`
 /// and sends SIGINT; returns the finished process's output.
 fn interrupted(args: &[&str], dir: &Path) -> std::process::Output {

@@ -8,6 +8,7 @@ mod calibrate;
 mod facts;
 mod merge;
 mod outdir;
+mod pack;
 mod price;
 mod progress;
 mod replay;

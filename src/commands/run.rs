@@ -220,14 +220,17 @@ pub(crate) fn execute_pack(args: &[RunArgs], label: &str) -> Result<Vec<Outcome>
 
 /// What decides a study's paths and everything but its hedge programs: its
 /// configuration with the programs' own keys (`hedge.layers`, `hedge.units`,
-/// `hedge.units_ladder`) set aside. Studies with the same key (and the same
-/// command line otherwise) can run as one pack ([`execute_pack`]).
+/// `hedge.units_ladder`) and `[regimes]` set aside (the regimes classify the
+/// paths when each study reduces its own lines; the kernel does not read
+/// them). Studies with the same key (and the same command line otherwise)
+/// can run as one pack ([`execute_pack`]).
 pub(crate) fn pack_key(config: &Config) -> String {
     let mut c = config.clone();
     let d = vixhedge::config::HedgeConfig::default();
     c.hedge.layers = d.layers;
     c.hedge.units = d.units;
     c.hedge.units_ladder = d.units_ladder;
+    c.regimes = vixhedge::config::RegimesConfig::default();
     c.to_toml_string()
 }
 

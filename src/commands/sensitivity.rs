@@ -2,18 +2,23 @@
 //! base configuration and on each one-at-a-time bump of the assumptions that
 //! decide the answer (`vixhedge::sweep::sensitivity`), every variant a `run`
 //! on the same paths into `<out>/variants/<i>/`; then `sensitivity.json`,
-//! `report.md` and `tornado.svg`.
+//! `report.md` and `tornado.svg`. Variants that differ only in the hedge
+//! programs' own keys and in `[regimes]` (the hedge's strike, tenor and size,
+//! the regime boundaries and definition) run as one study, as a sweep's
+//! points do (`super::pack`); each variant's files are still those of a
+//! plain `run` with its settings.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
 use super::outdir;
+use super::pack::Packs;
 use super::progress::INTERRUPTED;
-use super::run::{execute, Outcome as RunOutcome};
+use super::run::{execute_pack, programs_of, Outcome as RunOutcome};
 use crate::cli::{RunArgs, SensitivityArgs};
-use vixhedge::report;
 use vixhedge::report::verdict::CLAIM_REGIME;
+use vixhedge::report::{self, LineSet, StudySummary};
 use vixhedge::sweep::sensitivity::{self as sens, Measured, Outcome, Variant};
 
 /// The files a finished sensitivity study writes into its output directory.
@@ -37,6 +42,11 @@ pub fn run(args: &SensitivityArgs) -> Result<i32> {
         );
     }
     let line = args.line.clone();
+    let lines = LineSet::new(&programs_of(&args.run.hedges), &base.hedge.units_ladder)
+        .context("hedge.units_ladder")?;
+    if lines.index_of(&line).is_none() {
+        bail!("--line {line}: not a line of the run (see --hedges)");
+    }
     let all = sens::assumptions(&base);
     if let Some(bad) = args
         .only
@@ -71,31 +81,92 @@ pub fn run(args: &SensitivityArgs) -> Result<i32> {
     }
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
     let total = variants.len() + 1;
-    let Some(base_m) = measure(&args.run, &[], &variant_dir(&out, 0), "base", &line)? else {
-        return Ok(INTERRUPTED);
-    };
-    let base_m = base_m.map_err(|e| anyhow::anyhow!("the base configuration: {e}"))?;
-    let mut outcomes = Vec::with_capacity(variants.len());
-    for (i, (name, what, v)) in variants.into_iter().enumerate() {
-        let label = format!("bump {}/{}: {name} {}", i + 2, total, v.label);
-        if !quiet {
-            eprintln!("{label}");
+    let names: Vec<String> =
+        std::iter::once(format!("variant 0 of {total}: base"))
+            .chain(variants.iter().enumerate().map(|(i, (name, _, v))| {
+                format!("variant {} of {total}: {name} {}", i + 1, v.label)
+            }))
+            .collect();
+    // Every variant's run (0 the base), or why its configuration is refused;
+    // the runs that share their paths grouped into packs, each one study.
+    let mut measured: Vec<Option<Result<Measured, String>>> = vec![None; total];
+    let mut packs = Packs::new();
+    for i in 0..total {
+        let sets = if i == 0 {
+            &[][..]
+        } else {
+            &variants[i - 1].2.sets[..]
+        };
+        let r = variant_args(&args.run, sets, &variant_dir(&out, i));
+        match super::load_config(&r.layers()) {
+            Ok((config, _)) => packs
+                .add(i, &r, &config, None)
+                .with_context(|| names[i].clone())?,
+            Err(e) => measured[i] = Some(Err(format!("{e:#}"))),
         }
-        let Some(m) = measure(&args.run, &v.sets, &variant_dir(&out, i + 1), &label, &line)? else {
-            return Ok(INTERRUPTED);
-        };
-        let (measured, refused) = match m {
-            Ok(m) => (Some(m), None),
-            Err(e) => (None, Some(e)),
-        };
-        outcomes.push(Outcome {
-            assumption: name,
-            what,
-            variant: v,
-            measured,
-            refused,
-        });
     }
+    if !quiet {
+        eprintln!(
+            "{total} variants in {} studies: variants whose configurations differ only in the programs' own keys and [regimes] share one",
+            packs.len()
+        );
+    }
+    if let Some(Some(Err(e))) = measured.first() {
+        bail!("the base configuration: {e}");
+    }
+    for pack in packs.by_tables() {
+        let label = match pack.ids.as_slice() {
+            [one] => names[*one].clone(),
+            many => {
+                let ids: Vec<String> = many.iter().map(ToString::to_string).collect();
+                format!("variants {} of {total}", ids.join(", "))
+            }
+        };
+        if !quiet {
+            match pack.announce(&label, "variants") {
+                Some(msg) => {
+                    eprintln!("{msg}:");
+                    for &i in &pack.ids {
+                        eprintln!("  {}", names[i]);
+                    }
+                }
+                None => eprintln!("{label}"),
+            }
+        }
+        let outcomes = execute_pack(&pack.args, &label)?;
+        for (&i, outcome) in pack.ids.iter().zip(outcomes) {
+            let summary = match outcome {
+                RunOutcome::Done(Some(s)) => s,
+                RunOutcome::Done(None) => bail!("{}: no summary", names[i]),
+                RunOutcome::Interrupted => return Ok(INTERRUPTED),
+            };
+            measured[i] = Some(Ok(measure(&summary, &names[i], &line)?));
+        }
+    }
+    let mut measured = measured
+        .into_iter()
+        .map(|m| m.expect("every variant ran or was refused"));
+    let base_m = measured
+        .next()
+        .expect("the base")
+        .map_err(|e| anyhow::anyhow!("the base configuration: {e}"))?;
+    let outcomes: Vec<Outcome> = variants
+        .into_iter()
+        .zip(measured)
+        .map(|((name, what, v), m)| {
+            let (measured, refused) = match m {
+                Ok(m) => (Some(m), None),
+                Err(e) => (None, Some(e)),
+            };
+            Outcome {
+                assumption: name,
+                what,
+                variant: v,
+                measured,
+                refused,
+            }
+        })
+        .collect();
     let header = format!(
         "{} paths x {} trading days, seed {}; each bump a `vixhedge run` under `variants/<i>/` \
          (0 is the base).",
@@ -163,28 +234,19 @@ fn measured_json(m: &Measured) -> serde_json::Value {
     })
 }
 
-/// Runs the study with `sets` after the command line's into `dir`; its
-/// measured figures of `line`, or why the configuration was refused (`Err`);
-/// `None` when a signal stopped it.
-fn measure(
-    base: &RunArgs,
-    sets: &[String],
-    dir: &Path,
-    label: &str,
-    line: &str,
-) -> Result<Option<Result<Measured, String>>> {
+/// The `run` command line of a variant: the command line's with `sets`
+/// after its `--set`s, into `dir`.
+fn variant_args(base: &RunArgs, sets: &[String], dir: &Path) -> RunArgs {
     let mut r = base.clone();
     r.set.extend(sets.iter().cloned());
     r.out = dir.to_path_buf();
     r.json = false;
-    if let Err(e) = super::load_config(&r.layers()) {
-        return Ok(Some(Err(format!("{e:#}"))));
-    }
-    let summary = match execute(&r, label, false)? {
-        RunOutcome::Done(Some(s)) => s,
-        RunOutcome::Done(None) => bail!("{label}: no summary"),
-        RunOutcome::Interrupted => return Ok(None),
-    };
+    r
+}
+
+/// The measured moderate-stress figures of `line` in a variant's summary
+/// (`label` names the variant).
+fn measure(summary: &StudySummary, label: &str, line: &str) -> Result<Measured> {
     let regime = summary
         .regimes
         .iter()
@@ -197,11 +259,11 @@ fn measure(
         .find(|(n, _)| *n == line)
         .map(|(_, s)| s)
         .with_context(|| format!("--line {line}: not a line of the run (see --hedges)"))?;
-    Ok(Some(Ok(Measured {
+    Ok(Measured {
         cut: s.drawdown_reduction.mean_ratio,
         cut_ci95: s.drawdown_reduction.ci95,
         drag: s.annual_drag,
         drag_ci95: s.annual_drag_ci95,
         paths: regime.paths,
-    })))
+    })
 }

@@ -17,14 +17,13 @@ use clap::Parser as _;
 use serde::{Deserialize, Serialize};
 
 use super::outdir;
+use super::pack::Packs;
 use super::progress::INTERRUPTED;
-use super::run::{execute_pack, pack_key, programs_of, Outcome};
+use super::run::{execute_pack, Outcome};
 use crate::cli::{Cli, Command, MergeArgs, RunArgs, SweepArgs};
 use vixhedge::config::Config;
 use vixhedge::report;
 use vixhedge::report::partial::{CHECKPOINT_FILE, PARTIAL_FILE};
-use vixhedge::strategy::spec::BookSpec;
-use vixhedge::study::pack::PackBooks;
 use vixhedge::sweep::{self as sw, Grid, Point, Row};
 
 /// The sweep's command line, kept in its output directory.
@@ -135,7 +134,7 @@ fn sweep(args: &SweepArgs, resume: bool) -> Result<i32> {
     }
     let shard = args.run.shard.is_some();
     let mut summaries: Vec<(usize, serde_json::Value)> = Vec::with_capacity(n);
-    let mut packs: Vec<Pack> = Vec::new();
+    let mut packs = Packs::new();
     for p in &points {
         let dir = point_dir(out, p.index);
         let label = format!("point {}/{n}", p.index + 1);
@@ -166,40 +165,21 @@ fn sweep(args: &SweepArgs, resume: bool) -> Result<i32> {
             eprintln!("{label}: {}", what.join(" "));
         }
         let (config, _) = super::load_config(&point_args(args, p, false).layers())?;
-        let spec = BookSpec::from_config(&config, &programs_of(&pargs.hedges))
-            .context("building the books")?;
-        let key = (pack_key(&config), start);
-        if !packs
-            .iter_mut()
-            .any(|k| k.add(&key, p.index, &pargs, &spec))
-        {
-            let mut pack = Pack {
-                key: key.clone(),
-                books: PackBooks::new(),
-                points: Vec::new(),
-                args: Vec::new(),
-            };
-            if !pack.add(&key, p.index, &pargs, &spec) {
-                bail!("point {}: its books do not fit one study", p.index);
-            }
-            packs.push(pack);
-        }
+        packs
+            .add(p.index, &pargs, &config, start)
+            .with_context(|| format!("point {}", p.index))?;
     }
-    for pack in &packs {
-        let names: Vec<String> = pack.points.iter().map(|i| (i + 1).to_string()).collect();
+    for pack in packs.iter() {
+        let names: Vec<String> = pack.ids.iter().map(|i| (i + 1).to_string()).collect();
         let label = match names.as_slice() {
             [one] => format!("point {one}/{n}"),
             many => format!("points {} of {n}", many.join(", ")),
         };
-        if !quiet && pack.points.len() > 1 {
-            eprintln!(
-                "{label}: {} points differ only in their hedge programs; running them as one study ({} programs on the same paths)",
-                pack.points.len(),
-                pack.books.programs()
-            );
+        if let Some(line) = pack.announce(&label, "points").filter(|_| !quiet) {
+            eprintln!("{line}");
         }
         let outcomes = execute_pack(&pack.args, &label)?;
-        for (&i, outcome) in pack.points.iter().zip(outcomes) {
+        for (&i, outcome) in pack.ids.iter().zip(outcomes) {
             match outcome {
                 Outcome::Done(Some(s)) => summaries.push((i, serde_json::to_value(&*s)?)),
                 Outcome::Done(None) => {}
@@ -226,34 +206,6 @@ fn sweep(args: &SweepArgs, resume: bool) -> Result<i32> {
     }
     write_sweep(out, &base, &points, &summaries, args.run.json)?;
     Ok(0)
-}
-
-/// Points of a sweep that run as one study: the same paths and everything
-/// but their hedge programs (the same [`pack_key`] and the same first path
-/// to run), with the programs they need within the kernel's capacity.
-struct Pack {
-    key: (String, Option<u64>),
-    books: PackBooks,
-    points: Vec<usize>,
-    args: Vec<RunArgs>,
-}
-
-impl Pack {
-    /// Adds point `point` if it fits; false (the pack unchanged) if not.
-    fn add(
-        &mut self,
-        key: &(String, Option<u64>),
-        point: usize,
-        args: &RunArgs,
-        spec: &BookSpec,
-    ) -> bool {
-        if &self.key != key || self.books.add(spec).is_err() {
-            return false;
-        }
-        self.points.push(point);
-        self.args.push(args.clone());
-        true
-    }
 }
 
 /// The summary of a point that finished earlier with the same study, if

@@ -12,6 +12,9 @@ use crate::strategy::spec::BookSpec;
 
 use super::marks::StudyPricing;
 
+/// What decides a setup's pricing tables ([`StudySetup::tables_key`]).
+pub type TablesKey = (MarketModel, u32, u32);
+
 /// What a study run needs on every path, built once.
 #[derive(Debug)]
 pub struct StudySetup {
@@ -53,14 +56,11 @@ impl StudySetup {
     /// # Errors
     /// The path parameters are invalid.
     pub fn with_spec(config: &Config, spec: BookSpec) -> anyhow::Result<Self> {
-        type Key = (MarketModel, u32, u32);
-        static LAST: Mutex<Option<(Key, Arc<StudyPricing>)>> = Mutex::new(None);
+        static LAST: Mutex<Option<(TablesKey, Arc<StudyPricing>)>> = Mutex::new(None);
         let sim = &config.simulation;
         let params = config.sim_params()?;
-        let model_q = config.market_model(Measure::Q).risk_neutral();
         let mut last = LAST.lock().unwrap_or_else(PoisonError::into_inner);
-        // The SPX event surfaces cover the run's days and the condor's tenor.
-        let key = (model_q, sim.horizon_days + 1, spec.condor.dte_days.max(1));
+        let key = Self::tables_key(config, &spec);
         let pricing = match last.as_ref() {
             Some((k, p)) if *k == key => Arc::clone(p),
             _ => {
@@ -77,6 +77,20 @@ impl StudySetup {
             spec,
             bootstrap: None,
         })
+    }
+
+    /// What the pricing tables of `config` with the books `spec` depend on:
+    /// the Q model, and the days the SPX event surfaces cover (the run's and
+    /// the condor's tenor). Setups with equal keys share their tables
+    /// ([`StudySetup::with_spec`]), so runs with equal keys run one after
+    /// another build them once.
+    #[must_use]
+    pub fn tables_key(config: &Config, spec: &BookSpec) -> TablesKey {
+        (
+            config.market_model(Measure::Q).risk_neutral(),
+            config.simulation.horizon_days + 1,
+            spec.condor.dte_days.max(1),
+        )
     }
 
     /// The VIX map in the kernels' `f32`: `VIX^2/100^2 = a v + c[d]` at the
