@@ -1,13 +1,18 @@
 #!/usr/bin/env python3
 """Compares every number of two summary.json files of the same study.
 
-usage: compare.py COMMITTED.json NEW.json [REL ABS]
+usage: compare.py COMMITTED.json NEW.json [REL ABS] [--usd-of-capital]
 
 Walks both documents, pairs the numbers by their path (keys and list indices)
 and counts those within REL relative or ABS absolute (defaults 2e-3 and 2e-4,
 the stated agreement of summary numbers between the f32 kernels and the f64
 books, docs/statistics.md). Run facts (timings, backend, adapter, hash, the
 in-force block) are skipped. Prints the counts and the largest differences.
+
+With --usd-of-capital, the absolute tolerance of the numbers the summary's
+`units` block gives in USD (`pnl.*` and `hedge.*` of every line) is ABS times
+the summary's capital, so that 2e-4 means 2e-4 of the capital (one bin of the
+P&L histogram) for them as it does for the fractions.
 """
 import json
 import sys
@@ -38,11 +43,24 @@ def walk(a, b, path, out):
         out.append((path, a, b))
 
 
+def is_usd(path):
+    """A number the summary gives in USD: strategies.<line>.pnl.* or .hedge.*,
+    at the top level or under regimes.<regime>."""
+    keys = [k for k in path if isinstance(k, str)]
+    for i, k in enumerate(keys[:-1]):
+        if k == "strategies" and i + 2 < len(keys) and keys[i + 2] in ("pnl", "hedge"):
+            return True
+    return False
+
+
 def main():
-    a = json.load(open(sys.argv[1]))
-    b = json.load(open(sys.argv[2]))
-    rel = float(sys.argv[3]) if len(sys.argv) > 3 else 2e-3
-    ab = float(sys.argv[4]) if len(sys.argv) > 4 else 2e-4
+    args = [x for x in sys.argv[1:] if x != "--usd-of-capital"]
+    usd = len(args) < len(sys.argv) - 1
+    a = json.load(open(args[0]))
+    b = json.load(open(args[1]))
+    rel = float(args[2]) if len(args) > 2 else 2e-3
+    ab = float(args[3]) if len(args) > 3 else 2e-4
+    capital = float(a.get("capital", 1.0))
     pairs = []
     walk(a, b, [], pairs)
     nums = [(p, x, y) for p, x, y in pairs if isinstance(x, (int, float)) and isinstance(y, (int, float))]
@@ -51,12 +69,14 @@ def main():
     bad = []
     for p, x, y in nums:
         d = abs(x - y)
-        if d <= ab or d <= rel * max(abs(x), abs(y)):
+        tol = ab * capital if usd and is_usd(p) else ab
+        if d <= tol or d <= rel * max(abs(x), abs(y)):
             ok += 1
         else:
             bad.append((d / max(abs(x), abs(y), 1e-300), d, p, x, y))
     bad.sort(reverse=True)
-    print(f"numbers compared: {len(nums)}; within {rel:g} relative or {ab:g} absolute: {ok}; outside: {len(bad)}")
+    unit = f" ({ab:g} of the capital for USD numbers)" if usd else ""
+    print(f"numbers compared: {len(nums)}; within {rel:g} relative or {ab:g} absolute{unit}: {ok}; outside: {len(bad)}")
     print(f"other differences (strings, missing keys): {len(other)}")
     for p, x, y in other[:20]:
         print("  ", ".".join(map(str, p)), repr(x)[:60], "->", repr(y)[:60])
