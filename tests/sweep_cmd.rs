@@ -467,3 +467,46 @@ fn points_that_differ_in_hedges_only_share_their_paths_and_resume_as_one() {
         );
     }
 }
+
+/// Points that differ only in `[regimes]` run as one study (the regimes only
+/// classify the paths when each point reduces its lines), and each equals a
+/// plain run with its regime definition, bit for bit.
+#[test]
+fn points_that_differ_in_regimes_only_share_one_study_and_equal_plain_runs() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("sweep");
+    let o = sweep(&out, &["--grid", "regimes.by=max_vix,spx_drawdown"]);
+    ok(&o, "the sweep");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(
+            "2 points differ only in their hedge programs and regimes; running them as one study"
+        ),
+        "{err}"
+    );
+    let plain = d.path().join("plain");
+    let mut args = vec!["run"];
+    args.extend(SMALL);
+    args.extend([
+        "--set",
+        "regimes.by=spx_drawdown",
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    ok(&vixhedge(&args), "the plain run");
+    let point = statistics(summary(&out.join("points").join("1")));
+    let want = statistics(summary(&plain));
+    for key in [
+        "config_hash",
+        "strategies",
+        "regimes",
+        "regime_definition",
+        "verdict",
+    ] {
+        assert_eq!(point[key], want[key], "{key}");
+    }
+    // The other point classifies the same paths by their max VIX instead.
+    let other = statistics(summary(&out.join("points").join("0")));
+    assert_ne!(other["regimes"], want["regimes"]);
+    assert_eq!(other["paths"], want["paths"]);
+}

@@ -289,6 +289,32 @@ pub(crate) fn with_error_scopes<T>(
     (value, v.or(o).map(|e| e.to_string()))
 }
 
+/// Maps `slice` for reading: asks for the mapping, runs `wait` (a poll of
+/// the device that returns once the buffer's last use is done), then hands
+/// the mapped bytes to `read` and returns what it returns. The caller
+/// unmaps the buffer.
+///
+/// # Errors
+/// A failed wait or mapping.
+pub(crate) fn with_mapped<R>(
+    slice: wgpu::BufferSlice<'_>,
+    wait: impl FnOnce() -> Result<(), GpuError>,
+    read: impl FnOnce(&[u8]) -> R,
+) -> Result<R, GpuError> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    slice.map_async(wgpu::MapMode::Read, move |r| {
+        let _ = tx.send(r);
+    });
+    wait()?;
+    rx.recv()
+        .map_err(|e| GpuError::Map(e.to_string()))?
+        .map_err(|e| GpuError::Map(e.to_string()))?;
+    let view = slice
+        .get_mapped_range()
+        .map_err(|e| GpuError::Map(e.to_string()))?;
+    Ok(read(&view))
+}
+
 /// Maps `buffer` for reading, waits for the device, and returns a copy of the
 /// first `len` bytes as `T`s; the buffer is unmapped again.
 pub(crate) fn read_buffer<T: bytemuck::Pod>(
@@ -297,21 +323,13 @@ pub(crate) fn read_buffer<T: bytemuck::Pod>(
     len: u64,
     out: &mut Vec<T>,
 ) -> Result<(), GpuError> {
-    let slice = buffer.slice(..len);
-    let (tx, rx) = std::sync::mpsc::channel();
-    slice.map_async(wgpu::MapMode::Read, move |r| {
-        let _ = tx.send(r);
-    });
-    ctx.device.poll(wgpu::PollType::wait_indefinitely())?;
-    rx.recv()
-        .map_err(|e| GpuError::Map(e.to_string()))?
-        .map_err(|e| GpuError::Map(e.to_string()))?;
-    {
-        let view = slice
-            .get_mapped_range()
-            .map_err(|e| GpuError::Map(e.to_string()))?;
-        out.extend_from_slice(bytemuck::cast_slice(&view));
-    }
+    let wait = || {
+        ctx.device.poll(wgpu::PollType::wait_indefinitely())?;
+        Ok(())
+    };
+    with_mapped(buffer.slice(..len), wait, |bytes| {
+        out.extend_from_slice(bytemuck::cast_slice(bytes));
+    })?;
     buffer.unmap();
     Ok(())
 }

@@ -64,7 +64,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::context::{with_error_scopes, GpuContext, GpuError};
+use super::context::{with_error_scopes, with_mapped, GpuContext, GpuError};
 use super::kernel::{
     bind_group, buffer, compute_pipeline, layout_entry, storage_entry, submit_paths, Kernel,
 };
@@ -529,23 +529,15 @@ impl GpuStudy {
             self.lap(0, &mut t);
             let len = job.paths * self.layout.words() as u64 * 4;
             let staging = &bufs.staging[job.slot];
-            let slice = staging.slice(..len);
-            let (tx, rx) = std::sync::mpsc::channel();
-            slice.map_async(wgpu::MapMode::Read, move |r| {
-                let _ = tx.send(r);
-            });
-            wait(ctx, &job.copy)?;
-            rx.recv()
-                .map_err(|e| GpuError::Map(e.to_string()))?
-                .map_err(|e| GpuError::Map(e.to_string()))?;
-            {
-                let view = slice
-                    .get_mapped_range()
-                    .map_err(|e| GpuError::Map(e.to_string()))?;
-                self.lap(1, &mut t);
-                take(bytemuck::cast_slice(&view));
-                self.lap(2, &mut t);
-            }
+            with_mapped(
+                staging.slice(..len),
+                || wait(ctx, &job.copy),
+                |bytes| {
+                    self.lap(1, &mut t);
+                    take(bytemuck::cast_slice(bytes));
+                    self.lap(2, &mut t);
+                },
+            )?;
             staging.unmap();
             self.lap(1, &mut t);
             ctx.check()?;
