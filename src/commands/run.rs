@@ -414,8 +414,13 @@ fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>>
     let t_tables = Instant::now();
     let setup = StudySetup::with_spec(&config, spec)?;
     let setup = super::bootstrap::apply(setup, boot);
-    let mut engine = match StudyEngine::new(device, &setup) {
-        Ok(_) if f64_books => StudyEngine::reference(&setup),
+    // The reference books need no kernel: none is built for them.
+    let kernel = if f64_books {
+        Ok(StudyEngine::reference(&setup))
+    } else {
+        StudyEngine::new(device, &setup)
+    };
+    let mut engine = match kernel {
         Ok(engine) => engine,
         Err(e) if backend == Backend::Auto => {
             eprintln!(

@@ -204,35 +204,21 @@ fn settle_slot(sp: &StudyParams, q: &mut Positions, day: u32, vix: &Fv, led: &mu
         let (u0_s, u0_c) = (u0 + qu * per_s, u0 + qu * (per_m - cost));
         let (u2_s, u2_c) = (u2 + qu * per_s, u2 + qu * per_m);
         let (m3_c, u3_c) = (m3 + qty * cost, u3 + qu * cost);
-        led.main[0][l] = if expires {
-            m0_s
-        } else if closes {
-            m0_c
-        } else {
-            m0
+        // The settled value on expiry, the closed one on a close, else as is.
+        let pick = |settled: f32, closed: f32, kept: f32| {
+            if expires {
+                settled
+            } else if closes {
+                closed
+            } else {
+                kept
+            }
         };
-        led.main[2][l] = if expires {
-            m2_s
-        } else if closes {
-            m2_c
-        } else {
-            m2
-        };
+        led.main[0][l] = pick(m0_s, m0_c, m0);
+        led.main[2][l] = pick(m2_s, m2_c, m2);
         led.main[3][l] = if closes { m3_c } else { m3 };
-        led.unit[0][l] = if expires {
-            u0_s
-        } else if closes {
-            u0_c
-        } else {
-            u0
-        };
-        led.unit[2][l] = if expires {
-            u2_s
-        } else if closes {
-            u2_c
-        } else {
-            u2
-        };
+        led.unit[0][l] = pick(u0_s, u0_c, u0);
+        led.unit[2][l] = pick(u2_s, u2_c, u2);
         led.unit[3][l] = if closes { u3_c } else { u3 };
         q.live[l] = u32::from(live & !expires & !closes);
     }
