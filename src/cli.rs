@@ -139,6 +139,13 @@ pub struct RunArgs {
     /// times slower; for checking the kernel's summaries).
     #[arg(long, value_enum, default_value_t = Books::Kernel)]
     pub books: Books,
+    /// Where a GPU run's records are reduced: on the device (no record leaves
+    /// it; only the fixed-size accumulator is read back, at checkpoints and
+    /// at the end), on the host, or auto (the device on a hardware GPU, the
+    /// host on a software adapter and with --export-paths). The statistics
+    /// are the same either way.
+    #[arg(long, value_enum, default_value_t = Reduce::Auto)]
+    pub reduce: Reduce,
     /// Hedge programs to run, comma separated; `none` is always run as the baseline.
     #[arg(
         long,
@@ -185,6 +192,18 @@ pub enum Books {
     Kernel,
     /// The f64 reference books, on the CPU.
     F64,
+}
+
+/// Where a run's records are reduced (`run --reduce`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Reduce {
+    /// The device on a hardware GPU (without --export-paths), else the host.
+    #[default]
+    Auto,
+    /// The host's CPU cores, from the records read back.
+    Host,
+    /// The GPU (`--backend gpu`, or auto finding one), without --export-paths.
+    Device,
 }
 
 /// Parses `I/N` with N >= 1 and I < N.

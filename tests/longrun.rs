@@ -12,9 +12,10 @@ use crate::util::cli::{fails_naming, ok, reference, statistics, summary, vixhedg
 
 /// Starts `vixhedge run` with `args`, waits until its first checkpoint is in
 /// `out`, and sends it SIGINT. Returns the process, still to be waited for.
-fn interrupt_after_first_checkpoint(args: &[&str], out: &Path) -> Child {
+fn interrupt_after_first_checkpoint(args: &[&str], out: &Path, env: &[(&str, &str)]) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_vixhedge"))
         .args(args)
+        .envs(env.iter().copied())
         .env("VIXHEDGE_PROGRESS_SECS", "0.05")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -43,16 +44,21 @@ fn interrupt_after_first_checkpoint(args: &[&str], out: &Path) -> Child {
     child
 }
 
-/// Interrupts `study` (with batches of `batch` paths) in `out`, checks what
-/// an interrupted run leaves, resumes it and returns the resumed summary's
-/// statistics.
-fn interrupt_and_resume(study: &[&str], batch: &str, out: &Path) -> serde_json::Value {
+/// Interrupts `study` (with batches of `batch` paths, environment `env`) in
+/// `out`, checks what an interrupted run leaves, resumes it and returns the
+/// resumed summary's statistics.
+fn interrupt_and_resume(
+    study: &[&str],
+    batch: &str,
+    out: &Path,
+    env: &[(&str, &str)],
+) -> serde_json::Value {
     let out_s = out.to_str().unwrap();
     let set = format!("simulation.batch_paths={batch}");
     let mut args = vec!["run"];
     args.extend(study);
     args.extend(["--set", &set, "--out", out_s]);
-    let child = interrupt_after_first_checkpoint(&args, out);
+    let child = interrupt_after_first_checkpoint(&args, out, env);
     let o = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(130), "exit status: {err}");
@@ -99,7 +105,7 @@ fn a_run_stopped_by_sigint_resumes_to_the_uninterrupted_statistics_on_the_cpu() 
     for f in ["partial.json", "units_ladder.svg", "notes.txt"] {
         std::fs::write(out.join(f), "earlier").unwrap();
     }
-    let resumed = interrupt_and_resume(&STUDY, "50", &out);
+    let resumed = interrupt_and_resume(&STUDY, "50", &out, &[]);
     assert_eq!(&resumed, reference());
     assert!(
         !out.join("partial.json").exists(),
@@ -138,8 +144,19 @@ fn a_gpu_run_stopped_by_sigint_resumes_to_the_uninterrupted_statistics() {
     args.extend(study);
     args.extend(["--out", whole.to_str().unwrap()]);
     ok(&vixhedge(&args), "the uninterrupted GPU run");
-    let resumed = interrupt_and_resume(&study, "100", &d.path().join("run"));
+    let resumed = interrupt_and_resume(&study, "100", &d.path().join("run"), &[]);
     assert_eq!(resumed["backend"], "gpu");
+    assert_eq!(resumed, statistics(summary(&whole)));
+    // Reduced on the device, read back every 0.3 s (so a stop may find
+    // batches not yet read, which the last reading takes): the same statistics.
+    let mut device = study.to_vec();
+    device.extend(["--reduce", "device"]);
+    let resumed = interrupt_and_resume(
+        &device,
+        "100",
+        &d.path().join("device"),
+        &[("VIXHEDGE_CHECKPOINT_SECS", "0.3")],
+    );
     assert_eq!(resumed, statistics(summary(&whole)));
 }
 

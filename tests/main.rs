@@ -21,6 +21,7 @@ mod kernel_lookup;
 mod layering;
 mod layout;
 mod longrun;
+mod reduce;
 mod report;
 mod run;
 mod shard;

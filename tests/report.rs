@@ -73,11 +73,12 @@ fn reductions_match_a_sorting_reference() {
                 0.0,
                 1e-12,
             );
+            // The per-path cut is one f32 operation on f32 drawdowns.
             let cuts: Vec<f64> = dd0
                 .iter()
                 .zip(&dd)
                 .filter(|(x, _)| **x > 0.0)
-                .map(|(x, y)| 1.0 - y / x)
+                .map(|(x, y)| f64::from(1.0f32 - (*y as f32) / (*x as f32)))
                 .collect();
             let share = cuts.iter().filter(|&&c| c >= 0.35).count() as f64 / cuts.len() as f64;
             assert_eq!(
@@ -107,12 +108,34 @@ fn reductions_match_a_sorting_reference() {
             );
             let pnl: Vec<f64> = sel.iter().map(|p| p.2[l].final_pnl).collect();
             let pnl0: Vec<f64> = sel.iter().map(|p| p.2[0].final_pnl).collect();
-            assert_close(what("pnl mean"), s.pnl.mean, mean(&pnl), 0.0, 1e-6);
+            // The reductions take P&L as an f32 fraction of the capital (one
+            // f32 division a path), and the drag per path as one f32
+            // difference and one division.
+            let cap = CAPITAL as f32;
+            let frac = |x: &f64| f64::from(*x as f32 / cap);
+            let pnl_frac: Vec<f64> = pnl.iter().map(frac).collect();
+            assert_close(
+                what("pnl mean"),
+                s.pnl.mean,
+                mean(&pnl_frac) * CAPITAL,
+                0.0,
+                1e-6,
+            );
+            // Within f32 rounding of the per-path fractions of the definition
+            // in f64.
+            assert_close(what("pnl mean f64"), s.pnl.mean, mean(&pnl), 0.0, 1e-2);
             let annual = 252.0 / 126.0;
-            let drag = (mean(&pnl0) - mean(&pnl)) / CAPITAL * annual;
+            let drags: Vec<f64> = pnl0
+                .iter()
+                .zip(&pnl)
+                .map(|(a, b)| f64::from((*a as f32 - *b as f32) / cap))
+                .collect();
+            let drag = mean(&drags) * annual;
             assert_close(what("drag"), s.annual_drag, drag, 0.0, 1e-12);
+            let drag_f64 = (mean(&pnl0) - mean(&pnl)) / CAPITAL * annual;
+            assert_close(what("drag f64"), s.annual_drag, drag_f64, 0.0, 1e-8);
             assert!(s.annual_drag_ci95[0] <= drag && drag <= s.annual_drag_ci95[1]);
-            let ret = mean(&pnl) / CAPITAL * annual;
+            let ret = mean(&pnl_frac) * annual;
             assert_close(what("calmar"), s.calmar, ret / mean(&dd), 0.0, 1e-9);
             let mut sorted_pnl = pnl.clone();
             sorted_pnl.sort_by(f64::total_cmp);
@@ -126,11 +149,11 @@ fn reductions_match_a_sorting_reference() {
                     pw,
                 );
             }
-            let prem: Vec<f64> = sel.iter().map(|p| p.2[l].premium_paid).collect();
+            let prem: Vec<f64> = sel.iter().map(|p| frac(&p.2[l].premium_paid)).collect();
             assert_close(
                 what("premium"),
                 s.hedge.premium_paid_mean,
-                mean(&prem),
+                mean(&prem) * CAPITAL,
                 0.0,
                 1e-6,
             );

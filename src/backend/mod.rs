@@ -19,7 +19,8 @@
 //! | WGSL | CPU twin | GPU host code | pipeline label |
 //! | --- | --- | --- | --- |
 //! | `shaders/path_step.wgsl` | `src/cpu/path_step.rs` | `src/gpu/path_step.rs` | `vixhedge.path_step` |
-//! | `shaders/study.wgsl` (books in `shaders/study/`) | `src/cpu/reference.rs` with the f64 books of `src/strategy/` | `src/gpu/study/` | `vixhedge.study` |
+//! | `shaders/study.wgsl` (books in `shaders/study/`) | `src/cpu/study.rs` (f32, bit for bit; the f64 reference books are `src/cpu/reference.rs` with `src/strategy/`) | `src/gpu/study/` | `vixhedge.study` |
+//! | `shaders/reduce.wgsl` | `src/cpu/reduce.rs` with `src/report/stats.rs` | `src/gpu/reduce.rs` | `vixhedge.reduce` |
 //! | `shaders/philox_kat.wgsl` | `src/shared/philox.rs` | `src/gpu/philox_kat.rs` | `vixhedge.philox_kat` |
 //! | `shaders/table_lookup.wgsl` (tests) | `src/shared/tables.rs` | `src/gpu/table_lookup.rs` | `vixhedge.table_lookup` |
 //! | `shaders/marks_test.wgsl` (tests) | `src/study/marks.rs` (f64) | `src/gpu/marks_test.rs` | `vixhedge.marks_test` |
@@ -35,7 +36,7 @@ mod path;
 mod study;
 
 pub use path::PathEngine;
-pub use study::{StudyEngine, BATCH, GPU_BATCH};
+pub use study::{EngineBatch, StudyEngine, BATCH, GPU_BATCH};
 
 use crate::gpu::{GpuContext, GpuError};
 

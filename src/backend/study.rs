@@ -7,9 +7,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::Device;
 use crate::cpu::reference::run_paths_counted;
 use crate::cpu::study::CpuStudy;
-use crate::gpu::{GpuError, GpuStudy, StudyPhases};
+use crate::gpu::{GpuError, GpuReduction, GpuStudy, StudyPhases};
+use crate::report::{StudyAccumulator, StudyLayout};
 use crate::strategy::PathOutcome;
-use crate::study::kernel::RecordLayout;
+use crate::study::kernel::{LineSource, RecordLayout};
 use crate::study::StudySetup;
 
 /// Paths per batch on the CPU and on a software adapter: a batch's outcomes
@@ -23,6 +24,26 @@ pub const BATCH: usize = 8_192;
 /// 0.7 GB of host memory (about 11 KB a path with every program; `run` holds
 /// two batches at a time); the device records are about 1 KB a path.
 pub const GPU_BATCH: usize = 1 << 16;
+
+/// What [`StudyEngine::run_batch`] returns for a range of paths.
+#[derive(Debug)]
+pub enum EngineBatch {
+    /// The `f32` kernel's records, [`StudyEngine::layout`]'s words a path.
+    Records(Vec<f32>),
+    /// The `f64` reference books' outcomes.
+    Outcomes(Vec<PathOutcome>),
+}
+
+impl EngineBatch {
+    /// Paths in the batch (`words` words a record).
+    #[must_use]
+    pub fn paths(&self, words: usize) -> usize {
+        match self {
+            EngineBatch::Records(r) => r.len() / words.max(1),
+            EngineBatch::Outcomes(o) => o.len(),
+        }
+    }
+}
 
 /// Which implementation a [`StudyEngine`] runs.
 #[derive(Debug)]
@@ -109,6 +130,87 @@ impl<'a> StudyEngine<'a> {
             (Kernel::Cpu(kernel), _) => Ok(kernel.run_paths(first_path, n, done)),
             _ => Ok(run_paths_counted(self.setup, first_path, n, done)),
         }
+    }
+
+    /// Runs paths `first_path .. first_path + n` as [`Self::run_paths`]
+    /// does, returning what the reductions read: the `f32` kernel's records
+    /// (read by [`Self::layout`]), or the reference books' outcomes; `done`
+    /// grows by the paths finished as they finish.
+    ///
+    /// # Errors
+    /// GPU dispatch or readback failures.
+    pub fn run_batch(
+        &self,
+        first_path: u32,
+        n: usize,
+        done: &AtomicUsize,
+    ) -> Result<EngineBatch, GpuError> {
+        Ok(match (&self.kernel, self.device) {
+            (Kernel::Gpu(kernel), Device::Gpu(ctx)) => EngineBatch::Records(
+                kernel.run_records_counted(ctx, u64::from(first_path), n, n, |k| {
+                    done.fetch_add(k, Ordering::Relaxed);
+                })?,
+            ),
+            (Kernel::Cpu(kernel), _) => {
+                EngineBatch::Records(kernel.run_records(first_path, n, done))
+            }
+            _ => EngineBatch::Outcomes(run_paths_counted(self.setup, first_path, n, done)),
+        })
+    }
+
+    /// Device accumulators for studies of these records, one per
+    /// `(layout, line sources)`: Some on a GPU, None elsewhere (the host
+    /// reduces there).
+    ///
+    /// # Errors
+    /// An accumulator the device cannot hold, or a kernel that fails to build.
+    pub fn device_reductions(
+        &self,
+        studies: &[(StudyLayout, Vec<LineSource>)],
+    ) -> Result<Option<Vec<GpuReduction>>, GpuError> {
+        let (Kernel::Gpu(kernel), Device::Gpu(ctx)) = (&self.kernel, self.device) else {
+            return Ok(None);
+        };
+        let words = kernel.layout().words();
+        studies
+            .iter()
+            .map(|(layout, sources)| GpuReduction::new(ctx, layout.clone(), sources, words))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// Runs paths `first_path .. first_path + n` on the GPU and reduces
+    /// their records on the device into `reductions` (none comes back);
+    /// `done` grows by the paths finished as they finish. When `take`, the
+    /// accumulators are then read back and cleared, and returned in the order
+    /// of `reductions`.
+    ///
+    /// # Errors
+    /// Not a GPU engine, or dispatch and readback failures.
+    pub fn run_reduced(
+        &self,
+        first_path: u32,
+        n: usize,
+        done: &AtomicUsize,
+        reductions: &[GpuReduction],
+        take: bool,
+    ) -> Result<Option<Vec<StudyAccumulator>>, GpuError> {
+        let (Kernel::Gpu(kernel), Device::Gpu(ctx)) = (&self.kernel, self.device) else {
+            return Err(GpuError::TooLarge(
+                "device reductions need the GPU study kernel".into(),
+            ));
+        };
+        kernel.run_reduced(ctx, u64::from(first_path), n, n, reductions, |k| {
+            done.fetch_add(k, Ordering::Relaxed);
+        })?;
+        if !take {
+            return Ok(None);
+        }
+        reductions
+            .iter()
+            .map(|r| r.take(ctx))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
     }
 
     /// The `f32` kernel's raw records of paths `first_path .. first_path +

@@ -10,10 +10,11 @@ use anyhow::{anyhow, bail, Context, Result};
 
 use super::outdir;
 use super::progress::{self, INTERRUPTED};
-use crate::cli::{Books, RunArgs};
-use vixhedge::backend::{Backend, Device, StudyEngine};
+use crate::cli::{Books, Reduce, RunArgs};
+use vixhedge::backend::{Backend, Device, EngineBatch, StudyEngine};
 use vixhedge::config::{Config, HedgeProgram, InForce, Layers, RegimeBy};
-use vixhedge::gpu::GpuError;
+use vixhedge::cpu::reduce;
+use vixhedge::gpu::{GpuError, GpuReduction};
 use vixhedge::report::export::{PathSpool, PATHS_FILE};
 use vixhedge::report::partial::{
     PartialResult, Shard, CHECKPOINT_FILE, PARTIAL_FILE, PARTIAL_FORMAT, PARTIAL_FORMAT_VERSION,
@@ -23,7 +24,6 @@ use vixhedge::report::{
 };
 use vixhedge::shared::bootstrap::BootstrapSeries;
 use vixhedge::strategy::spec::BookSpec;
-use vixhedge::strategy::PathOutcome;
 use vixhedge::study::lines::LineMap;
 use vixhedge::study::pack::PackBooks;
 use vixhedge::study::StudySetup;
@@ -59,6 +59,8 @@ struct Plan {
     backend: Backend,
     /// The f64 reference books instead of the study kernel (`--books f64`).
     f64_books: bool,
+    /// Where the records are reduced (`--reduce`).
+    reduce: Reduce,
     shard: Option<Shard>,
     /// Global paths `[first, end)` of this run.
     range: [u64; 2],
@@ -74,7 +76,12 @@ struct Plan {
 impl Plan {
     fn new(args: &RunArgs) -> Result<Self> {
         if args.resume {
-            return Self::resume(&args.out);
+            let mut plan = Self::resume(&args.out)?;
+            plan.reduce = args.reduce;
+            return Ok(plan);
+        }
+        if args.reduce == Reduce::Device && args.export_paths {
+            bail!("--reduce device: --export-paths writes every path's record, which needs them on the host; use --reduce host or auto");
         }
         let (config, in_force, programs) = resolve(args)?;
         let boot = super::bootstrap::load(&args.source, args.json)?;
@@ -87,6 +94,7 @@ impl Plan {
             programs,
             backend: args.backend,
             f64_books: args.books == Books::F64,
+            reduce: args.reduce,
             shard: args.shard,
             range,
             export: args.export_paths,
@@ -141,6 +149,7 @@ impl Plan {
             programs: cp.hedges.clone(),
             backend,
             f64_books,
+            reduce: Reduce::Auto,
             shard: cp.shard,
             range: cp.range,
             export: cp.export_paths,
@@ -446,6 +455,10 @@ fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>>
         eprintln!("{what} ready in {:.1} s", t_tables.elapsed().as_secs_f64());
     }
 
+    let mut reductions = device_reductions(&engine, &members, lead.plan.reduce, lead.plan.export)?;
+    if !quiet && reductions.is_some() {
+        eprintln!("reducing on the device: only the accumulators are read back");
+    }
     let mut next = start;
     for m in &mut members {
         std::fs::create_dir_all(&m.out).with_context(|| format!("creating {}", m.out.display()))?;
@@ -453,6 +466,8 @@ fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>>
         m.open_spool(rows)?;
     }
     let t = Instant::now();
+    let taken_at = std::sync::Mutex::new(Instant::now());
+    let checkpoint_s = device_checkpoint_s();
     loop {
         let batch = match usize::try_from(sim.batch_paths).unwrap_or(usize::MAX) {
             0 => device.default_batch(),
@@ -469,23 +484,73 @@ fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>>
                 label,
                 progress: !quiet,
             },
-            |from: u64, outcomes: &[PathOutcome]| -> Result<()> {
-                let reached = from + outcomes.len() as u64;
-                for m in &mut members {
-                    let batch = m.map.batch(from, outcomes);
-                    m.acc.push_batch_par(&batch)?;
-                    let elapsed = m.elapsed_before + t.elapsed().as_secs_f64();
-                    if let Some(spool) = m.spool.as_mut() {
-                        spool.append(&batch, &m.layout)?;
+            |from: u64, n: usize, paths: Reduced| -> Result<()> {
+                let reached = from + n as u64;
+                let taken = match paths {
+                    Reduced::Host(paths) => Some((Some(paths), None)),
+                    Reduced::Device(Some(accs)) => Some((None, Some(accs))),
+                    // Still on the device: no checkpoint until it is read.
+                    Reduced::Device(None) => None,
+                };
+                let Some((paths, mut accs)) = taken else {
+                    return Ok(());
+                };
+                for (i, m) in members.iter_mut().enumerate() {
+                    let batch = match (&paths, accs.as_mut()) {
+                        (_, Some(accs)) => {
+                            m.acc.merge(&std::mem::replace(
+                                &mut accs[i],
+                                StudyAccumulator::new(m.layout.clone())?,
+                            ))?;
+                            None
+                        }
+                        (Some(EngineBatch::Outcomes(outcomes)), None) => {
+                            Some(m.map.batch(from, outcomes))
+                        }
+                        (Some(EngineBatch::Records(records)), None) => {
+                            let layout = engine.layout().expect("records come with a layout");
+                            let sources = m.map.sources(layout);
+                            Some(reduce::record_batch(
+                                from,
+                                records,
+                                layout.words(),
+                                &sources,
+                            ))
+                        }
+                        (None, None) => unreachable!("a batch is reduced on one side"),
+                    };
+                    if let Some(batch) = &batch {
+                        m.acc.push_batch_par(batch)?;
+                        if let Some(spool) = m.spool.as_mut() {
+                            spool.append(batch, &m.layout)?;
+                        }
                     }
+                    let elapsed = m.elapsed_before + t.elapsed().as_secs_f64();
                     let rows = m.spool.as_ref().map_or(0, PathSpool::rows);
                     let cp = partial_result(&m.plan, &engine, &m.acc, reached, elapsed, rows);
                     report::write_atomic(&m.out.join(CHECKPOINT_FILE), &cp.to_json())?;
                 }
                 Ok(())
             },
-            |from, n, done| {
-                engine.run_paths(from, n, done).with_context(|| {
+            |from, n, done, last| {
+                let result = match reductions.as_deref() {
+                    None if n == 0 => Ok(Reduced::Device(None)),
+                    None => engine.run_batch(from, n, done).map(Reduced::Host),
+                    Some(r) => {
+                        let take = last
+                            || taken_at
+                                .lock()
+                                .map_or(true, |at| at.elapsed().as_secs_f64() >= checkpoint_s);
+                        let out = engine.run_reduced(from, n, done, r, take);
+                        if take {
+                            if let Ok(mut at) = taken_at.lock() {
+                                *at = Instant::now();
+                            }
+                        }
+                        out.map(Reduced::Device)
+                    }
+                };
+                result.with_context(|| {
                     format!(
                         "the GPU {} failed running paths {from}..{}",
                         device.adapter(),
@@ -505,6 +570,7 @@ fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>>
                 );
                 device = &cpu_device;
                 engine = StudyEngine::new(device, &setup)?;
+                reductions = None;
                 for m in &mut members {
                     m.acc = StudyAccumulator::new(m.layout.clone())?;
                     m.open_spool(0)?;
@@ -735,6 +801,64 @@ fn partial_result(
     }
 }
 
+/// Seconds between readings of the device accumulators (and so between
+/// checkpoints) when the records are reduced on the device; the environment
+/// variable `VIXHEDGE_CHECKPOINT_SECS` changes it.
+const DEVICE_CHECKPOINT_S: f64 = 10.0;
+
+/// [`DEVICE_CHECKPOINT_S`], or `VIXHEDGE_CHECKPOINT_SECS` when it is a
+/// number of seconds.
+fn device_checkpoint_s() -> f64 {
+    std::env::var("VIXHEDGE_CHECKPOINT_SECS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .unwrap_or(DEVICE_CHECKPOINT_S)
+}
+
+/// A batch's paths as the reducer gets them.
+enum Reduced {
+    /// Records or outcomes, to reduce on the host.
+    Host(EngineBatch),
+    /// Reduced on the device; the accumulators read back (and cleared there)
+    /// when this batch took them, one per study of the pack.
+    Device(Option<Vec<StudyAccumulator>>),
+}
+
+/// The device accumulators of a pack's studies when `reduce` and the engine
+/// say the records are reduced on the device; None to reduce on the host.
+fn device_reductions(
+    engine: &StudyEngine<'_>,
+    members: &[Member],
+    reduce: Reduce,
+    export: bool,
+) -> Result<Option<Vec<GpuReduction>>> {
+    let on_gpu = matches!(engine.device(), Device::Gpu(_)) && !engine.is_reference();
+    let wanted = match reduce {
+        Reduce::Host => false,
+        Reduce::Device if !on_gpu => {
+            eprintln!("warning: --reduce device: the run is not on a GPU; reducing on the host");
+            false
+        }
+        Reduce::Device => true,
+        Reduce::Auto => on_gpu && !export && engine.device().is_hardware_gpu(),
+    };
+    if !wanted {
+        return Ok(None);
+    }
+    if export {
+        bail!("--reduce device: --export-paths writes every path's record, which needs them on the host; use --reduce host or auto");
+    }
+    let layout = engine.layout().expect("the GPU kernel has a record layout");
+    let studies: Vec<_> = members
+        .iter()
+        .map(|m| (m.layout.clone(), m.map.sources(layout)))
+        .collect();
+    engine
+        .device_reductions(&studies)
+        .context("setting up the device reductions")
+}
+
 /// The paths left to run and how to run them.
 struct SimRange<'a> {
     /// First global path still to run.
@@ -758,14 +882,14 @@ struct SimRange<'a> {
 /// held at a time). Once `r.stop` is set no new batch starts; the ones in
 /// flight are reduced and checkpointed. Returns the next path to run: `r.end`
 /// unless stopped.
-fn simulate_range(
+fn simulate_range<T: Send>(
     r: &SimRange<'_>,
-    mut reduce: impl FnMut(u64, &[PathOutcome]) -> Result<()>,
-    mut run: impl FnMut(u32, usize, &AtomicUsize) -> Result<Vec<PathOutcome>> + Send,
+    mut reduce: impl FnMut(u64, usize, T) -> Result<()>,
+    mut run: impl FnMut(u32, usize, &AtomicUsize, bool) -> Result<T> + Send,
 ) -> Result<u64> {
     let finished = AtomicUsize::new(r.base);
     let shown = AtomicBool::new(false);
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(u64, Vec<PathOutcome>)>>(0);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<(u64, usize, T)>>(0);
     std::thread::scope(|scope| {
         if r.progress {
             let p = progress::Progress {
@@ -780,18 +904,29 @@ fn simulate_range(
         let finished = &finished;
         scope.spawn(move || {
             let mut at = r.next;
-            while at < r.end && !r.stop.load(Ordering::Relaxed) {
-                let n = usize::try_from(r.end - at)
-                    .unwrap_or(usize::MAX)
-                    .min(r.batch);
+            while at < r.end {
+                let stopping = r.stop.load(Ordering::Relaxed);
+                let n = if stopping {
+                    // One last call of no paths, which says it is the last:
+                    // what a run keeps on its device is read then.
+                    if at == r.next {
+                        return;
+                    }
+                    0
+                } else {
+                    usize::try_from(r.end - at)
+                        .unwrap_or(usize::MAX)
+                        .min(r.batch)
+                };
+                let last = stopping || at + n as u64 >= r.end;
                 #[expect(
                     clippy::cast_possible_truncation,
                     reason = "paths fit u32, checked by the caller"
                 )]
-                let result = run(at as u32, n, finished).map(|outcomes| (at, outcomes));
+                let result = run(at as u32, n, finished, last).map(|batch| (at, n, batch));
                 let failed = result.is_err();
                 // A send fails once the reducer has stopped on an error.
-                if tx.send(result).is_err() || failed {
+                if tx.send(result).is_err() || failed || stopping {
                     return;
                 }
                 at += n as u64;
@@ -800,9 +935,9 @@ fn simulate_range(
         let mut next = r.next;
         let result = (|| {
             for result in rx {
-                let (first, outcomes) = result?;
-                reduce(first, &outcomes)?;
-                next = first + outcomes.len() as u64;
+                let (first, n, batch) = result?;
+                reduce(first, n, batch)?;
+                next = first + n as u64;
             }
             Ok(next)
         })();

@@ -74,6 +74,9 @@ pub struct GpuContext {
     /// Held while the study pipeline compiles, so concurrent callers wait for
     /// one compilation instead of starting their own.
     study_compiling: std::sync::Mutex<()>,
+    /// The reduction pipeline (`shaders/reduce.wgsl`), compiled on first use
+    /// (see [`Self::reduce_kernel`]).
+    reduce: std::sync::OnceLock<Kernel>,
     /// The first device loss or error outside an error scope, kept for
     /// [`GpuContext::check`] (wgpu's default would panic).
     failure: Arc<Mutex<Option<String>>>,
@@ -149,6 +152,7 @@ impl GpuContext {
             int64,
             study: std::sync::OnceLock::new(),
             study_compiling: std::sync::Mutex::new(()),
+            reduce: std::sync::OnceLock::new(),
             failure,
         })
     }
@@ -219,6 +223,30 @@ impl GpuContext {
         }
         let kernel = build()?;
         Ok(self.study.get_or_init(|| kernel))
+    }
+
+    /// The reduction kernel's pipeline on this device, built by `build` the
+    /// first time and kept (it compiles in a moment, so concurrent first
+    /// callers share the study kernel's lock).
+    ///
+    /// # Errors
+    /// What `build` returns; a later call tries again.
+    pub(crate) fn reduce_kernel(
+        &self,
+        build: impl FnOnce() -> Result<Kernel, GpuError>,
+    ) -> Result<&Kernel, GpuError> {
+        if let Some(k) = self.reduce.get() {
+            return Ok(k);
+        }
+        let _guard = self
+            .study_compiling
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(k) = self.reduce.get() {
+            return Ok(k);
+        }
+        let kernel = build()?;
+        Ok(self.reduce.get_or_init(|| kernel))
     }
 
     /// The device limits (equal to the adapter's).

@@ -14,6 +14,7 @@ pub mod marks;
 pub mod marks_test;
 pub mod path_step;
 pub mod philox_kat;
+pub mod reduce;
 pub mod shaders;
 pub mod study;
 #[cfg(feature = "test-kernels")]
@@ -26,6 +27,7 @@ pub use marks::{marks_tables, DayTables, MarksParams};
 pub use marks_test::{MarksQuery, MarksResult, MarksTest};
 pub use path_step::{GpuTiming, PathStep};
 pub use philox_kat::{KatInput, KatOutput, PhiloxKat};
+pub use reduce::GpuReduction;
 pub use study::{GpuStudy, StudyPhases, StudyShape};
 #[cfg(feature = "test-kernels")]
 pub use table_lookup::{LookupQuery, LookupResult, TableLookup};

@@ -95,11 +95,15 @@ pub const STUDY: &str = kernel_source!(
     "study.wgsl",
 );
 
+/// Source of `shaders/reduce.wgsl`, the reductions of the study's records.
+pub const REDUCE: &str = kernel_source!("reduce.wgsl");
+
 /// Every kernel as (label, full source), for validation (the test kernels
 /// with the `test-kernels` feature).
 pub const ALL: &[(&str, &str)] = &[
     ("vixhedge.path_step", PATH_STEP),
     ("vixhedge.study", STUDY),
+    ("vixhedge.reduce", REDUCE),
     ("vixhedge.philox_kat", PHILOX_KAT),
     #[cfg(feature = "test-kernels")]
     ("vixhedge.table_lookup", TABLE_LOOKUP),

@@ -76,6 +76,14 @@ impl Moments {
         self.s2.add(x * x);
     }
 
+    /// Adds one `f32` value: the value and its `f32` square (one rounding),
+    /// each exactly (the sums the GPU's reduction kernel keeps).
+    pub fn push_f32(&mut self, x: f32) {
+        self.n += 1;
+        self.s1.add(f64::from(x));
+        self.s2.add(f64::from(x * x));
+    }
+
     /// The exact sum and sum of squares.
     #[must_use]
     pub fn sums(&self) -> (ExactSum, ExactSum) {

@@ -32,6 +32,31 @@ impl HistSpec {
     pub fn edge(&self, i: usize) -> f64 {
         self.lo + self.width * i as f64
     }
+
+    /// The edges `0..=bins` rounded up to `f32`: the least `f32` at or above
+    /// each, so that an `f32` value `x` is at or above edge `i` exactly when
+    /// `x >= f32_edges()[i]`.
+    #[must_use]
+    pub fn f32_edges(&self) -> Vec<f32> {
+        (0..=self.bins)
+            .map(|i| f32_at_or_above(self.edge(i)))
+            .collect()
+    }
+}
+
+/// The least `f32` at or above `x` (finite `x` within the `f32` range).
+#[must_use]
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "rounded, then corrected upwards"
+)]
+pub fn f32_at_or_above(x: f64) -> f32 {
+    let t = x as f32;
+    if f64::from(t) < x {
+        t.next_up()
+    } else {
+        t
+    }
 }
 
 /// Count and exact sum of the values outside the binned range on one side.
@@ -123,18 +148,49 @@ impl Histogram {
         self.under.n + self.over.n + self.counts.iter().map(|&c| u64::from(c)).sum::<u64>()
     }
 
-    /// Adds a finite value.
+    /// The bin of `x`: the largest `i` with `x >= edge(i)` (`Err(false)`
+    /// below `lo`, `Err(true)` at or above the top edge), the edges being
+    /// the `f64` values of [`HistSpec::edge`]. Comparisons only, so an `f32`
+    /// value lands where the GPU's reduction kernel puts it against the
+    /// edges rounded up to `f32` ([`HistSpec::f32_edges`]).
+    pub fn bin_of(spec: &HistSpec, x: f64) -> Result<usize, bool> {
+        if x < spec.lo {
+            return Err(false);
+        }
+        if x >= spec.hi() {
+            return Err(true);
+        }
+        // A first guess, then the edges decide.
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "clamped to the bins"
+        )]
+        let mut i = (((x - spec.lo) / spec.width).floor().max(0.0) as usize).min(spec.bins - 1);
+        while i > 0 && x < spec.edge(i) {
+            i -= 1;
+        }
+        while i + 1 < spec.bins && x >= spec.edge(i + 1) {
+            i += 1;
+        }
+        Ok(i)
+    }
+
+    /// Adds a finite value (to the bin of [`Self::bin_of`]).
     pub fn push(&mut self, x: f64) {
-        let pos = ((x - self.spec.lo) / self.spec.width).floor();
-        if pos < 0.0 {
-            self.under.n += 1;
-            self.under.sum.add(x);
-        } else if pos >= self.spec.bins as f64 {
-            self.over.n += 1;
-            self.over.sum.add(x);
-        } else {
-            let c = &mut self.counts[pos as usize];
-            *c = c.checked_add(1).expect("histogram bin overflow");
+        match Self::bin_of(&self.spec, x) {
+            Err(false) => {
+                self.under.n += 1;
+                self.under.sum.add(x);
+            }
+            Err(true) => {
+                self.over.n += 1;
+                self.over.sum.add(x);
+            }
+            Ok(i) => {
+                let c = &mut self.counts[i];
+                *c = c.checked_add(1).expect("histogram bin overflow");
+            }
         }
     }
 

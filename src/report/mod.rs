@@ -13,6 +13,7 @@
 
 pub mod exact;
 pub mod export;
+pub mod flat;
 pub mod hist;
 pub mod partial;
 pub mod plots;

@@ -23,8 +23,11 @@ use super::LineSet;
 use crate::config::{Regime, RegimesConfig};
 
 /// Version of the accumulator state layout; bumped whenever a field, a
-/// histogram specification or an encoding changes meaning.
-pub const STATE_VERSION: u32 = 1;
+/// histogram specification or an encoding changes meaning. Version 2: the
+/// accumulated values are `f32` operations on `f32` inputs
+/// ([`super::stats::LineInputs`]) and a value's bin is decided by comparisons
+/// with the edges.
+pub const STATE_VERSION: u32 = 2;
 
 /// A state that does not fit this build's accumulators.
 #[derive(Debug, thiserror::Error)]

@@ -53,6 +53,12 @@ pub const REDUCTION_SPEC: HistSpec = HistSpec {
     bins: 2000,
 };
 
+/// The per-path reduction a path without any hedged drawdown (1 - 0 / DD_none
+/// = 1) is counted at: the middle of the top bin of [`REDUCTION_SPEC`], as an
+/// `f32` (0.9995 rounded).
+#[expect(clippy::cast_possible_truncation, reason = "the f32 value of 0.9995")]
+pub const REDUCTION_TOP: f32 = (1.0 - REDUCTION_SPEC.width / 2.0) as f32;
+
 /// Number of sections (paths grouped by global path index modulo this) for the
 /// sectioning confidence intervals.
 pub const SECTIONS: usize = 20;
@@ -79,6 +85,58 @@ pub struct LineOutcome {
     pub worst_day: f64,
 }
 
+/// A line's per-path inputs as the reductions read them: `f32` values (the
+/// study kernel's record words, or a [`LineOutcome`] rounded once to `f32`).
+/// Every derived quantity (P&L as a fraction of capital, the paired
+/// reduction, the squares of the moments) is one `f32` operation on these, in
+/// the order of `LineAcc::push`, and the GPU's reduction kernel
+/// (`shaders/reduce.wgsl`) does the same operations: the accumulators of
+/// the same records are identical on both.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct LineInputs {
+    /// Max drawdown, fraction.
+    pub max_drawdown: f32,
+    /// Final P&L, USD.
+    pub final_pnl: f32,
+    /// Hedge premium paid including costs, USD.
+    pub premium_paid: f32,
+    /// Hedge proceeds, USD.
+    pub hedge_payoff: f32,
+    /// Worst one-day equity change, USD.
+    pub worst_day: f32,
+}
+
+impl LineInputs {
+    /// `o` with each field rounded to `f32` (exact for values that are
+    /// `f32` already, as the study kernel's are).
+    #[must_use]
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "rounding to f32 is the definition"
+    )]
+    pub fn of(o: &LineOutcome) -> Self {
+        Self {
+            max_drawdown: o.max_drawdown as f32,
+            final_pnl: o.final_pnl as f32,
+            premium_paid: o.premium_paid as f32,
+            hedge_payoff: o.hedge_payoff as f32,
+            worst_day: o.worst_day as f32,
+        }
+    }
+
+    fn is_finite(&self) -> bool {
+        [
+            self.max_drawdown,
+            self.final_pnl,
+            self.premium_paid,
+            self.hedge_payoff,
+            self.worst_day,
+        ]
+        .iter()
+        .all(|x| x.is_finite())
+    }
+}
+
 /// What a path reports about its market, whatever the books did: the
 /// regime measures and the SPX return.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -99,6 +157,22 @@ impl PathFacts {
             max_vix: self.max_vix,
             first_vix: self.first_vix,
             spx_max_drawdown: self.spx_max_drawdown,
+        }
+    }
+
+    /// The facts rounded to `f32`, as the reductions read them (exact for
+    /// the study kernel's, which are `f32` already).
+    #[expect(
+        clippy::cast_possible_truncation,
+        reason = "rounding to f32 is the definition"
+    )]
+    fn rounded(&self) -> Self {
+        let r = |x: f64| f64::from(x as f32);
+        Self {
+            max_vix: r(self.max_vix),
+            first_vix: r(self.first_vix),
+            spx_return: r(self.spx_return),
+            spx_max_drawdown: r(self.spx_max_drawdown),
         }
     }
 
@@ -309,27 +383,30 @@ impl LineAcc {
         }
     }
 
-    fn push(&mut self, section: usize, none: &LineOutcome, o: &LineOutcome, capital: f64) {
+    /// Adds one path's line `o` (and the same path's `none` line) in the
+    /// arithmetic of [`LineInputs`]: `f32` operations on the `f32` inputs,
+    /// each result accumulated exactly.
+    fn push(&mut self, section: usize, none: &LineInputs, o: &LineInputs, capital: f32) {
         let dd = o.max_drawdown;
-        self.drawdown.push(dd);
-        self.drawdown_sections[section].push(dd);
-        self.drawdown_moments.push(dd);
+        self.drawdown.push(f64::from(dd));
+        self.drawdown_sections[section].push(f64::from(dd));
+        self.drawdown_moments.push_f32(dd);
         let pnl = o.final_pnl / capital;
-        self.pnl.push(pnl);
-        self.pnl_moments.push(pnl);
-        self.premium.add(o.premium_paid / capital);
-        self.payoff.add(o.hedge_payoff / capital);
-        self.worst_day.add(o.worst_day / capital);
-        self.worst_day_min = self.worst_day_min.min(o.worst_day);
-        self.drawdown_cross.add(none.max_drawdown * dd);
-        self.drag.push((none.final_pnl - o.final_pnl) / capital);
+        self.pnl.push(f64::from(pnl));
+        self.pnl_moments.push_f32(pnl);
+        self.premium.add(f64::from(o.premium_paid / capital));
+        self.payoff.add(f64::from(o.hedge_payoff / capital));
+        self.worst_day.add(f64::from(o.worst_day / capital));
+        self.worst_day_min = self.worst_day_min.min(f64::from(o.worst_day));
+        self.drawdown_cross.add(f64::from(none.max_drawdown * dd));
+        self.drag.push_f32((none.final_pnl - o.final_pnl) / capital);
         // A path on which the unhedged book never draws down has no reduction to
         // measure: it is left out of the per-path reduction and of the share cut.
         if none.max_drawdown > 0.0 {
-            let r = 1.0 - dd / none.max_drawdown;
-            self.reduction.push(r.min(1.0 - REDUCTION_SPEC.width / 2.0));
+            let r = 1.0f32 - dd / none.max_drawdown;
+            self.reduction.push(f64::from(r.min(REDUCTION_TOP)));
             self.reduction_defined += 1;
-            if r >= CUT_THRESHOLD {
+            if f64::from(r) >= CUT_THRESHOLD {
                 self.cut_at_least += 1;
             }
         }
@@ -485,41 +562,50 @@ impl StudyAccumulator {
                 got: outcomes.len(),
             });
         }
-        let finite = facts.is_finite()
-            && outcomes.iter().all(|o| {
-                [
-                    o.max_drawdown,
-                    o.final_pnl,
-                    o.premium_paid,
-                    o.hedge_payoff,
-                    o.worst_day,
-                ]
-                .iter()
-                .all(|x| x.is_finite())
-            });
-        if !finite {
+        let inputs: Vec<LineInputs> = outcomes.iter().map(LineInputs::of).collect();
+        self.push_inputs(path, facts, &inputs);
+        Ok(())
+    }
+
+    /// [`Self::push_path`] on inputs already in `f32`; `inputs` has one entry
+    /// per line (checked by the callers). A path with a non-finite fact or
+    /// input is counted in [`Self::invalid_paths`] and left out.
+    fn push_inputs(&mut self, path: u64, facts: &PathFacts, inputs: &[LineInputs]) {
+        let facts = facts.rounded();
+        if !(facts.is_finite() && inputs.iter().all(LineInputs::is_finite)) {
             self.invalid_paths += 1;
-            return Ok(());
+            return;
         }
         let regime = self.layout.regimes.classify_path(&facts.measures());
         let acc = &mut self.regimes[regime_index(regime)];
         acc.paths += 1;
-        acc.max_vix.push(facts.max_vix);
-        acc.first_vix.push(facts.first_vix);
-        acc.spx_return.push(facts.spx_return);
-        acc.spx_max_drawdown.push(facts.spx_max_drawdown);
-        let section = (path % SECTIONS as u64) as usize;
-        let none = outcomes[0];
-        for (line, o) in acc.lines.iter_mut().zip(outcomes) {
-            line.push(section, &none, o, self.layout.capital);
+        #[expect(clippy::cast_possible_truncation, reason = "f32 values, rounded above")]
+        for (m, x) in [
+            (&mut acc.max_vix, facts.max_vix),
+            (&mut acc.first_vix, facts.first_vix),
+            (&mut acc.spx_return, facts.spx_return),
+            (&mut acc.spx_max_drawdown, facts.spx_max_drawdown),
+        ] {
+            m.push_f32(x as f32);
         }
-        Ok(())
+        let section = (path % SECTIONS as u64) as usize;
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "the definition: f32 capital"
+        )]
+        let capital = self.layout.capital as f32;
+        let none = inputs[0];
+        for (line, o) in acc.lines.iter_mut().zip(inputs) {
+            line.push(section, &none, o, capital);
+        }
     }
 
     /// The regime of a path with `facts` (by `[regimes] by`).
     #[must_use]
     pub fn regime_of(&self, facts: &PathFacts) -> Regime {
-        self.layout.regimes.classify_path(&facts.measures())
+        self.layout
+            .regimes
+            .classify_path(&facts.rounded().measures())
     }
 
     /// Adds a batch (see [`PathBatch`] for its layout).

@@ -7,6 +7,7 @@ use crate::report::{LineOutcome, LineSet, PathBatch};
 use crate::strategy::book::PathOutcome;
 use crate::strategy::spec::BookSpec;
 use crate::strategy::stats::EquityStats;
+use crate::study::kernel::{LineSource, RecordLayout};
 use crate::study::pack::PackIndex;
 
 /// Where each report line comes from in a [`PathOutcome`].
@@ -101,6 +102,23 @@ impl LineMap {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Where each line (in report order) reads its inputs in the records
+    /// of `layout` (`crate::cpu::reduce`, `shaders/reduce.wgsl`).
+    #[must_use]
+    pub fn sources(&self, layout: &RecordLayout) -> Vec<LineSource> {
+        self.0
+            .iter()
+            .map(|s| match *s {
+                Source::Program(i) => layout.program_source(i),
+                Source::Rung {
+                    program,
+                    rung,
+                    units,
+                } => layout.rung_source(program, rung, units),
+            })
+            .collect()
     }
 
     /// Appends the lines of one path to `out`, in report order.

@@ -53,10 +53,30 @@ pub fn run_info() -> RunInfo {
     }
 }
 
+/// `x` rounded to `f32`: the reductions read `f32` values (as the study
+/// kernel writes them), so the synthetic values are `f32` values and the
+/// references below see exactly what the accumulators see.
+pub fn f32v(x: f64) -> f64 {
+    f64::from(x as f32)
+}
+
 /// A synthetic path: regimes spread by max VIX in [12, 62); the unhedged
 /// drawdown lognormal around 15% (0 on about 1% of paths, 1.2 on about 0.2%),
 /// hedged lines scaled by a line factor and lognormal noise; P&L normal.
+/// Every value is an `f32` value ([`f32v`]).
 pub fn path(seed: u64, index: u64, lines: usize) -> (f64, f64, Vec<LineOutcome>) {
+    let (v, s, mut out) = path_f64(seed, index, lines);
+    for o in &mut out {
+        o.max_drawdown = f32v(o.max_drawdown);
+        o.final_pnl = f32v(o.final_pnl);
+        o.premium_paid = f32v(o.premium_paid);
+        o.hedge_payoff = f32v(o.hedge_payoff);
+        o.worst_day = f32v(o.worst_day);
+    }
+    (f32v(v), f32v(s), out)
+}
+
+fn path_f64(seed: u64, index: u64, lines: usize) -> (f64, f64, Vec<LineOutcome>) {
     let mut r = SplitMix::new(seed, index);
     let max_vix = 12.0 + 50.0 * r.uniform();
     let spx = 0.05 + 0.15 * r.normal();
@@ -101,8 +121,8 @@ pub fn batch(seed: u64, first: u64, n: u64, lines: usize) -> PathBatch {
         b.max_vix.push(v);
         b.spx_return.push(s);
         // Derived without further draws, so the paths stay as they were.
-        b.first_vix.push(12.0 + 0.5 * (v - 12.0));
-        b.spx_max_drawdown.push((-s).clamp(0.0, 0.9));
+        b.first_vix.push(f32v(12.0 + 0.5 * (v - 12.0)));
+        b.spx_max_drawdown.push(f32v((-s).clamp(0.0, 0.9)));
         b.outcomes.extend(o);
     }
     b

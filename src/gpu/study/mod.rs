@@ -69,6 +69,7 @@ use super::kernel::{
     bind_group, buffer, compute_pipeline, layout_entry, storage_entry, submit_paths, Kernel,
 };
 use super::path_step::event_calendar;
+use super::reduce::GpuReduction;
 use super::shaders;
 use super::tables::{GpuTables, TABLES_GROUP};
 use crate::shared::marks::MarksParams;
@@ -426,18 +427,134 @@ impl GpuStudy {
         n: usize,
         batch: usize,
     ) -> Result<Vec<f32>, GpuError> {
+        self.run_records_counted(ctx, first_path, n, batch, |_| {})
+    }
+
+    /// [`Self::run_records`], calling `on_batch` with the paths finished
+    /// after each dispatch.
+    ///
+    /// # Errors
+    /// As [`Self::run_paths`].
+    pub fn run_records_counted(
+        &self,
+        ctx: &GpuContext,
+        first_path: u64,
+        n: usize,
+        batch: usize,
+        on_batch: impl FnMut(usize),
+    ) -> Result<Vec<f32>, GpuError> {
         let mut out = Vec::with_capacity(n * self.layout.words());
-        self.run_batches(
-            ctx,
-            first_path,
-            n,
-            batch,
-            |_| {},
-            |records| {
-                out.extend_from_slice(records);
-            },
-        )?;
+        self.run_batches(ctx, first_path, n, batch, on_batch, |records| {
+            out.extend_from_slice(records);
+        })?;
         Ok(out)
+    }
+
+    /// Runs global paths `first_path .. first_path + n` in dispatches as
+    /// [`Self::run_records`] does, but reduces each dispatch's records on the
+    /// device into every one of `reductions` instead of reading them back
+    /// (the reduction is queued behind the dispatch, ahead of the next one);
+    /// `on_batch` is called with the paths finished after each dispatch.
+    ///
+    /// # Errors
+    /// As [`Self::run_paths`].
+    pub fn run_reduced(
+        &self,
+        ctx: &GpuContext,
+        first_path: u64,
+        n: usize,
+        batch: usize,
+        reductions: &[GpuReduction],
+        mut on_batch: impl FnMut(usize),
+    ) -> Result<(), GpuError> {
+        if n == 0 {
+            return Ok(());
+        }
+        let end = self.path_end(first_path, n)?;
+        let batch = batch.clamp(1, self.max_batch_paths(ctx)).min(n);
+        let mut cached = self.buffers_for(ctx, batch)?;
+        let bufs = cached.as_ref().expect("just set");
+        let hardware = ctx.is_hardware();
+        let mut sizer = self
+            .dispatch
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut t = Instant::now();
+        let mut next = first_path;
+        let result = (|| {
+            while next < end {
+                let m = (end - next).min(sizer.next(batch, hardware) as u64);
+                #[expect(clippy::cast_possible_truncation, reason = "range checked above")]
+                let sim = self.sim.for_batch(next as u32, m as u32);
+                let submitted = Instant::now();
+                let mut last = submit_paths(
+                    ctx,
+                    LABEL,
+                    &self.kernel.pipeline,
+                    &[(0, &bufs.group), (TABLES_GROUP, self.tables.bind_group())],
+                    &[(&bufs.sim_buf, bytemuck::bytes_of(&sim))],
+                    m,
+                    WORKGROUP_SIZE,
+                )?;
+                for r in reductions {
+                    if let Some(index) = r.submit(ctx, &bufs.rec_buf, 0, next, m)? {
+                        last = index;
+                    }
+                }
+                wait(ctx, &last)?;
+                #[expect(clippy::cast_possible_truncation, reason = "at most a batch")]
+                sizer.observe(m as usize, submitted.elapsed().as_secs_f64());
+                self.lap(0, &mut t);
+                ctx.check()?;
+                next += m;
+                #[expect(clippy::cast_possible_truncation, reason = "at most a batch")]
+                on_batch(m as usize);
+            }
+            Ok(())
+        })();
+        if let Err(e) = result {
+            *cached = None;
+            return Err(ctx.check().err().unwrap_or(e));
+        }
+        Ok(())
+    }
+
+    /// The end of paths `first_path .. first_path + n`, which must fit the
+    /// 32-bit path index.
+    fn path_end(&self, first_path: u64, n: usize) -> Result<u64, GpuError> {
+        first_path
+            .checked_add(n as u64)
+            .filter(|&e| e <= 1u64 << 32)
+            .ok_or_else(|| {
+                GpuError::TooLarge(format!(
+                    "paths {first_path}..+{n} pass the 32-bit path index"
+                ))
+            })
+    }
+
+    /// The cached batch buffers, (re)built to hold `batch` paths.
+    fn buffers_for(
+        &self,
+        ctx: &GpuContext,
+        batch: usize,
+    ) -> Result<std::sync::MutexGuard<'_, Option<BatchBuffers>>, GpuError> {
+        let mut cached = self
+            .batch_buffers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cached.as_ref().is_none_or(|c| c.paths < batch) {
+            *cached = None;
+            let (bufs, err) = with_error_scopes(&ctx.device, || self.batch_buffers(ctx, batch));
+            if let Some(message) = err {
+                return Err(GpuError::Allocation {
+                    what: "the study's batch buffers",
+                    bytes: 3 * (batch * self.layout.words() * 4) as u64,
+                    message,
+                });
+            }
+            *cached = Some(bufs);
+        }
+        Ok(cached)
     }
 
     /// Dispatches paths `first_path .. first_path + n` and hands each
@@ -455,31 +572,9 @@ impl GpuStudy {
         if n == 0 {
             return Ok(());
         }
-        let end = first_path
-            .checked_add(n as u64)
-            .filter(|&e| e <= 1u64 << 32)
-            .ok_or_else(|| {
-                GpuError::TooLarge(format!(
-                    "paths {first_path}..+{n} pass the 32-bit path index"
-                ))
-            })?;
+        let end = self.path_end(first_path, n)?;
         let batch = batch.clamp(1, self.max_batch_paths(ctx)).min(n);
-        let mut cached = self
-            .batch_buffers
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if cached.as_ref().is_none_or(|c| c.paths < batch) {
-            *cached = None;
-            let (bufs, err) = with_error_scopes(&ctx.device, || self.batch_buffers(ctx, batch));
-            if let Some(message) = err {
-                return Err(GpuError::Allocation {
-                    what: "the study's batch buffers",
-                    bytes: 3 * (batch * self.layout.words() * 4) as u64,
-                    message,
-                });
-            }
-            *cached = Some(bufs);
-        }
+        let mut cached = self.buffers_for(ctx, batch)?;
         let bufs = cached.as_ref().expect("just set");
         let result = self.dispatches(ctx, bufs, first_path..end, batch, &mut on_batch, &mut take);
         if let Err(e) = result {

@@ -15,7 +15,7 @@ pub use params::{
     params_of, strike_quantiles, vix_b, LayerDesc, ProgramDesc, StudyParams, StudyShape, CAPACITY,
     MAX_VXTH_LEVELS,
 };
-pub use record::{RecordLayout, HEADER_WORDS};
+pub use record::{LineSource, RecordLayout, FACT_WORDS, HEADER_WORDS};
 
 use crate::shared::bootstrap::BootstrapSeries;
 use crate::shared::marks::MarksParams;

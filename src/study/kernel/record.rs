@@ -12,6 +12,8 @@
 //! (own, one-unit) and the rungs' lines (4 each). USD amounts that start at
 //! the capital are offsets from it.
 
+use bytemuck::{Pod, Zeroable};
+
 use crate::strategy::book::{PathOutcome, ProgramOutcome};
 use crate::strategy::condor::CondorTally;
 use crate::strategy::hedge::Ledger;
@@ -22,6 +24,30 @@ use super::StudyShape;
 
 /// Words of the record before the first program.
 pub const HEADER_WORDS: usize = 17;
+
+/// Record words of the path facts the reductions read: max VIX, first VIX,
+/// SPX return and SPX max drawdown (`crate::report::PathFacts`).
+pub const FACT_WORDS: [usize; 4] = [0, 15, 1, 16];
+
+/// Where a report line's inputs are in a record: the reductions (the CPU's
+/// `crate::cpu::reduce` and the GPU's `shaders/reduce.wgsl`) read
+/// max drawdown = `rec[line]`, P&L = `rec[line + 1]`, worst day =
+/// -`rec[line + 3]`, premium = `units` x (`rec[ledger + 1]` +
+/// `rec[ledger + 3]`) and payoff = `units` x `rec[ledger + 2]`, all in
+/// `f32`. Laid out as `LineSource` in `shaders/reduce.wgsl`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Pod, Zeroable)]
+pub struct LineSource {
+    /// Word of the line's equity stats (max drawdown, P&L, peak, worst day).
+    pub line: u32,
+    /// Word of its ledger (cash, premium, payoff, costs): the program's own,
+    /// or the one-unit ledger of a ladder rung.
+    pub ledger: u32,
+    /// The ledger's multiple: 1 for a program, the rung's units for a rung.
+    pub units: f32,
+    /// Padding to 16 bytes.
+    pub pad: u32,
+}
 
 /// How to read a run's records.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +75,37 @@ impl RecordLayout {
     #[must_use]
     pub fn words(&self) -> usize {
         self.shape.record_words() as usize
+    }
+
+    /// The first word of program `p`'s part of a record.
+    #[must_use]
+    pub fn program_word(&self, p: usize) -> usize {
+        HEADER_WORDS + p * (14 + 4 * self.shape.rungs as usize)
+    }
+
+    /// Where program `p`'s own line reads.
+    #[must_use]
+    pub fn program_source(&self, p: usize) -> LineSource {
+        let b = self.program_word(p);
+        LineSource {
+            line: b as u32,
+            ledger: (b + 4) as u32,
+            units: 1.0,
+            pad: 0,
+        }
+    }
+
+    /// Where rung `r` (of `units` one-unit hedges) of program `p`'s ladder reads.
+    #[must_use]
+    #[expect(clippy::cast_possible_truncation, reason = "the kernel's f32 units")]
+    pub fn rung_source(&self, p: usize, r: usize, units: f64) -> LineSource {
+        let b = self.program_word(p);
+        LineSource {
+            line: (b + 14 + 4 * r) as u32,
+            ledger: (b + 8) as u32,
+            units: units as f32,
+            pad: 0,
+        }
     }
 
     /// One path's record as the CPU books' [`PathOutcome`].
@@ -87,7 +144,6 @@ impl RecordLayout {
             payoff: f(i + 2),
             costs: f(i + 3),
         };
-        let rungs = self.shape.rungs as usize;
         let empty = ProgramOutcome {
             equity: condor,
             hedge: Ledger::default(),
@@ -99,7 +155,7 @@ impl RecordLayout {
         };
         let mut programs = [empty; MAX_PROGRAMS];
         for (p, &n_rungs) in self.rung_counts.iter().enumerate() {
-            let b = HEADER_WORDS + p * (14 + 4 * rungs);
+            let b = self.program_word(p);
             let mut ladder = [condor; MAX_RUNGS];
             for (r, slot) in ladder.iter_mut().enumerate().take(n_rungs) {
                 *slot = line(b + 14 + 4 * r);
