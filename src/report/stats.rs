@@ -562,9 +562,23 @@ impl StudyAccumulator {
                 got: outcomes.len(),
             });
         }
-        let inputs: Vec<LineInputs> = outcomes.iter().map(LineInputs::of).collect();
-        self.push_inputs(path, facts, &inputs);
+        let mut inputs = Vec::with_capacity(outcomes.len());
+        self.push_rounded(path, facts, outcomes, &mut inputs);
         Ok(())
+    }
+
+    /// Rounds `outcomes` to `f32` into `scratch` (reused across paths) and
+    /// adds the path.
+    fn push_rounded(
+        &mut self,
+        path: u64,
+        facts: &PathFacts,
+        outcomes: &[LineOutcome],
+        scratch: &mut Vec<LineInputs>,
+    ) {
+        scratch.clear();
+        scratch.extend(outcomes.iter().map(LineInputs::of));
+        self.push_inputs(path, facts, scratch);
     }
 
     /// [`Self::push_path`] on inputs already in `f32`; `inputs` has one entry
@@ -620,9 +634,10 @@ impl StudyAccumulator {
                 outcomes: batch.outcomes.len(),
             });
         }
+        let mut scratch = Vec::with_capacity(lines);
         for (p, chunk) in batch.outcomes.chunks_exact(lines).enumerate() {
             let index = batch.first_path + p as u64;
-            self.push_path(index, &batch.facts(p), chunk)?;
+            self.push_rounded(index, &batch.facts(p), chunk, &mut scratch);
         }
         Ok(())
     }
@@ -641,12 +656,13 @@ impl StudyAccumulator {
             .par_chunks(lines * PAR_BLOCK)
             .enumerate()
             .try_fold(empty, |mut acc, (block, chunk)| {
+                let mut scratch = Vec::with_capacity(lines);
                 for (p, outcomes) in chunk.chunks_exact(lines).enumerate() {
                     let i = block * PAR_BLOCK + p;
                     let index = batch.first_path + i as u64;
-                    acc.push_path(index, &batch.facts(i), outcomes)?;
+                    acc.push_rounded(index, &batch.facts(i), outcomes, &mut scratch);
                 }
-                Ok(acc)
+                Ok::<_, ReportError>(acc)
             })
             .try_reduce(empty, |mut a, b| {
                 a.merge(&b)?;
