@@ -1,5 +1,6 @@
 //! GPU study kernel (`shaders/study.wgsl`): the path, the condor book and
-//! every hedge program of a path in one invocation, the twin of
+//! every hedge program of a path in one invocation (or one per segment of
+//! its horizon, below), the twin of
 //! [`crate::cpu::reference::run_block`]. The host builds the run's constants and
 //! tables once ([`GpuStudy::new`]), then dispatches batches of paths and
 //! turns each path's record into the [`PathOutcome`] the CPU books report.
@@ -37,15 +38,50 @@
 //! watchdog) a dispatch is the whole batch unless a count is set: nothing to
 //! guard there, and little to overlap with the host on the same cores.
 //!
+//! # Segments of the horizon
+//! A dispatch can also run only some days of its paths' horizon: a
+//! *dispatch group* of paths then runs its horizon in segments of `d` days,
+//! one dispatch each (the first also runs day 0, where the books start; the
+//! last writes the records, which only then are copied for readback), and
+//! the kernel keeps each path's state on the device between them. So a
+//! horizon long
+//! enough that one wave of paths simulating all of it would pass the 0.5 s
+//! cap still runs in dispatches near the target. The rule:
+//! - [`GpuStudy::set_segment_days`] fixes `d` on any adapter.
+//! - By default a software adapter never segments (`d` = the horizon).
+//! - On a hardware GPU the first dispatch group runs segments of at most
+//!   [`FIRST_SEGMENT_DAYS`] days (a trading year), before anything was
+//!   timed. Each timed group then gives the rate in path-days per second
+//!   (its paths x days, over its time), hence the *budget*: the path-days
+//!   one dispatch runs in [`TARGET_DISPATCH_S`] (at most 8 times a measured
+//!   dispatch's). The paths of the next group are the budget over the whole
+//!   horizon, but not fewer than [`FIRST_DISPATCH_PATHS`]: only when the
+//!   horizon would take the paths below that floor do the days shrink
+//!   instead, to the budget over the floor (at least 1 day). A dispatch of
+//!   fewer paths than the floor (a small batch, fixed paths) is counted as
+//!   the floor when its days are chosen, since it leaves the device mostly
+//!   idle and takes about as long; paths go below the floor only when one
+//!   day of the floor is over the budget. With the paths fixed by
+//!   [`GpuStudy::set_dispatch_paths`], the days still follow the budget.
+//!
+//! The state between segments is every piece of per-path state that lives
+//! from one close to the next (the path's `y` and `v`, the bootstrap
+//! position, the path statistics, the condor slots, cash, tally and ruin
+//! flag, the signals' RSI and EMA state, and per program its ledgers, line,
+//! rungs and hedge slots), stored as the bits of each word, so the records
+//! are the same bits whatever the segmentation. It takes [`state_words`]
+//! 4-byte words a path for the run's slot counts: 35 + 9 per condor slot +
+//! per program (12 + 4 per rung + 9 per hedge slot), at most 1,683 words
+//! (6,732 bytes) at the capacities [`CAPACITY`]. The state buffer holds one
+//! dispatch group (paths per dispatch x words x 4 bytes: about 6.6 MiB at
+//! the 1,024-path floor with every slot in use) and is allocated only once a
+//! group is segmented (a 4-byte placeholder binding before), growing as
+//! larger groups are segmented.
+//!
 //! Every path's record depends only on its global path index (the kernel
-//! writes record `i` of a dispatch for path `path_offset + i`), so any split
-//! into dispatches gives the same bits (`tests/gpu_study.rs` checks it). A
-//! single path's horizon is never split: one dispatch lasts at least as long
-//! as one path takes to simulate its whole horizon, so a horizon long enough
-//! that one wave of paths passes 0.5 s on the device cannot be held under
-//! the cap by smaller dispatches (that would need segmenting the horizon
-//! into runs of days, with each path's state kept on the device between
-//! them, which is not done).
+//! writes record `i` of a dispatch for path `path_offset + i`) and not on
+//! how its horizon is segmented, so any split into dispatches gives the same
+//! bits (`tests/gpu_study.rs` checks both).
 //!
 //! # Precision
 //! The CPU books run in `f64`, the kernel in `f32` (WGSL has no portable
