@@ -483,6 +483,21 @@ impl GpuStudy {
         usize::try_from(by_binding.min(by_grid).min(u64::from(u32::MAX))).unwrap_or(usize::MAX)
     }
 
+    /// `plan` with its paths capped, when it is segmented, to what one
+    /// state buffer may hold on this device.
+    fn fit_state(&self, ctx: &GpuContext, plan: Plan) -> Plan {
+        if plan.segments(self.horizon_days) == 1 {
+            return plan;
+        }
+        let l = ctx.device.limits();
+        let bytes = l.max_storage_buffer_binding_size.min(l.max_buffer_size);
+        let cap = usize::try_from(bytes / (self.state_words as u64 * 4)).unwrap_or(usize::MAX);
+        Plan {
+            paths: plan.paths.min(cap.max(1)),
+            ..plan
+        }
+    }
+
     /// Runs global paths `first_path .. first_path + n` in dispatches of at
     /// most `batch` paths (clamped to the device limits; smaller on a
     /// hardware GPU when the dispatch size says so, see the module docs) and
@@ -610,7 +625,7 @@ impl GpuStudy {
         let mut next = paths.start;
         let horizon = self.horizon_days;
         let submit = |next: &mut u64, slot: usize, sizer: &DispatchSizer, bufs: &mut _| {
-            let plan = sizer.next(batch, hardware, horizon);
+            let plan = self.fit_state(ctx, sizer.next(batch, hardware, horizon));
             let m = (paths.end - *next).min(plan.paths as u64);
             let job = self.submit(ctx, bufs, *next, m, plan.days, slot)?;
             *next += m;
