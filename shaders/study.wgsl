@@ -1,7 +1,10 @@
 // The study kernel: one invocation per path simulates the market day by day
 // (the path kernel's arithmetic, draw for draw) and, at every close, marks
 // and trades the condor book and every hedge program on that path, then
-// writes the path's outcome record. The twin of `run_block` in
+// writes the path's outcome record. A dispatch runs one segment of closes of
+// its paths (`segment`): the whole horizon, or a run of days with the
+// path's state kept in `state` from one segment to the next, which gives the
+// same bits. The twin of `run_block` in
 // src/cpu/reference.rs and of the books in src/strategy/ (book.rs is the order of
 // operations; condor.rs, hedge.rs and signals.rs the rules). The CPU books
 // run in f64; these run in f32 with every USD amount that starts at the
@@ -148,6 +151,24 @@ struct LayerDesc {
 // The historical bootstrap series (shared/bootstrap.wgsl) when
 // params.boot_days > 0; a placeholder otherwise.
 @group(0) @binding(8) var<storage, read> boot: array<u32>;
+
+// The closes [day_begin, day_end) this dispatch runs of each of its paths:
+// close 0 is the path's start (its books initialised and the first close
+// processed), closes 1..=horizon_days the simulated days. The first segment
+// begins at 0, the last ends at horizon_days + 1 (or beyond) and writes the
+// record; an unsegmented dispatch is the segment [0, horizon_days + 1).
+struct Segment {
+    day_begin: u32,
+    day_end: u32,
+    _pad0: u32,
+    _pad1: u32,
+}
+
+@group(0) @binding(9) var<uniform> segment: Segment;
+// Every path's state between the segments of a dispatch (`save_state`,
+// word k of path i at k * params.n_paths + i); a placeholder word when the
+// dispatches are not segmented.
+@group(0) @binding(10) var<storage, read_write> state: array<u32>;
 
 // Lowest variance the VIX close is inverted to (src/model/vix, V_FLOOR).
 const V_FLOOR: f32 = 1e-4f;
@@ -299,6 +320,195 @@ fn write_record(i: u32) {
     }
 }
 
+// ------------------------------------------------- state between segments
+
+// Every piece of a path's state that lives from one close to the next, in
+// the order of `save_state` (the market of the day and the day's leg marks
+// are recomputed every close): the header below (STATE_HEADER_WORDS), then
+// 9 words per condor slot, then per recorded program its ledgers (8), line
+// (4), rungs (4 each) and hedge slots (9 each); `state_words` in
+// src/gpu/study/mod.rs counts them. f32 words are stored as their bits.
+const STATE_HEADER_WORDS: u32 = 35u;
+
+// Index of the next state word of the invocation's path.
+var<private> state_at: u32;
+
+fn put_u(w: u32) {
+    state[state_at] = w;
+    state_at = state_at + params.n_paths;
+}
+
+fn put_f(x: f32) {
+    put_u(bitcast<u32>(x));
+}
+
+fn take_u() -> u32 {
+    let w = state[state_at];
+    state_at = state_at + params.n_paths;
+    return w;
+}
+
+fn take_f() -> f32 {
+    return bitcast<f32>(take_u());
+}
+
+fn put_line_state(l: Line) {
+    put_f(l.last);
+    put_f(l.peak);
+    put_f(l.max_dd);
+    put_f(l.worst);
+}
+
+fn take_line_state() -> Line {
+    let last = take_f();
+    let peak = take_f();
+    let max_dd = take_f();
+    let worst = take_f();
+    return Line(last, peak, max_dd, worst);
+}
+
+// Stores path `i`'s state (and its bootstrap position `bp`) at the end of a
+// segment that is not the last.
+fn save_state(i: u32, bp: BootPath) {
+    state_at = i;
+    put_f(y);
+    put_f(v);
+    put_u(bp.day);
+    put_u(bp.left);
+    put_f(bp.y);
+    put_f(max_vix);
+    put_f(first_vix);
+    put_f(spx_peak);
+    put_f(spx_max_dd);
+    put_f(condor_cash);
+    put_u(condor_ruined);
+    put_u(rsi_changes);
+    put_f(rsi_prev);
+    put_f(rsi_gain);
+    put_f(rsi_loss);
+    put_u(ema_fast.count);
+    put_f(ema_fast.value);
+    put_u(ema_slow.count);
+    put_f(ema_slow.value);
+    put_u(ema_signal.count);
+    put_f(ema_signal.value);
+    put_f(macd_line);
+    for (var t = 0u; t < 9u; t = t + 1u) {
+        put_f(tally[t]);
+    }
+    put_line_state(condor_line);
+    for (var k = 0u; k < min(study.condor_slots, N_CONDORS); k = k + 1u) {
+        let c = condors[k];
+        put_u(c.live);
+        put_u(c.expiry_day);
+        put_f(c.long_put);
+        put_f(c.short_put);
+        put_f(c.short_call);
+        put_f(c.long_call);
+        put_f(c.contracts);
+        put_f(c.credit);
+        put_f(c.mark);
+    }
+    let n_slots = min(study.position_slots, N_POSITIONS);
+    let n_rungs = min(study.record_rungs, N_RUNGS);
+    for (var p = 0u; p < min(study.record_programs, N_PROGRAMS); p = p + 1u) {
+        let l = ledgers[p];
+        for (var t = 0u; t < 4u; t = t + 1u) {
+            put_f(l.main[t]);
+            put_f(l.unit[t]);
+        }
+        put_line_state(lines[p]);
+        for (var r = 0u; r < n_rungs; r = r + 1u) {
+            put_line_state(rungs[p * N_RUNGS + r]);
+        }
+        for (var k = 0u; k < n_slots; k = k + 1u) {
+            let q = positions[p * N_POSITIONS + k];
+            put_u(q.live);
+            put_u(q.layer);
+            put_u(q.instrument);
+            put_u(q.expiry_day);
+            put_u(q.close_day);
+            put_f(q.strike);
+            put_f(q.qty);
+            put_f(q.qty_unit);
+            put_f(q.mark);
+        }
+    }
+}
+
+// Loads what `save_state` stored for path `i` at the start of a segment
+// that is not the first; returns the bootstrap position.
+fn load_state(i: u32) -> BootPath {
+    state_at = i;
+    y = take_f();
+    v = take_f();
+    let bp_day = take_u();
+    let bp_left = take_u();
+    let bp_y = take_f();
+    max_vix = take_f();
+    first_vix = take_f();
+    spx_peak = take_f();
+    spx_max_dd = take_f();
+    condor_cash = take_f();
+    condor_ruined = take_u();
+    rsi_changes = take_u();
+    rsi_prev = take_f();
+    rsi_gain = take_f();
+    rsi_loss = take_f();
+    let fast_count = take_u();
+    ema_fast = Ema(fast_count, take_f());
+    let slow_count = take_u();
+    ema_slow = Ema(slow_count, take_f());
+    let signal_count = take_u();
+    ema_signal = Ema(signal_count, take_f());
+    macd_line = take_f();
+    for (var t = 0u; t < 9u; t = t + 1u) {
+        tally[t] = take_f();
+    }
+    condor_line = take_line_state();
+    for (var k = 0u; k < min(study.condor_slots, N_CONDORS); k = k + 1u) {
+        var c: Condor;
+        c.live = take_u();
+        c.expiry_day = take_u();
+        c.long_put = take_f();
+        c.short_put = take_f();
+        c.short_call = take_f();
+        c.long_call = take_f();
+        c.contracts = take_f();
+        c.credit = take_f();
+        c.mark = take_f();
+        condors[k] = c;
+    }
+    let n_slots = min(study.position_slots, N_POSITIONS);
+    let n_rungs = min(study.record_rungs, N_RUNGS);
+    for (var p = 0u; p < min(study.record_programs, N_PROGRAMS); p = p + 1u) {
+        var l: Ledgers;
+        for (var t = 0u; t < 4u; t = t + 1u) {
+            l.main[t] = take_f();
+            l.unit[t] = take_f();
+        }
+        ledgers[p] = l;
+        lines[p] = take_line_state();
+        for (var r = 0u; r < n_rungs; r = r + 1u) {
+            rungs[p * N_RUNGS + r] = take_line_state();
+        }
+        for (var k = 0u; k < n_slots; k = k + 1u) {
+            var q: Position;
+            q.live = take_u();
+            q.layer = take_u();
+            q.instrument = take_u();
+            q.expiry_day = take_u();
+            q.close_day = take_u();
+            q.strike = take_f();
+            q.qty = take_f();
+            q.qty_unit = take_f();
+            q.mark = take_f();
+            positions[p * N_POSITIONS + k] = q;
+        }
+    }
+    return BootPath(bp_day, bp_left, bp_y);
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
     @builtin(global_invocation_id) gid: vec3<u32>,
@@ -310,7 +520,52 @@ fn main(
     }
     let path = params.path_offset + i;
     let key = vec2<u32>(params.key0, params.key1);
+    let bootstrap = params.boot_days > 0u;
+    let day_end = min(segment.day_end, study.horizon_days + 1u);
+    var bp = BootPath(0u, 0u, 0.0f);
+    if (segment.day_begin == 0u) {
+        bp = start_path(key, path, bootstrap);
+    } else {
+        bp = load_state(i);
+    }
 
+    let spd = params.steps_per_day;
+    let n_prog = min(study.n_programs, N_PROGRAMS);
+    for (var d = max(segment.day_begin, 1u); d < day_end; d = d + 1u) {
+        if (bootstrap) {
+            bp = boot_step(bp, key, path, d);
+            y = bp.y;
+        } else {
+            for (var s = 0u; s < spd; s = s + 1u) {
+                let events = select(0u, event_days[d - 1u], s + 1u == spd);
+                let yv = sim_step(key, path, (d - 1u) * spd + s, events, y, v);
+                y = yv.x;
+                v = yv.y;
+            }
+        }
+        // Interest, before anything else on the day.
+        condor_cash = opaque(condor_cash * study.growth) + study.capital_growth;
+        for (var p = 0u; p < n_prog; p = p + 1u) {
+            ledgers[p].main.x = ledgers[p].main.x * study.growth;
+            ledgers[p].unit.x = ledgers[p].unit.x * study.growth;
+        }
+        if (bootstrap) {
+            set_market_history(d, boot_vix(bp.day));
+        } else {
+            set_market(d);
+        }
+        process_close(false);
+    }
+    if (day_end == study.horizon_days + 1u) {
+        write_record(i);
+    } else {
+        save_state(i, bp);
+    }
+}
+
+// Close 0 of global path `path`: the start of its path source, the books
+// initialised and the first close processed; returns the bootstrap position.
+fn start_path(key: vec2<u32>, path: u32, bootstrap: bool) -> BootPath {
     y = 0.0f;
     v = start_variance(key, path);
     condor_cash = 0.0f;
@@ -347,7 +602,6 @@ fn main(
     macd_line = 0.0f;
 
     // The path source: SVCJ steps, or the historical bootstrap.
-    let bootstrap = params.boot_days > 0u;
     var bp = BootPath(0u, 0u, 0.0f);
     if (bootstrap) {
         bp = boot_start(key, path);
@@ -360,33 +614,5 @@ fn main(
     spx_peak = spx;
     spx_max_dd = 0.0f;
     process_close(true);
-
-    let spd = params.steps_per_day;
-    let n_prog = min(study.n_programs, N_PROGRAMS);
-    for (var d = 1u; d <= study.horizon_days; d = d + 1u) {
-        if (bootstrap) {
-            bp = boot_step(bp, key, path, d);
-            y = bp.y;
-        } else {
-            for (var s = 0u; s < spd; s = s + 1u) {
-                let events = select(0u, event_days[d - 1u], s + 1u == spd);
-                let yv = sim_step(key, path, (d - 1u) * spd + s, events, y, v);
-                y = yv.x;
-                v = yv.y;
-            }
-        }
-        // Interest, before anything else on the day.
-        condor_cash = opaque(condor_cash * study.growth) + study.capital_growth;
-        for (var p = 0u; p < n_prog; p = p + 1u) {
-            ledgers[p].main.x = ledgers[p].main.x * study.growth;
-            ledgers[p].unit.x = ledgers[p].unit.x * study.growth;
-        }
-        if (bootstrap) {
-            set_market_history(d, boot_vix(bp.day));
-        } else {
-            set_market(d);
-        }
-        process_close(false);
-    }
-    write_record(i);
+    return bp;
 }

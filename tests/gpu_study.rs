@@ -260,6 +260,96 @@ fn records_do_not_depend_on_the_dispatch_split() {
     }
 }
 
+/// Records do not depend on how a path's horizon is segmented into
+/// dispatches (each path's state kept on the device between them): the same
+/// 300 paths (from path 37, 23 days, every program with its units ladder) in
+/// one dispatch of the whole horizon, in segments of 1 day, of 7 days (the
+/// last one 2 days), of the whole horizon and of more than it, and in
+/// segments of 7 days in dispatch groups of 128 paths (three groups through
+/// both staging buffers, the last one ragged), every record word the same
+/// bits; then bootstrap paths of a synthetic history the same way.
+#[test]
+#[cfg_attr(skip_gpu, ignore = "skip_gpu: VIXHEDGE_SKIP_GPU=1 at build time")]
+fn records_do_not_depend_on_the_segment_days() {
+    let ctx = gpu();
+    let mut config = Config::preset("default").expect("the default preset");
+    config.simulation.horizon_days = 23;
+    config.simulation.seed = 7;
+    let setup = StudySetup::from_config(&config, &HedgeProgram::ALL).expect("setup");
+    let (spx, vix) = crate::history_gpu::synthetic_series(3000);
+    let series = vixhedge::shared::bootstrap::BootstrapSeries::new(&spx, &vix, 21.0);
+    let boot = StudySetup::from_config(&config, &HedgeProgram::ALL)
+        .expect("setup")
+        .with_bootstrap(series);
+    let (first, n) = (37, 300);
+    let bits = |r: &[f32]| r.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    for (name, setup) in [("model", &setup), ("bootstrap", &boot)] {
+        let study = GpuStudy::new(ctx, setup).expect("building the study kernel");
+        let shape = study.shape();
+        assert!(shape.programs == 8 && shape.rungs == 5, "{shape:?}");
+        let run = |dispatch: Option<usize>, days: Option<u32>| {
+            study.set_dispatch_paths(dispatch);
+            study.set_segment_days(days);
+            study
+                .run_records(ctx, first, n, n)
+                .expect("running the study kernel")
+        };
+        let whole = run(Some(n), None);
+        let words = study.layout().words();
+        assert_eq!(whole.len(), n * words);
+        // The paths traded: the records are not trivially equal.
+        let opened: f32 = whole.chunks_exact(words).map(|r| r[6]).sum();
+        assert!(opened > n as f32, "{name}: {opened} condors opened");
+        for (dispatch, days) in [
+            (Some(n), Some(1)),
+            (Some(n), Some(7)),
+            (Some(n), Some(23)),
+            (Some(n), Some(1000)),
+            (Some(128), Some(7)),
+        ] {
+            let split = run(dispatch, days);
+            assert!(
+                bits(&split) == bits(&whole),
+                "{name}: segments of {days:?} days in dispatches of {dispatch:?} paths changed the records"
+            );
+        }
+        // The records reduced on the device, segmented and in three
+        // dispatch groups, give the host's accumulator of the whole run.
+        let lines = vixhedge::report::LineSet::new(&HedgeProgram::ALL, &config.hedge.units_ladder)
+            .expect("the lines");
+        let map = vixhedge::study::lines::LineMap::new(&lines, &setup.spec).expect("the line map");
+        let layout = vixhedge::report::StudyLayout {
+            lines,
+            regimes: config.regimes.clone(),
+            capital: config.condor.capital,
+            horizon_days: config.simulation.horizon_days,
+        };
+        let sources = map.sources(study.layout());
+        let mut host = vixhedge::report::StudyAccumulator::new(layout.clone()).unwrap();
+        vixhedge::cpu::reduce::reduce_records(&mut host, first, &whole, words, &sources).unwrap();
+        let reduction =
+            vixhedge::gpu::GpuReduction::new(ctx, layout, &sources, words).expect("the reduction");
+        study.set_dispatch_paths(Some(128));
+        study.set_segment_days(Some(7));
+        study
+            .run_reduced(ctx, first, n, n, std::slice::from_ref(&reduction), |_| {})
+            .expect("the reduced run");
+        let device = reduction.take(ctx).expect("reading the accumulator");
+        assert_eq!(host.invalid_paths(), 0);
+        assert_eq!(device.all().paths(), n as u64);
+        // Equal where f32 division is correctly rounded (see tests/reduce.rs).
+        if bit_exact(ctx) {
+            assert!(
+                device == host,
+                "{name}: the device accumulator differs from the host's"
+            );
+        }
+        // Taking clears it.
+        let empty = reduction.take(ctx).expect("reading it again");
+        assert_eq!(empty.all().paths(), 0);
+    }
+}
+
 /// Ruin on both backends: each condor sized to put the whole equity at risk
 /// (`risk_fraction = 1`), so about a tenth of the paths wipe the book out
 /// within 63 days. Ruined lines stop at zero with a drawdown of exactly 1 and

@@ -66,7 +66,7 @@ fn model_facts_agree_between_backends() {
 
 /// A synthetic daily history (no file needed): a VIX that mean-reverts with
 /// spikes and an SPX that falls when it rises.
-fn synthetic_series(days: usize) -> (Vec<f64>, Vec<f64>) {
+pub(crate) fn synthetic_series(days: usize) -> (Vec<f64>, Vec<f64>) {
     let mut rng = crate::util::gpu::SplitMix(0x0b00_75ad);
     let (mut s, mut lv) = (2500.0f64, 18f64.ln());
     let (mut spx, mut vix) = (Vec::new(), Vec::new());

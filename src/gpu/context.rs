@@ -71,9 +71,9 @@ pub struct GpuContext {
     pub int64: bool,
     /// The study pipeline, compiled on first use (see [`Self::study_kernel`]).
     study: std::sync::OnceLock<Kernel>,
-    /// Held while the study pipeline compiles, so concurrent callers wait for
+    /// Held while a kept pipeline compiles, so concurrent callers wait for
     /// one compilation instead of starting their own.
-    study_compiling: std::sync::Mutex<()>,
+    compiling: std::sync::Mutex<()>,
     /// The reduction pipeline (`shaders/reduce.wgsl`), compiled on first use
     /// (see [`Self::reduce_kernel`]).
     reduce: std::sync::OnceLock<Kernel>,
@@ -151,7 +151,7 @@ impl GpuContext {
             adapter_info,
             int64,
             study: std::sync::OnceLock::new(),
-            study_compiling: std::sync::Mutex::new(()),
+            compiling: std::sync::Mutex::new(()),
             reduce: std::sync::OnceLock::new(),
             failure,
         })
@@ -211,23 +211,11 @@ impl GpuContext {
         &self,
         build: impl FnOnce() -> Result<Kernel, GpuError>,
     ) -> Result<&Kernel, GpuError> {
-        if let Some(k) = self.study.get() {
-            return Ok(k);
-        }
-        let _guard = self
-            .study_compiling
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(k) = self.study.get() {
-            return Ok(k);
-        }
-        let kernel = build()?;
-        Ok(self.study.get_or_init(|| kernel))
+        self.kept(&self.study, build)
     }
 
-    /// The reduction kernel's pipeline on this device, built by `build` the
-    /// first time and kept (it compiles in a moment, so concurrent first
-    /// callers share the study kernel's lock).
+    /// The reduction kernel's pipeline on this device (`shaders/reduce.wgsl`),
+    /// built and kept as [`Self::study_kernel`] is.
     ///
     /// # Errors
     /// What `build` returns; a later call tries again.
@@ -235,18 +223,28 @@ impl GpuContext {
         &self,
         build: impl FnOnce() -> Result<Kernel, GpuError>,
     ) -> Result<&Kernel, GpuError> {
-        if let Some(k) = self.reduce.get() {
+        self.kept(&self.reduce, build)
+    }
+
+    /// The kernel in `cell`, built by `build` under the compile lock the
+    /// first time.
+    fn kept<'a>(
+        &self,
+        cell: &'a std::sync::OnceLock<Kernel>,
+        build: impl FnOnce() -> Result<Kernel, GpuError>,
+    ) -> Result<&'a Kernel, GpuError> {
+        if let Some(k) = cell.get() {
             return Ok(k);
         }
         let _guard = self
-            .study_compiling
+            .compiling
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(k) = self.reduce.get() {
+        if let Some(k) = cell.get() {
             return Ok(k);
         }
         let kernel = build()?;
-        Ok(self.reduce.get_or_init(|| kernel))
+        Ok(cell.get_or_init(|| kernel))
     }
 
     /// The device limits (equal to the adapter's).

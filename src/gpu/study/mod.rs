@@ -1,6 +1,7 @@
 //! GPU study kernel (`shaders/study.wgsl`): the path, the condor book and
-//! every hedge program of a path in one invocation, the twin of
-//! [`crate::cpu::reference::run_block`]. The host builds the run's constants and
+//! every hedge program of a path in one invocation (or one per segment of
+//! its horizon, below), the twin of [`crate::cpu::study`] (and of the f64
+//! books' [`crate::cpu::reference::run_block`] within tolerances). The host builds the run's constants and
 //! tables once ([`GpuStudy::new`]), then dispatches batches of paths and
 //! turns each path's record into the [`PathOutcome`] the CPU books report.
 //!
@@ -18,6 +19,12 @@
 //! every program). The second staging buffer is what the overlap costs: one
 //! more batch of records in host-visible memory (about 64 MiB at 2^16 paths),
 //! three batches in all against two before.
+//!
+//! [`GpuStudy::run_reduced`] sizes and segments its dispatches the same way,
+//! but queues the reduction kernel ([`crate::gpu::reduce`]) behind each
+//! dispatch group's last segment instead of the copy, so no record leaves the
+//! device; it waits for each group before submitting the next (the host has
+//! nothing to convert meanwhile).
 //!
 //! On a hardware GPU a dispatch carries an adaptive count of paths (unless
 //! [`GpuStudy::set_dispatch_paths`] fixes one), sized from measured dispatch
@@ -37,15 +44,50 @@
 //! watchdog) a dispatch is the whole batch unless a count is set: nothing to
 //! guard there, and little to overlap with the host on the same cores.
 //!
+//! # Segments of the horizon
+//! A dispatch can also run only some days of its paths' horizon: a
+//! *dispatch group* of paths then runs its horizon in segments of `d` days,
+//! one dispatch each (the first also runs day 0, where the books start; the
+//! last writes the records, which only then are copied for readback), and
+//! the kernel keeps each path's state on the device between them. So a
+//! horizon long
+//! enough that one wave of paths simulating all of it would pass the 0.5 s
+//! cap still runs in dispatches near the target. The rule:
+//! - [`GpuStudy::set_segment_days`] fixes `d` on any adapter.
+//! - By default a software adapter never segments (`d` = the horizon).
+//! - On a hardware GPU the first dispatch group runs segments of at most
+//!   [`FIRST_SEGMENT_DAYS`] days (a trading year), before anything was
+//!   timed. Each timed group then gives the rate in path-days per second
+//!   (its paths x days, over its time), hence the *budget*: the path-days
+//!   one dispatch runs in [`TARGET_DISPATCH_S`] (at most 8 times a measured
+//!   dispatch's). The paths of the next group are the budget over the whole
+//!   horizon, but not fewer than [`FIRST_DISPATCH_PATHS`]: only when the
+//!   horizon would take the paths below that floor do the days shrink
+//!   instead, to the budget over the floor (at least 1 day). A dispatch of
+//!   fewer paths than the floor (a small batch, fixed paths) is counted as
+//!   the floor when its days are chosen, since it leaves the device mostly
+//!   idle and takes about as long; paths go below the floor only when one
+//!   day of the floor is over the budget. With the paths fixed by
+//!   [`GpuStudy::set_dispatch_paths`], the days still follow the budget.
+//!
+//! The state between segments is every piece of per-path state that lives
+//! from one close to the next (the path's `y` and `v`, the bootstrap
+//! position, the path statistics, the condor slots, cash, tally and ruin
+//! flag, the signals' RSI and EMA state, and per program its ledgers, line,
+//! rungs and hedge slots), stored as the bits of each word, so the records
+//! are the same bits whatever the segmentation. It takes [`state_words`]
+//! 4-byte words a path for the run's slot counts: 35 + 9 per condor slot +
+//! per program (12 + 4 per rung + 9 per hedge slot), at most 1,683 words
+//! (6,732 bytes) at the capacities [`CAPACITY`]. The state buffer holds one
+//! dispatch group (paths per dispatch x words x 4 bytes: about 6.6 MiB at
+//! the 1,024-path floor with every slot in use) and is allocated only once a
+//! group is segmented (a 4-byte placeholder binding before), growing as
+//! larger groups are segmented.
+//!
 //! Every path's record depends only on its global path index (the kernel
-//! writes record `i` of a dispatch for path `path_offset + i`), so any split
-//! into dispatches gives the same bits (`tests/gpu_study.rs` checks it). A
-//! single path's horizon is never split: one dispatch lasts at least as long
-//! as one path takes to simulate its whole horizon, so a horizon long enough
-//! that one wave of paths passes 0.5 s on the device cannot be held under
-//! the cap by smaller dispatches (that would need segmenting the horizon
-//! into runs of days, with each path's state kept on the device between
-//! them, which is not done).
+//! writes record `i` of a dispatch for path `path_offset + i`) and not on
+//! how its horizon is segmented, so any split into dispatches gives the same
+//! bits (`tests/gpu_study.rs` checks both).
 //!
 //! # Precision
 //! The CPU books run in `f64`, the kernel in `f32` (WGSL has no portable
@@ -78,6 +120,9 @@ use crate::strategy::book::PathOutcome;
 use crate::study::kernel::{KernelInputs, LayerDesc, ProgramDesc, RecordLayout, StudyParams};
 use crate::study::StudySetup;
 
+mod sizer;
+use sizer::{DispatchSizer, Plan};
+
 pub use crate::study::kernel::{StudyShape, CAPACITY, MAX_VXTH_LEVELS};
 
 /// The study kernel's full WGSL source: one for every run (its arrays have
@@ -100,66 +145,34 @@ pub const TARGET_DISPATCH_S: f64 = 0.25;
 /// dispatch was timed.
 pub const FIRST_DISPATCH_PATHS: usize = 16 * WORKGROUP_SIZE as usize;
 
-/// The most an adaptive dispatch grows after one timed dispatch.
-const MAX_GROWTH: usize = 8;
+/// Days of the horizon one dispatch of a study's first dispatch group runs
+/// on a hardware GPU, before any dispatch was timed (one trading year;
+/// a longer horizon is segmented from the start).
+pub const FIRST_SEGMENT_DAYS: u32 = 252;
 
-/// How many paths a dispatch of the study carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct DispatchSizer {
-    /// Paths of the next full dispatch, a multiple of [`WORKGROUP_SIZE`].
-    paths: usize,
-    /// Set by [`GpuStudy::set_dispatch_paths`]: no adapting, on every adapter.
-    fixed: bool,
+/// 4-byte words of one path's state between segments (what `save_state` in
+/// `shaders/study.wgsl` stores) for a run of `shape`: 35 header words (the
+/// path, the bootstrap position, the path statistics, the condor cash, the
+/// signals, the condor tally and the condor line), 9 words per condor slot,
+/// and per program 12 (ledgers and line), 4 per rung and 9 per hedge slot.
+/// At the capacities [`CAPACITY`]: 1,683 words, 6,732 bytes.
+#[must_use]
+pub fn state_words(shape: StudyShape) -> usize {
+    let c = |n: u32, cap: u32| n.min(cap) as usize;
+    let programs = c(shape.programs, CAPACITY.programs);
+    let rungs = c(shape.rungs, CAPACITY.rungs);
+    let positions = c(shape.positions, CAPACITY.positions);
+    35 + 9 * c(shape.condors, CAPACITY.condors) + programs * (12 + 4 * rungs + 9 * positions)
 }
 
-impl DispatchSizer {
-    const fn adaptive() -> Self {
-        Self {
-            paths: FIRST_DISPATCH_PATHS,
-            fixed: false,
-        }
-    }
-
-    /// `paths` rounded up to whole workgroups, fixed.
-    fn fixed(paths: usize) -> Self {
-        let wg = WORKGROUP_SIZE as usize;
-        Self {
-            paths: paths.max(1).div_ceil(wg).saturating_mul(wg),
-            fixed: true,
-        }
-    }
-
-    /// Paths of the next dispatch of a batch of `batch` paths: the whole
-    /// batch on a software adapter unless fixed.
-    fn next(&self, batch: usize, hardware: bool) -> usize {
-        if self.fixed || hardware {
-            self.paths.min(batch).max(1)
-        } else {
-            batch.max(1)
-        }
-    }
-
-    /// Learns from a dispatch of `paths` paths that took at most `seconds`.
-    /// A dispatch smaller than the current size (the ragged end of a run)
-    /// within the target says nothing about a full one and is ignored; one
-    /// over the target shrinks the size whatever its paths.
-    fn observe(&mut self, paths: usize, seconds: f64) {
-        if self.fixed || paths == 0 || seconds.is_nan() || seconds <= 0.0 {
-            return;
-        }
-        if paths < self.paths && seconds <= TARGET_DISPATCH_S {
-            return;
-        }
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            clippy::cast_precision_loss,
-            reason = "a path count, positive and clamped below"
-        )]
-        let want = (TARGET_DISPATCH_S / seconds * paths as f64).min(usize::MAX as f64) as usize;
-        let wg = WORKGROUP_SIZE as usize;
-        self.paths = (want.min(paths.saturating_mul(MAX_GROWTH)) / wg).max(1) * wg;
-    }
+/// The per-dispatch uniform of the segment of closes a dispatch runs
+/// (`Segment` in `shaders/study.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct SegmentParams {
+    day_begin: u32,
+    day_end: u32,
+    pad: [u32; 2],
 }
 
 /// The study kernel of one run: pipeline, tables and constant buffers.
@@ -169,6 +182,10 @@ pub struct GpuStudy {
     tables: GpuTables,
     sim: SimParams,
     layout: RecordLayout,
+    /// Trading days after day 0 ([`StudyParams::horizon_days`]).
+    horizon_days: u32,
+    /// [`state_words`] of the run's shape.
+    state_words: usize,
     bufs: Vec<wgpu::Buffer>,
     /// Nanoseconds spent in each [`StudyPhases`] part since creation.
     phase_ns: [AtomicU64; 3],
@@ -186,9 +203,14 @@ struct BatchBuffers {
     /// Paths they hold.
     paths: usize,
     sim_buf: wgpu::Buffer,
+    /// The uniform of the segment of closes a dispatch runs.
+    seg_buf: wgpu::Buffer,
     rec_buf: wgpu::Buffer,
     /// Mappable copies of the records, used in turn by successive dispatches.
     staging: [wgpu::Buffer; 2],
+    /// The paths' state between segments, and the paths it holds: a
+    /// placeholder word (0 paths) until a dispatch group is segmented.
+    state: (wgpu::Buffer, usize),
     group: wgpu::BindGroup,
 }
 
@@ -196,6 +218,8 @@ struct BatchBuffers {
 struct InFlight {
     /// Paths it runs.
     paths: u64,
+    /// Its paths and the days of each of its dispatches.
+    plan: Plan,
     /// The staging buffer its records are copied to.
     slot: usize,
     /// When the host began submitting it.
@@ -289,6 +313,8 @@ impl GpuStudy {
             tables,
             sim: inputs.sim,
             layout: inputs.layout.clone(),
+            horizon_days: inputs.study.horizon_days,
+            state_words: state_words(inputs.layout.shape),
             bufs,
             phase_ns: Default::default(),
             batch_buffers: Mutex::new(None),
@@ -302,11 +328,34 @@ impl GpuStudy {
     /// GPU, starting again from [`FIRST_DISPATCH_PATHS`]; the whole batch
     /// on a software adapter). The records do not depend on it.
     pub fn set_dispatch_paths(&self, paths: Option<usize>) {
-        *self
-            .dispatch
+        let mut sizer = self.sizer();
+        *sizer = DispatchSizer {
+            days: sizer.days,
+            ..paths.map_or_else(DispatchSizer::adaptive, DispatchSizer::fixed)
+        };
+    }
+
+    /// Sets the days of the horizon every later dispatch runs of its paths,
+    /// on every adapter: `Some(d)` fixes them at `d` (at least 1, at most
+    /// the horizon), so a dispatch group of paths runs in `ceil(horizon /
+    /// d)` dispatches with each path's state kept on the device between
+    /// them; `None` restores the default (the whole horizon on a software
+    /// adapter, adaptive on a hardware GPU; see the module docs). The
+    /// records do not depend on it.
+    pub fn set_segment_days(&self, days: Option<u32>) {
+        self.sizer().days = days.map(|d| d.max(1));
+    }
+
+    fn sizer(&self) -> std::sync::MutexGuard<'_, DispatchSizer> {
+        self.dispatch
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) =
-            paths.map_or_else(DispatchSizer::adaptive, DispatchSizer::fixed);
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// 4-byte words of one path's state between segments ([`state_words`]).
+    #[must_use]
+    pub fn state_words(&self) -> usize {
+        self.state_words
     }
 
     /// The per-batch buffers and bind group for batches of up to `paths` paths.
@@ -327,22 +376,77 @@ impl GpuStudy {
         );
         let staging = ["vixhedge.study.staging.0", "vixhedge.study.staging.1"]
             .map(|label| buffer(ctx, label, out_bytes, U::MAP_READ | U::COPY_DST));
+        let seg_buf = buffer(
+            ctx,
+            "vixhedge.study.segment",
+            std::mem::size_of::<SegmentParams>() as u64,
+            U::UNIFORM | U::COPY_DST,
+        );
+        let state = self.state_buffer(ctx, 0);
+        let group = self.bind_group(ctx, &sim_buf, &rec_buf, &seg_buf, &state);
+        BatchBuffers {
+            paths,
+            sim_buf,
+            seg_buf,
+            rec_buf,
+            staging,
+            state: (state, 0),
+            group,
+        }
+    }
+
+    /// The state buffer of `paths` paths (a placeholder word for 0).
+    fn state_buffer(&self, ctx: &GpuContext, paths: usize) -> wgpu::Buffer {
+        let bytes = (paths * self.state_words * 4).max(4) as u64;
+        buffer(
+            ctx,
+            "vixhedge.study.state",
+            bytes,
+            wgpu::BufferUsages::STORAGE,
+        )
+    }
+
+    fn bind_group(
+        &self,
+        ctx: &GpuContext,
+        sim_buf: &wgpu::Buffer,
+        rec_buf: &wgpu::Buffer,
+        seg_buf: &wgpu::Buffer,
+        state: &wgpu::Buffer,
+    ) -> wgpu::BindGroup {
         let b = &self.bufs;
-        let group = bind_group(
+        bind_group(
             ctx,
             LABEL,
             &self.kernel.layout,
             &[
-                &sim_buf, &rec_buf, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6],
+                sim_buf, rec_buf, &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &b[6], seg_buf, state,
             ],
-        );
-        BatchBuffers {
-            paths,
-            sim_buf,
-            rec_buf,
-            staging,
-            group,
+        )
+    }
+
+    /// Makes `bufs`' state buffer hold at least `paths` paths (a dispatch
+    /// group in flight keeps the buffer it was bound to).
+    fn reserve_state(
+        &self,
+        ctx: &GpuContext,
+        bufs: &mut BatchBuffers,
+        paths: usize,
+    ) -> Result<(), GpuError> {
+        if bufs.state.1 >= paths {
+            return Ok(());
         }
+        let (state, err) = with_error_scopes(&ctx.device, || self.state_buffer(ctx, paths));
+        if let Some(message) = err {
+            return Err(GpuError::Allocation {
+                what: "the study's segment state",
+                bytes: (paths * self.state_words * 4) as u64,
+                message,
+            });
+        }
+        bufs.group = self.bind_group(ctx, &bufs.sim_buf, &bufs.rec_buf, &bufs.seg_buf, &state);
+        bufs.state = (state, paths);
+        Ok(())
     }
 
     /// Where the time of every batch since creation went.
@@ -384,6 +488,21 @@ impl GpuStudy {
         let dim = u64::from(l.max_compute_workgroups_per_dimension);
         let by_grid = dim * dim * u64::from(WORKGROUP_SIZE);
         usize::try_from(by_binding.min(by_grid).min(u64::from(u32::MAX))).unwrap_or(usize::MAX)
+    }
+
+    /// `plan` with its paths capped, when it is segmented, to what one
+    /// state buffer may hold on this device.
+    fn fit_state(&self, ctx: &GpuContext, plan: Plan) -> Plan {
+        if plan.segments(self.horizon_days) == 1 {
+            return plan;
+        }
+        let l = ctx.device.limits();
+        let bytes = l.max_storage_buffer_binding_size.min(l.max_buffer_size);
+        let cap = usize::try_from(bytes / (self.state_words as u64 * 4)).unwrap_or(usize::MAX);
+        Plan {
+            paths: plan.paths.min(cap.max(1)),
+            ..plan
+        }
     }
 
     /// Runs global paths `first_path .. first_path + n` in dispatches of at
@@ -473,37 +592,28 @@ impl GpuStudy {
         let end = self.path_end(first_path, n)?;
         let batch = batch.clamp(1, self.max_batch_paths(ctx)).min(n);
         let mut cached = self.buffers_for(ctx, batch)?;
-        let bufs = cached.as_ref().expect("just set");
+        let bufs = cached.as_mut().expect("just set");
         let hardware = ctx.is_hardware();
         let mut sizer = self
             .dispatch
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let horizon = self.horizon_days;
         let mut t = Instant::now();
         let mut next = first_path;
         let result = (|| {
             while next < end {
-                let m = (end - next).min(sizer.next(batch, hardware) as u64);
-                #[expect(clippy::cast_possible_truncation, reason = "range checked above")]
-                let sim = self.sim.for_batch(next as u32, m as u32);
-                let submitted = Instant::now();
-                let mut last = submit_paths(
-                    ctx,
-                    LABEL,
-                    &self.kernel.pipeline,
-                    &[(0, &bufs.group), (TABLES_GROUP, self.tables.bind_group())],
-                    &[(&bufs.sim_buf, bytemuck::bytes_of(&sim))],
-                    m,
-                    WORKGROUP_SIZE,
-                )?;
+                let plan = self.fit_state(ctx, sizer.next(batch, hardware, horizon));
+                let m = (end - next).min(plan.paths as u64);
+                let (mut last, plan, submitted) =
+                    self.submit_segments(ctx, bufs, next, m, plan.days)?;
                 for r in reductions {
                     if let Some(index) = r.submit(ctx, &bufs.rec_buf, 0, next, m)? {
                         last = index;
                     }
                 }
                 wait(ctx, &last)?;
-                #[expect(clippy::cast_possible_truncation, reason = "at most a batch")]
-                sizer.observe(m as usize, submitted.elapsed().as_secs_f64());
+                sizer.observe(plan, horizon, submitted.elapsed().as_secs_f64());
                 self.lap(0, &mut t);
                 ctx.check()?;
                 next += m;
@@ -575,7 +685,7 @@ impl GpuStudy {
         let end = self.path_end(first_path, n)?;
         let batch = batch.clamp(1, self.max_batch_paths(ctx)).min(n);
         let mut cached = self.buffers_for(ctx, batch)?;
-        let bufs = cached.as_ref().expect("just set");
+        let bufs = cached.as_mut().expect("just set");
         let result = self.dispatches(ctx, bufs, first_path..end, batch, &mut on_batch, &mut take);
         if let Err(e) = result {
             // A staging buffer may be left mapped or a copy in flight: the
@@ -592,7 +702,7 @@ impl GpuStudy {
     fn dispatches(
         &self,
         ctx: &GpuContext,
-        bufs: &BatchBuffers,
+        bufs: &mut BatchBuffers,
         paths: std::ops::Range<u64>,
         batch: usize,
         on_batch: &mut impl FnMut(usize),
@@ -605,22 +715,23 @@ impl GpuStudy {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut t = Instant::now();
         let mut next = paths.start;
-        let submit = |next: &mut u64, slot: usize, sizer: &DispatchSizer| {
-            let m = (paths.end - *next).min(sizer.next(batch, hardware) as u64);
-            let job = self.submit(ctx, bufs, *next, m, slot)?;
+        let horizon = self.horizon_days;
+        let submit = |next: &mut u64, slot: usize, sizer: &DispatchSizer, bufs: &mut _| {
+            let plan = self.fit_state(ctx, sizer.next(batch, hardware, horizon));
+            let m = (paths.end - *next).min(plan.paths as u64);
+            let job = self.submit(ctx, bufs, *next, m, plan.days, slot)?;
             *next += m;
             Ok::<_, GpuError>(job)
         };
-        let mut pending = Some(submit(&mut next, 0, &sizer)?);
+        let mut pending = Some(submit(&mut next, 0, &sizer, bufs)?);
         while let Some(job) = pending.take() {
-            // The next dispatch goes in before this one is read back, so the
-            // device works while the host maps and converts.
+            // The next dispatch group goes in before this one is read back,
+            // so the device works while the host maps and converts.
             if next < paths.end {
-                pending = Some(submit(&mut next, 1 - job.slot, &sizer)?);
+                pending = Some(submit(&mut next, 1 - job.slot, &sizer, bufs)?);
             }
             wait(ctx, &job.dispatch)?;
-            #[expect(clippy::cast_possible_truncation, reason = "at most a batch")]
-            sizer.observe(job.paths as usize, job.submitted.elapsed().as_secs_f64());
+            sizer.observe(job.plan, horizon, job.submitted.elapsed().as_secs_f64());
             self.lap(0, &mut t);
             let len = job.paths * self.layout.words() as u64 * 4;
             let staging = &bufs.staging[job.slot];
@@ -642,31 +753,20 @@ impl GpuStudy {
         Ok(())
     }
 
-    /// Submits the dispatch of paths `start .. start + m` and the copy of
-    /// its records to staging buffer `slot`, without waiting.
+    /// Submits the dispatch group of paths `start .. start + m`, its
+    /// horizon in segments of `days` days (one dispatch each, the first
+    /// also running close 0), and the copy of its records to staging buffer
+    /// `slot` after the last segment, without waiting.
     fn submit(
         &self,
         ctx: &GpuContext,
-        bufs: &BatchBuffers,
+        bufs: &mut BatchBuffers,
         start: u64,
         m: u64,
+        days: u32,
         slot: usize,
     ) -> Result<InFlight, GpuError> {
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "range checked by the caller"
-        )]
-        let sim = self.sim.for_batch(start as u32, m as u32);
-        let submitted = Instant::now();
-        let dispatch = submit_paths(
-            ctx,
-            LABEL,
-            &self.kernel.pipeline,
-            &[(0, &bufs.group), (TABLES_GROUP, self.tables.bind_group())],
-            &[(&bufs.sim_buf, bytemuck::bytes_of(&sim))],
-            m,
-            WORKGROUP_SIZE,
-        )?;
+        let (dispatch, plan, submitted) = self.submit_segments(ctx, bufs, start, m, days)?;
         let len = m * self.layout.words() as u64 * 4;
         let (copy, err) = with_error_scopes(&ctx.device, || {
             let mut enc = ctx
@@ -685,11 +785,70 @@ impl GpuStudy {
         }
         Ok(InFlight {
             paths: m,
+            plan,
             slot,
             submitted,
             dispatch,
             copy,
         })
+    }
+
+    /// Submits the dispatch group of paths `start .. start + m`, its
+    /// horizon in segments of `days` days (one dispatch each, the first
+    /// also running close 0), without waiting; returns the last segment's
+    /// submission, the group's plan and when its first dispatch was
+    /// submitted (after any allocation of the state buffer).
+    fn submit_segments(
+        &self,
+        ctx: &GpuContext,
+        bufs: &mut BatchBuffers,
+        start: u64,
+        m: u64,
+        days: u32,
+    ) -> Result<(wgpu::SubmissionIndex, Plan, Instant), GpuError> {
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "range checked by the caller"
+        )]
+        let (sim, paths) = (self.sim.for_batch(start as u32, m as u32), m as usize);
+        let plan = Plan { paths, days };
+        let closes = self.horizon_days + 1;
+        let segments = plan.segments(self.horizon_days);
+        if segments > 1 {
+            self.reserve_state(ctx, bufs, paths)?;
+        }
+        let submitted = Instant::now();
+        let mut dispatch = None;
+        for k in 0..segments {
+            // Close 0 and days 1..=days, then `days` days a segment; the last
+            // ends at the horizon.
+            let (day_begin, day_end) = if segments == 1 {
+                (0, closes)
+            } else {
+                (
+                    if k == 0 { 0 } else { k * days + 1 },
+                    ((k + 1) * days + 1).min(closes),
+                )
+            };
+            let seg = SegmentParams {
+                day_begin,
+                day_end,
+                pad: [0; 2],
+            };
+            dispatch = Some(submit_paths(
+                ctx,
+                LABEL,
+                &self.kernel.pipeline,
+                &[(0, &bufs.group), (TABLES_GROUP, self.tables.bind_group())],
+                &[
+                    (&bufs.sim_buf, bytemuck::bytes_of(&sim)),
+                    (&bufs.seg_buf, bytemuck::bytes_of(&seg)),
+                ],
+                m,
+                WORKGROUP_SIZE,
+            )?);
+        }
+        Ok((dispatch.expect("at least one segment"), plan, submitted))
     }
 }
 
@@ -730,6 +889,8 @@ fn compile(ctx: &GpuContext) -> Result<&Kernel, GpuError> {
                 storage_entry(6, true, std::mem::size_of::<LayerDesc>()),
                 storage_entry(7, true, 4),
                 storage_entry(8, true, 4),
+                wgpu_uniform(9, std::mem::size_of::<SegmentParams>()),
+                storage_entry(10, false, 4),
             ],
             true,
             wgpu::PipelineCompilationOptions {
@@ -742,55 +903,17 @@ fn compile(ctx: &GpuContext) -> Result<&Kernel, GpuError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{DispatchSizer, FIRST_DISPATCH_PATHS, TARGET_DISPATCH_S};
-
-    const WG: usize = super::WORKGROUP_SIZE as usize;
+    use super::{state_words, StudyShape, CAPACITY};
 
     #[test]
-    fn an_adaptive_dispatch_grows_at_most_eightfold_and_aims_at_the_target() {
-        let mut s = DispatchSizer::adaptive();
-        assert_eq!(s.next(1 << 20, true), FIRST_DISPATCH_PATHS);
-        // Fast: growth is capped.
-        s.observe(FIRST_DISPATCH_PATHS, 1e-3);
-        assert_eq!(s.paths, 8 * FIRST_DISPATCH_PATHS);
-        // 1e5 paths a second: 25,000 paths, rounded down to workgroups.
-        s.observe(s.paths, s.paths as f64 / 1e5);
-        assert_eq!(s.paths, 25_000 / WG * WG);
-        // Never above the batch.
-        assert_eq!(s.next(1000, true), 1000);
-        // Slow: shrinks at once, to one workgroup at least.
-        s.observe(s.paths, 100.0);
-        assert_eq!(s.paths, WG);
-        const { assert!(TARGET_DISPATCH_S < 0.5) };
-    }
-
-    #[test]
-    fn a_ragged_dispatch_only_shrinks_the_size() {
-        let mut s = DispatchSizer::adaptive();
-        s.paths = 64 * WG;
-        // A small dispatch within the target is ignored...
-        s.observe(3 * WG, 0.2);
-        assert_eq!(s.paths, 64 * WG);
-        // ...one over it is not.
-        s.observe(3 * WG, 1.0);
-        assert_eq!(s.paths, WG);
-        // Nonsense timings change nothing.
-        let before = s;
-        s.observe(WG, 0.0);
-        s.observe(WG, f64::NAN);
-        assert_eq!(s, before);
-    }
-
-    #[test]
-    fn a_software_adapter_dispatches_whole_batches_unless_fixed() {
-        let s = DispatchSizer::adaptive();
-        assert_eq!(s.next(10_000, false), 10_000);
-        let f = DispatchSizer::fixed(100);
-        assert_eq!(f.paths, 2 * WG);
-        assert_eq!((f.next(10_000, false), f.next(10_000, true)), (128, 128));
-        assert_eq!(f.next(100, false), 100);
-        let mut g = f;
-        g.observe(128, 100.0);
-        assert_eq!(g, f);
+    fn the_state_of_a_path_is_counted_word_by_word() {
+        assert_eq!(state_words(CAPACITY), 1683);
+        let one = StudyShape {
+            programs: 1,
+            condors: 1,
+            positions: 1,
+            rungs: 1,
+        };
+        assert_eq!(state_words(one), 35 + 9 + 12 + 4 + 9);
     }
 }
