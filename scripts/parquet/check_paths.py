@@ -10,13 +10,15 @@ hedge premium and payoff of every line; max and first VIX, SPX return and max
 drawdown), over all paths and per regime:
 
 - exactly: the column's values summed as the reductions sum them (each value
-  rounded once to a multiple of 2^-48, as a fraction of capital for the USD
-  columns, and added as integers) reproduce the summary's mean bit for bit;
+  taken as an f32, the USD columns divided by the capital in f32, then
+  rounded once to a multiple of 2^-48 and added as integers) reproduce the
+  summary's mean bit for bit;
 - and as a data-frame user computes it: the pandas and polars column means
   (float64 sums) agree with the summary within 2^-49 of the grid unit (the
   most the once-rounded values can move a mean: 1.8e-15 for fractions,
-  1.8e-9 USD for the USD columns on a capital of 10^6 USD) plus 1e-12
-  relative (float64 summation of a few thousand values).
+  1.8e-9 USD for the USD columns on a capital of 10^6 USD), plus, for the
+  USD columns, 2^-24 of the mean absolute value (the f32 division), plus
+  1e-12 relative (float64 summation of a few thousand values).
 
 SHARD_DIRS: `run --shard I/N --export-paths` directories of the same study;
 their rows, read as one dataset, must be the run's rows exactly.
@@ -27,6 +29,7 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow.parquet as pq
@@ -41,16 +44,22 @@ def fail(msg):
 
 
 def exact_mean(values, divide=1.0, scale_back=1.0):
-    """The reductions' mean: sum of round-half-even(x / divide * 2^48) as an
-    integer, converted once to float, over 2^48, over n, times scale_back."""
-    total = sum(round((float(x) / divide) * SCALE) for x in values)
+    """The reductions' mean: sum of round-half-even(f32(x) / f32(divide) *
+    2^48) (the division in f32, none when divide is 1) as an integer,
+    converted once to float, over 2^48, over n, times scale_back."""
+    x = np.asarray(values, dtype=np.float32)
+    if divide != 1.0:
+        x = x / np.float32(divide)
+    total = sum(round(float(v) * SCALE) for v in x)
     n = len(values)
     return float(total) / SCALE / n * scale_back if n else math.nan
 
 
-def close(got, want, unit):
-    """Within half a grid step of `unit` (1 or the capital) plus REL relative."""
-    return abs(got - want) <= unit / (2 * SCALE) + REL * max(abs(got), abs(want))
+def close(got, want, unit, mean_abs):
+    """Within half a grid step of `unit` (1 or the capital), plus 2^-24 of
+    the mean absolute value for a column divided in f32, plus REL relative."""
+    f32 = mean_abs * 2.0**-24 if unit != 1.0 else 0.0
+    return abs(got - want) <= unit / (2 * SCALE) + f32 + REL * max(abs(got), abs(want))
 
 
 def main():
@@ -117,7 +126,7 @@ def main():
             if exact != want:
                 fail(f"{label}: {col}: the exact mean {exact!r} is not the summary's {want!r}")
             for who, got in (("pandas", float(sub[col].mean())), ("polars", float(psub[col].mean()))):
-                if not close(got, want, divide):
+                if not close(got, want, divide, float(sub[col].abs().mean())):
                     fail(f"{label}: {col}: {who} mean {got!r}, summary {want!r} (diff {abs(got - want):.3e})")
             checked += 1
 
@@ -132,7 +141,7 @@ def main():
 
     print(
         f"check_paths: {paths} rows, {len(want_cols)} columns; {checked} means reproduce summary.json "
-        f"bit for bit on the 2^-48 grid, and as pandas/polars means within half a grid step plus {REL:g} relative"
+        f"bit for bit on the 2^-48 grid, and as pandas/polars means within half a grid step (plus the f32 division for USD columns) and {REL:g} relative"
         + (f"; {len(shards)} shards hold exactly the same rows" if shards else ""),
         file=sys.stderr,
     )
