@@ -492,16 +492,13 @@ fn study(all_args: &[RunArgs], label: &str, print: bool) -> Result<Vec<Outcome>>
                     // Still on the device: no checkpoint until it is read.
                     Reduced::Device(None) => None,
                 };
-                let Some((paths, mut accs)) = taken else {
+                let Some((paths, accs)) = taken else {
                     return Ok(());
                 };
                 for (i, m) in members.iter_mut().enumerate() {
-                    let batch = match (&paths, accs.as_mut()) {
+                    let batch = match (&paths, &accs) {
                         (_, Some(accs)) => {
-                            m.acc.merge(&std::mem::replace(
-                                &mut accs[i],
-                                StudyAccumulator::new(m.layout.clone())?,
-                            ))?;
+                            m.acc.merge(&accs[i])?;
                             None
                         }
                         (Some(EngineBatch::Outcomes(outcomes)), None) => {
@@ -875,13 +872,15 @@ struct SimRange<'a> {
 }
 
 /// Simulates paths `r.next..r.end` in batches of `r.batch` with `run(first,
-/// n, done)` and hands each batch's outcomes to `reduce(first, outcomes)`, in
+/// n, done, last)` and hands what each returns to `reduce(first, n, it)`, in
 /// path order (which folds them into the accumulators and checkpoints). A
 /// second thread simulates the next batch while this one reduces the last, so
 /// a GPU is not left idle while the host reduces (at most two batches are
-/// held at a time). Once `r.stop` is set no new batch starts; the ones in
-/// flight are reduced and checkpointed. Returns the next path to run: `r.end`
-/// unless stopped.
+/// held at a time). `run`'s last argument says whether this is the last
+/// call: the batch that reaches `r.end`, or, once `r.stop` is set, one more
+/// call of no paths (so what a run keeps on its device can be read). Once
+/// `r.stop` is set no new batch starts; the ones in flight are reduced and
+/// checkpointed. Returns the next path to run: `r.end` unless stopped.
 fn simulate_range<T: Send>(
     r: &SimRange<'_>,
     mut reduce: impl FnMut(u64, usize, T) -> Result<()>,
