@@ -147,15 +147,18 @@ fn a_gpu_run_stopped_by_sigint_resumes_to_the_uninterrupted_statistics() {
     let resumed = interrupt_and_resume(&study, "100", &d.path().join("run"), &[]);
     assert_eq!(resumed["backend"], "gpu");
     assert_eq!(resumed, statistics(summary(&whole)));
-    // Reduced on the device, read back every 0.3 s (so a stop may find
-    // batches not yet read, which the last reading takes): the same statistics.
+    // Reduced on the device, read back every 0.2 s (so a stop may find
+    // batches not yet read, which the last reading takes): the same
+    // statistics. Batches of 20 paths, so the run lasts well past its first
+    // reading (with batches of 100 it took about 1 s on lavapipe, and the
+    // signal could come after the last batch had started).
     let mut device = study.to_vec();
     device.extend(["--reduce", "device"]);
     let resumed = interrupt_and_resume(
         &device,
-        "100",
+        "20",
         &d.path().join("device"),
-        &[("VIXHEDGE_CHECKPOINT_SECS", "0.3")],
+        &[("VIXHEDGE_CHECKPOINT_SECS", "0.2")],
     );
     assert_eq!(resumed, statistics(summary(&whole)));
 }
