@@ -586,25 +586,18 @@ impl GpuStudy {
         reductions: &[GpuReduction],
         mut on_batch: impl FnMut(usize),
     ) -> Result<(), GpuError> {
-        if n == 0 {
-            return Ok(());
-        }
-        let end = self.path_end(first_path, n)?;
-        let batch = batch.clamp(1, self.max_batch_paths(ctx)).min(n);
-        let mut cached = self.buffers_for(ctx, batch)?;
-        let bufs = cached.as_mut().expect("just set");
-        let hardware = ctx.is_hardware();
-        let mut sizer = self
-            .dispatch
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let horizon = self.horizon_days;
-        let mut t = Instant::now();
-        let mut next = first_path;
-        let result = (|| {
-            while next < end {
+        self.on_buffers(ctx, first_path, n, batch, |bufs, paths, batch| {
+            let hardware = ctx.is_hardware();
+            let mut sizer = self
+                .dispatch
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let horizon = self.horizon_days;
+            let mut t = Instant::now();
+            let mut next = paths.start;
+            while next < paths.end {
                 let plan = self.fit_state(ctx, sizer.next(batch, hardware, horizon));
-                let m = (end - next).min(plan.paths as u64);
+                let m = (paths.end - next).min(plan.paths as u64);
                 let (mut last, plan, submitted) =
                     self.submit_segments(ctx, bufs, next, m, plan.days)?;
                 for r in reductions {
@@ -621,8 +614,31 @@ impl GpuStudy {
                 on_batch(m as usize);
             }
             Ok(())
-        })();
-        if let Err(e) = result {
+        })
+    }
+
+    /// Runs `f` on the batch buffers (built or grown to hold the batch) with
+    /// paths `first_path .. first_path + n` and the batch clamped to the
+    /// device; nothing for no paths. On an error the buffers are dropped (a
+    /// staging buffer may be left mapped or a copy in flight: the next call
+    /// starts from fresh ones) and a lost device is reported as such rather
+    /// than as how this call noticed.
+    fn on_buffers(
+        &self,
+        ctx: &GpuContext,
+        first_path: u64,
+        n: usize,
+        batch: usize,
+        f: impl FnOnce(&mut BatchBuffers, std::ops::Range<u64>, usize) -> Result<(), GpuError>,
+    ) -> Result<(), GpuError> {
+        if n == 0 {
+            return Ok(());
+        }
+        let end = self.path_end(first_path, n)?;
+        let batch = batch.clamp(1, self.max_batch_paths(ctx)).min(n);
+        let mut cached = self.buffers_for(ctx, batch)?;
+        let bufs = cached.as_mut().expect("just set");
+        if let Err(e) = f(bufs, first_path..end, batch) {
             *cached = None;
             return Err(ctx.check().err().unwrap_or(e));
         }
@@ -679,23 +695,9 @@ impl GpuStudy {
         mut on_batch: impl FnMut(usize),
         mut take: impl FnMut(&[f32]),
     ) -> Result<(), GpuError> {
-        if n == 0 {
-            return Ok(());
-        }
-        let end = self.path_end(first_path, n)?;
-        let batch = batch.clamp(1, self.max_batch_paths(ctx)).min(n);
-        let mut cached = self.buffers_for(ctx, batch)?;
-        let bufs = cached.as_mut().expect("just set");
-        let result = self.dispatches(ctx, bufs, first_path..end, batch, &mut on_batch, &mut take);
-        if let Err(e) = result {
-            // A staging buffer may be left mapped or a copy in flight: the
-            // next call starts from fresh buffers.
-            *cached = None;
-            // A lost device makes every later call fail: say so rather than
-            // how this one noticed.
-            return Err(ctx.check().err().unwrap_or(e));
-        }
-        Ok(())
+        self.on_buffers(ctx, first_path, n, batch, |bufs, paths, batch| {
+            self.dispatches(ctx, bufs, paths, batch, &mut on_batch, &mut take)
+        })
     }
 
     /// The loop of [`Self::run_batches`] on ready buffers.
